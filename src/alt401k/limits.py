@@ -1,0 +1,436 @@
+"""IRS dollar limits for 401(k) plans by calendar year, published and projected.
+
+The contribution engine works on arrays, so the limits come as float64 arrays
+aligned with an array of calendar years (:func:`limits_by_year`) as well as a
+small frozen record for a single year (:func:`irs_limits`).
+
+Published table (US dollars)
+----------------------------
+
+======================================  =======  =======  =======  ======
+limit (name in this module)             2024     2025     2026     step
+======================================  =======  =======  =======  ======
+402(g) elective deferral                23,000   23,500   24,500   500
+  (``elective_deferral``)
+414(v) catch-up, age 50+                7,500    7,500    8,000    500
+  (``catch_up``)
+catch-up, ages 60-63, SECURE 2.0 §109   7,500*   11,250   11,250   500
+  (``catch_up_60_63``)
+415(c) annual additions                 69,000   70,000   72,000   1,000
+  (``annual_additions``)
+401(a)(17) compensation cap             345,000  350,000  360,000  5,000
+  (``compensation``)
+414(q) HCE threshold (``hce``)          155,000  160,000  160,000  5,000
+Roth catch-up prior-year FICA wage      inf**    inf**    150,000  5,000
+  threshold, SECURE 2.0 §603                                       (est.)
+  (``roth_catch_up_wage_threshold``)
+======================================  =======  =======  =======  ======
+
+\\* No separate age 60-63 catch-up before 2025; the regular catch-up applies.
+
+\\** The §603 rule (catch-ups of people whose prior-year FICA wages exceed the
+threshold must be Roth) is in force from 2026 (good-faith compliance; final
+regulations apply formally from 2027). Before 2026 it is represented as
+``math.inf``: no wage level triggers it. The statutory starting amount was
+$145,000, raised to $150,000 for 2026 (tested against 2025 wages).
+
+Rounding steps: $500 for 402(g) and both catch-ups, $1,000 for 415(c) and
+$5,000 for 401(a)(17) and 414(q) (IRC 402(g)(4), 414(v)(2)(C), 415(d)(4),
+401(a)(17)(B), 414(q)(1)). The $5,000 step of the §603 threshold is an
+estimate (*est.*) consistent with its only published move, $145,000 to
+$150,000.
+
+Sources: IRS cost-of-living adjustments for retirement plan limits --
+IRS Notice 2023-75 (2024), IRS Notice 2024-80 (2025), IRS Notice 2025-67
+(2026); summarised in the project's ``CALIBRATION.md`` ("IRS limits"). See
+:data:`SOURCES`.
+
+Earlier years (2020-2023) are kept for 402(g) and 415(c) only
+(:data:`HISTORICAL_LIMITS`); the full set of limits starts in 2024, so
+:func:`irs_limits` and friends reject years before 2024.
+
+Projection
+----------
+After :data:`LAST_PUBLISHED_YEAR` each limit is indexed from its last
+published value ``L`` at an assumed annual rate ``r`` (default 0.025, the
+J.P. Morgan 2026 LTCMA long-run US inflation assumption) and rounded down to
+its step ``s`` once, from the base (not compounded year-on-year roundings)::
+
+    L_y = floor(L * (1 + r) ** (y - 2026) / s) * s
+
+With ``r >= 0`` a projected limit is never below ``L``. That only binds for
+the age 60-63 catch-up, whose published $11,250 (150% of the 2024 regular
+catch-up) is not a multiple of $500: it stays at $11,250 until indexing lifts
+it to $11,500 or more. With ``r < 0`` limits fall (real IRS limits do not).
+
+Actual IRS indexing differs: each limit is its statutory base amount scaled by
+the ratio of CPI-U for a recent quarter to a statutory base-period quarter,
+then rounded down to the step. The projection here is a smooth stand-in for
+that rule under an assumed inflation rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "FIRST_FULL_YEAR",
+    "HISTORICAL_LIMITS",
+    "LAST_PUBLISHED_YEAR",
+    "LIMIT_NAMES",
+    "MAX_YEAR",
+    "PUBLISHED_LIMITS",
+    "PUBLISHED_YEARS",
+    "ROUNDING_STEPS",
+    "SOURCES",
+    "IRSLimits",
+    "catch_up_limit",
+    "irs_limits",
+    "limits_by_year",
+]
+
+#: Names of the limits, in the order of the fields of :class:`IRSLimits`.
+LIMIT_NAMES: tuple[str, ...] = (
+    "elective_deferral",
+    "catch_up",
+    "catch_up_60_63",
+    "annual_additions",
+    "compensation",
+    "hce",
+    "roth_catch_up_wage_threshold",
+)
+
+#: Published limits, dollars, by calendar year (IRS notices; CALIBRATION.md).
+PUBLISHED_LIMITS: dict[int, dict[str, float]] = {
+    2024: {
+        "elective_deferral": 23_000.0,
+        "catch_up": 7_500.0,
+        "catch_up_60_63": 7_500.0,  # no §109 catch-up yet: equals the regular one
+        "annual_additions": 69_000.0,
+        "compensation": 345_000.0,
+        "hce": 155_000.0,
+        "roth_catch_up_wage_threshold": math.inf,  # §603 not in force
+    },
+    2025: {
+        "elective_deferral": 23_500.0,
+        "catch_up": 7_500.0,
+        "catch_up_60_63": 11_250.0,
+        "annual_additions": 70_000.0,
+        "compensation": 350_000.0,
+        "hce": 160_000.0,
+        "roth_catch_up_wage_threshold": math.inf,  # §603 administrative transition
+    },
+    2026: {
+        "elective_deferral": 24_500.0,
+        "catch_up": 8_000.0,
+        "catch_up_60_63": 11_250.0,
+        "annual_additions": 72_000.0,
+        "compensation": 360_000.0,
+        "hce": 160_000.0,
+        "roth_catch_up_wage_threshold": 150_000.0,
+    },
+}
+
+#: Calendar years with a full published table.
+PUBLISHED_YEARS: tuple[int, ...] = tuple(sorted(PUBLISHED_LIMITS))
+#: First year with a full published table; earlier years are rejected.
+FIRST_FULL_YEAR: int = PUBLISHED_YEARS[0]
+#: Last published year; later years are projected.
+LAST_PUBLISHED_YEAR: int = PUBLISHED_YEARS[-1]
+#: Latest year accepted (projections that far out are arithmetic, not forecasts).
+MAX_YEAR: int = 2200
+
+#: 402(g) and 415(c) limits before 2024, dollars (CALIBRATION.md). Data only:
+#: the other limits are not tabulated for these years, so the functions of this
+#: module do not accept them. Growth was about 3.4-3.9% a year.
+HISTORICAL_LIMITS: dict[int, dict[str, float]] = {
+    2020: {"elective_deferral": 19_500.0, "annual_additions": 57_000.0},
+    2021: {"elective_deferral": 19_500.0, "annual_additions": 58_000.0},
+    2022: {"elective_deferral": 20_500.0, "annual_additions": 61_000.0},
+    2023: {"elective_deferral": 22_500.0, "annual_additions": 66_000.0},
+}
+
+#: Rounding step of each limit, dollars; projections are rounded down to it.
+ROUNDING_STEPS: dict[str, float] = {
+    "elective_deferral": 500.0,
+    "catch_up": 500.0,
+    "catch_up_60_63": 500.0,
+    "annual_additions": 1_000.0,
+    "compensation": 5_000.0,
+    "hce": 5_000.0,
+    "roth_catch_up_wage_threshold": 5_000.0,  # est.: $145,000 -> $150,000 in 2026
+}
+
+_NOTICES = "IRS Notice 2023-75 (2024), IRS Notice 2024-80 (2025), IRS Notice 2025-67 (2026)"
+
+#: Citation for each limit.
+SOURCES: dict[str, str] = {
+    "elective_deferral": f"IRC 402(g)(1); {_NOTICES}",
+    "catch_up": f"IRC 414(v)(2)(B)(i); {_NOTICES}",
+    "catch_up_60_63": (
+        "IRC 414(v)(2)(E) as added by SECURE 2.0 Act sec. 109 (from 2025); "
+        "IRS Notice 2024-80 (2025), IRS Notice 2025-67 (2026)"
+    ),
+    "annual_additions": f"IRC 415(c)(1)(A); {_NOTICES}",
+    "compensation": f"IRC 401(a)(17); {_NOTICES}",
+    "hce": f"IRC 414(q)(1)(B); {_NOTICES}",
+    "roth_catch_up_wage_threshold": (
+        "IRC 414(v)(7) as added by SECURE 2.0 Act sec. 603 (in force from 2026); "
+        "IRS Notice 2025-67 (2026); rounding step est."
+    ),
+    "indexing_rate": "J.P. Morgan 2026 Long-Term Capital Market Assumptions, US inflation 2.5%",
+}
+
+_DEFAULT_INDEXING_RATE = 0.025
+_MIN_INDEXING_RATE = -0.05
+_MAX_INDEXING_RATE = 0.2
+_MIN_AGE = 0
+_MAX_AGE = 130
+# Guards floor() against a product that should be an exact multiple of the
+# step landing a few ulps below it; in units of steps, so far below any real
+# fraction of a step.
+_FLOOR_TOLERANCE = 1e-9
+
+_PUBLISHED_ARRAYS: dict[str, NDArray[np.float64]] = {
+    name: np.array([PUBLISHED_LIMITS[y][name] for y in PUBLISHED_YEARS], dtype=np.float64)
+    for name in LIMIT_NAMES
+}
+
+
+@dataclass(frozen=True)
+class IRSLimits:
+    """IRS dollar limits for one calendar year.
+
+    Attributes
+    ----------
+    year : int
+        Calendar year.
+    elective_deferral : float
+        402(g) limit on elective deferrals, dollars.
+    catch_up : float
+        414(v) catch-up for participants aged 50 or more at year end, dollars.
+    catch_up_60_63 : float
+        SECURE 2.0 §109 catch-up for ages 60-63 at year end, dollars (equal to
+        ``catch_up`` before 2025).
+    annual_additions : float
+        415(c) limit on all additions to a participant's account, dollars.
+    compensation : float
+        401(a)(17) cap on compensation a plan may take into account, dollars.
+    hce : float
+        414(q) highly-compensated-employee pay threshold, dollars.
+    roth_catch_up_wage_threshold : float
+        SECURE 2.0 §603 prior-year FICA wage above which catch-ups must be
+        Roth, dollars; ``math.inf`` while the rule is not in force (before 2026).
+    projected : bool
+        True when the values are projected rather than published.
+    """
+
+    year: int
+    elective_deferral: float
+    catch_up: float
+    catch_up_60_63: float
+    annual_additions: float
+    compensation: float
+    hce: float
+    roth_catch_up_wage_threshold: float
+    projected: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the fields as a plain dict."""
+        return asdict(self)
+
+
+def _check_indexing_rate(indexing_rate: float) -> float:
+    try:
+        rate = float(indexing_rate)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"indexing_rate must be a number between {_MIN_INDEXING_RATE} and "
+            f"{_MAX_INDEXING_RATE}; got {indexing_rate!r}"
+        ) from None
+    if isinstance(indexing_rate, bool) or not _MIN_INDEXING_RATE <= rate <= _MAX_INDEXING_RATE:
+        raise ValueError(
+            f"indexing_rate must be between {_MIN_INDEXING_RATE} and "
+            f"{_MAX_INDEXING_RATE}; got {indexing_rate!r}"
+        )
+    return rate
+
+
+def _as_integer_array(
+    values: ArrayLike, *, name: str, what: str, low: int, high: int, low_note: str = ""
+) -> NDArray[np.int64]:
+    """Validate integer values in ``[low, high]`` and return them as int64."""
+    arr = np.asarray(values)
+    if arr.dtype == np.bool_ or not (
+        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
+    ):
+        raise ValueError(f"{name} must be integer {what}; got {values!r}")
+    if np.issubdtype(arr.dtype, np.floating):
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        if np.any(bad):
+            raise ValueError(f"{name} must be integer {what}; got {arr[bad].flat[0].item()}")
+    if arr.size:
+        lowest, highest = arr.min(), arr.max()
+        if lowest < low:
+            raise ValueError(f"{name} must be >= {low}{low_note}; got {int(lowest)}")
+        if highest > high:
+            raise ValueError(f"{name} must be <= {high}; got {int(highest)}")
+    return arr.astype(np.int64)
+
+
+def _check_years(years: ArrayLike, name: str) -> NDArray[np.int64]:
+    return _as_integer_array(
+        years,
+        name=name,
+        what="calendar years",
+        low=FIRST_FULL_YEAR,
+        high=MAX_YEAR,
+        low_note=" (first year with a full published table)",
+    )
+
+
+def _limits(years: NDArray[np.int64], rate: float) -> dict[str, NDArray[np.float64]]:
+    """Limits for validated years; see the module docstring for the projection."""
+    published = years <= LAST_PUBLISHED_YEAR
+    table_index = np.clip(years - FIRST_FULL_YEAR, 0, len(PUBLISHED_YEARS) - 1)
+    n_years_out = np.maximum(years - LAST_PUBLISHED_YEAR, 0).astype(np.float64)
+    growth = (1.0 + rate) ** n_years_out
+    out: dict[str, NDArray[np.float64]] = {}
+    for name in LIMIT_NAMES:
+        table = _PUBLISHED_ARRAYS[name]
+        base = table[-1]
+        step = ROUNDING_STEPS[name]
+        projected = np.floor(base / step * growth + _FLOOR_TOLERANCE) * step
+        if rate >= 0.0:
+            # Only binds for a base that is not a multiple of its step ($11,250).
+            projected = np.maximum(projected, base)
+        out[name] = np.where(published, table[table_index], projected).astype(np.float64)
+    return out
+
+
+def limits_by_year(
+    years: ArrayLike, *, indexing_rate: float = _DEFAULT_INDEXING_RATE
+) -> dict[str, NDArray[np.float64]]:
+    """IRS limits for an array of calendar years (vectorized).
+
+    Parameters
+    ----------
+    years : array_like of int
+        Calendar years, any shape; each in ``[2024, 2200]``.
+    indexing_rate : float, default 0.025
+        Assumed annual growth of the limits after 2026, a fraction per year in
+        ``[-0.05, 0.2]``.
+
+    Returns
+    -------
+    dict of str to ndarray
+        One float64 array per name in :data:`LIMIT_NAMES`, same shape as
+        ``years``, in dollars. ``roth_catch_up_wage_threshold`` is ``inf``
+        before 2026.
+
+    Raises
+    ------
+    ValueError
+        If a year is not an integer or lies outside ``[2024, 2200]``, or the
+        indexing rate lies outside ``[-0.05, 0.2]``.
+
+    Notes
+    -----
+    For a year ``y > 2026`` with last published value ``L`` and step ``s``,
+    ``L_y = floor(L * (1 + r) ** (y - 2026) / s) * s``, and not below ``L``
+    when ``r >= 0``.
+    """
+    rate = _check_indexing_rate(indexing_rate)
+    return _limits(_check_years(years, "years"), rate)
+
+
+def irs_limits(year: int, *, indexing_rate: float = _DEFAULT_INDEXING_RATE) -> IRSLimits:
+    """IRS limits for one calendar year.
+
+    Parameters
+    ----------
+    year : int
+        Calendar year in ``[2024, 2200]``. Years after 2026 are projected.
+    indexing_rate : float, default 0.025
+        Assumed annual growth of the limits after 2026, a fraction per year in
+        ``[-0.05, 0.2]``.
+
+    Returns
+    -------
+    IRSLimits
+        The limits in dollars, with ``projected`` set for years after 2026.
+
+    Raises
+    ------
+    ValueError
+        If ``year`` is not an integer or lies outside ``[2024, 2200]``, or the
+        indexing rate lies outside ``[-0.05, 0.2]``.
+
+    Examples
+    --------
+    >>> irs_limits(2026).elective_deferral
+    24500.0
+    >>> irs_limits(2027).elective_deferral  # floor(24,500 * 1.025 / 500) * 500
+    25000.0
+    """
+    rate = _check_indexing_rate(indexing_rate)
+    if np.ndim(year) != 0:
+        raise ValueError(f"year must be a single integer calendar year; got {year!r}")
+    y = int(_check_years(year, "year"))
+    values = _limits(np.asarray(y, dtype=np.int64), rate)
+    return IRSLimits(
+        year=y,
+        **{name: float(values[name]) for name in LIMIT_NAMES},
+        projected=y > LAST_PUBLISHED_YEAR,
+    )
+
+
+def catch_up_limit(
+    age: ArrayLike, year: ArrayLike, *, indexing_rate: float = _DEFAULT_INDEXING_RATE
+) -> NDArray[np.float64]:
+    """Catch-up contribution available by age at year end and calendar year.
+
+    Parameters
+    ----------
+    age : array_like of int
+        Age attained by the end of the calendar year ``year`` (the IRS test),
+        in ``[0, 130]``.
+    year : array_like of int
+        Calendar year in ``[2024, 2200]``; broadcast against ``age``.
+    indexing_rate : float, default 0.025
+        Assumed annual growth of the limits after 2026, a fraction per year.
+
+    Returns
+    -------
+    ndarray of float64
+        Catch-up limit in dollars, shape ``np.broadcast(age, year).shape``:
+        0 below 50; ``catch_up_60_63`` at ages 60-63; ``catch_up`` at 50-59
+        and 64 or more. Before 2025 the 60-63 amount equals the regular one.
+
+    Raises
+    ------
+    ValueError
+        If an age or year is not an integer or out of range, or the indexing
+        rate lies outside ``[-0.05, 0.2]``.
+    """
+    rate = _check_indexing_rate(indexing_rate)
+    ages = _as_integer_array(age, name="age", what="ages", low=_MIN_AGE, high=_MAX_AGE)
+    years = _check_years(year, "year")
+    try:
+        ages, years = np.broadcast_arrays(ages, years)
+    except ValueError:
+        raise ValueError(
+            f"age and year must broadcast together; got shapes {np.shape(ages)} "
+            f"and {np.shape(years)}"
+        ) from None
+    lim = _limits(years, rate)
+    return np.where(
+        ages < 50,
+        0.0,
+        np.where((ages >= 60) & (ages <= 63), lim["catch_up_60_63"], lim["catch_up"]),
+    ).astype(np.float64)

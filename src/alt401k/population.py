@@ -1,0 +1,139 @@
+"""Participants: the savers the engine simulates.
+
+v1 exposes a single saver (:class:`Participant`); the engine already works on
+arrays of participant cells, see :func:`cells_from_participants`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["Participant", "ParticipantCells", "cells_from_participants"]
+
+#: Nominal pay growth, *est.*: 2.5% inflation (J.P. Morgan 2026 LTCMA) + 1% real.
+DEFAULT_SALARY_GROWTH = 0.035
+
+
+class Participant(BaseModel):
+    """One saver in a defined-contribution plan.
+
+    Parameters
+    ----------
+    age : int
+        Age attained in ``start_year`` (used for catch-up eligibility), 16-99.
+    salary : float
+        Annual pay in ``start_year``, nominal dollars, >= 0.
+    balance : float
+        Account balance at the start of ``start_year``, dollars, >= 0.
+    deferral_rate : float
+        Employee deferral as a fraction of plan compensation, [0, 1].
+    roth_fraction : float
+        Share of employee deferrals designated Roth, [0, 1].
+    retirement_age : int
+        Age at which contributions stop and the simulation ends; > ``age``, <= 100.
+    salary_growth : float
+        Nominal annual pay growth, [-0.2, 0.5]. Default 3.5% (*est.*).
+    start_year : int
+        First simulated calendar year, >= 2024 (first year with a full IRS table).
+    roth_balance : float
+        Part of ``balance`` that is Roth, dollars, in [0, balance].
+    prior_year_wages : float or None
+        FICA wages of the year before ``start_year`` (SECURE 2.0 §603 Roth
+        catch-up test); default ``salary / (1 + salary_growth)``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    age: int = Field(ge=16, le=99)
+    salary: float = Field(ge=0.0, le=1e9)
+    balance: float = Field(default=0.0, ge=0.0, le=1e11)
+    deferral_rate: float = Field(ge=0.0, le=1.0)
+    roth_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
+    retirement_age: int = Field(default=65, ge=17, le=100)
+    salary_growth: float = Field(default=DEFAULT_SALARY_GROWTH, ge=-0.2, le=0.5)
+    start_year: int = Field(default=2026, ge=2024, le=2150)
+    roth_balance: float = Field(default=0.0, ge=0.0)
+    prior_year_wages: float | None = Field(default=None, ge=0.0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Participant:
+        if self.retirement_age <= self.age:
+            raise ValueError(
+                f"retirement_age must be greater than age ({self.age}); got {self.retirement_age}"
+            )
+        if self.roth_balance > self.balance:
+            raise ValueError(
+                f"roth_balance must be between 0 and balance ({self.balance:g}); "
+                f"got {self.roth_balance:g}"
+            )
+        return self
+
+    @property
+    def n_years(self) -> int:
+        """Years simulated: from ``age`` up to (not including) ``retirement_age``."""
+        return self.retirement_age - self.age
+
+    def replace(self, **changes: Any) -> Participant:
+        """A validated copy with some fields changed."""
+        return type(self).model_validate({**self.model_dump(), **changes})
+
+
+@dataclass(frozen=True)
+class ParticipantCells:
+    """Participant cells as arrays, the engine's view of a population.
+
+    Every array has shape (P,): one entry per cell. ``weight`` is how many
+    real participants a cell stands for (1 for a single saver).
+    """
+
+    age: np.ndarray
+    salary: np.ndarray
+    balance: np.ndarray
+    roth_balance: np.ndarray
+    deferral_rate: np.ndarray
+    roth_fraction: np.ndarray
+    retirement_age: np.ndarray
+    salary_growth: np.ndarray
+    prior_year_wages: np.ndarray
+    weight: np.ndarray
+
+    @property
+    def n_cells(self) -> int:
+        return int(self.age.shape[0])
+
+
+def cells_from_participants(participants: Sequence[Participant]) -> ParticipantCells:
+    """Stack participants (sharing one ``start_year``) into :class:`ParticipantCells`."""
+    if not participants:
+        raise ValueError("participants must contain at least one Participant; got none")
+    years = {p.start_year for p in participants}
+    if len(years) > 1:
+        raise ValueError(f"participants must share one start_year; got {sorted(years)}")
+
+    def col(values: list[float]) -> np.ndarray:
+        return np.asarray(values, dtype=float)
+
+    return ParticipantCells(
+        age=col([p.age for p in participants]),
+        salary=col([p.salary for p in participants]),
+        balance=col([p.balance for p in participants]),
+        roth_balance=col([p.roth_balance for p in participants]),
+        deferral_rate=col([p.deferral_rate for p in participants]),
+        roth_fraction=col([p.roth_fraction for p in participants]),
+        retirement_age=col([p.retirement_age for p in participants]),
+        salary_growth=col([p.salary_growth for p in participants]),
+        prior_year_wages=col(
+            [
+                p.prior_year_wages
+                if p.prior_year_wages is not None
+                else p.salary / (1.0 + p.salary_growth)
+                for p in participants
+            ]
+        ),
+        weight=np.ones(len(participants)),
+    )

@@ -1,0 +1,119 @@
+"""Portfolios: a fixed-weight core plus an alternative-asset sleeve.
+
+The sleeve is a share of the *whole* portfolio: ``Portfolio(weights={"us_equity":
+0.6, "us_bonds": 0.4}, alt_sleeve={"bitcoin": 0.02})`` holds 2% bitcoin and
+98% of the 60/40 core (58.8% equity, 39.2% bonds). Holdings are rebalanced to
+these targets every period in the participant engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["Portfolio"]
+
+_WEIGHT_TOL = 1e-9
+
+
+def _check_weights(name: str, weights: Mapping[str, float]) -> None:
+    for asset, weight in weights.items():
+        if not np.isfinite(weight) or weight < 0.0 or weight > 1.0:
+            raise ValueError(f"{name}[{asset!r}] must be between 0 and 1; got {weight!r}")
+
+
+class Portfolio(BaseModel):
+    """Target weights of a core portfolio plus an alternative sleeve.
+
+    Parameters
+    ----------
+    weights : dict of str to float
+        Core weights by asset name, each in [0, 1], summing to 1.
+    alt_sleeve : dict of str to float
+        Share of the whole portfolio held in each alternative asset, each in
+        [0, 1], summing to at most 1. The core is scaled by ``1 - sum(alt_sleeve)``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights: dict[str, float] = Field(min_length=1)
+    alt_sleeve: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("weights")
+    @classmethod
+    def _core_sums_to_one(cls, weights: dict[str, float]) -> dict[str, float]:
+        _check_weights("weights", weights)
+        total = sum(weights.values())
+        if abs(total - 1.0) > _WEIGHT_TOL:
+            raise ValueError(f"weights must sum to 1; got {total:.12g}")
+        return weights
+
+    @field_validator("alt_sleeve")
+    @classmethod
+    def _sleeve_fits(cls, sleeve: dict[str, float]) -> dict[str, float]:
+        _check_weights("alt_sleeve", sleeve)
+        total = sum(sleeve.values())
+        if total > 1.0 + _WEIGHT_TOL:
+            raise ValueError(f"alt_sleeve shares must sum to at most 1; got {total:.12g}")
+        return sleeve
+
+    @model_validator(mode="after")
+    def _names_are_identifiers(self) -> Portfolio:
+        for asset in (*self.weights, *self.alt_sleeve):
+            if not asset or not isinstance(asset, str):
+                raise ValueError(f"asset names must be non-empty strings; got {asset!r}")
+        return self
+
+    @property
+    def sleeve_share(self) -> float:
+        """Total share of the portfolio in the alternative sleeve."""
+        return float(sum(self.alt_sleeve.values()))
+
+    @property
+    def asset_names(self) -> tuple[str, ...]:
+        """Assets held: core first, then sleeve assets not in the core."""
+        return tuple(dict.fromkeys((*self.weights, *self.alt_sleeve)))
+
+    def target_weights(self, names: Sequence[str]) -> np.ndarray:
+        """Target weights aligned with ``names`` (zero for assets not held).
+
+        Parameters
+        ----------
+        names : sequence of str
+            Asset order of the market model, length A.
+
+        Returns
+        -------
+        ndarray, shape (A,)
+            Fractions summing to 1.
+
+        Raises
+        ------
+        ValueError
+            If the portfolio holds an asset that is not in ``names``.
+        """
+        index = {name: i for i, name in enumerate(names)}
+        missing = [a for a in self.asset_names if a not in index]
+        if missing:
+            raise ValueError(
+                f"portfolio asset {missing[0]!r} is not in the market model; "
+                f"available: {', '.join(names)}"
+            )
+        out = np.zeros(len(names))
+        core_scale = 1.0 - self.sleeve_share
+        for asset, weight in self.weights.items():
+            out[index[asset]] += core_scale * weight
+        for asset, share in self.alt_sleeve.items():
+            out[index[asset]] += share
+        return out
+
+    def replace(self, **changes: Any) -> Portfolio:
+        """A validated copy with some fields changed."""
+        return type(self).model_validate({**self.model_dump(), **changes})
+
+    def without_sleeve(self) -> Portfolio:
+        """The same core with no alternative sleeve (the paired baseline)."""
+        return self.replace(alt_sleeve={})

@@ -1,0 +1,321 @@
+"""Results objects: what came out of a run, as arrays and tidy DataFrames.
+
+Results hold the validated specification, the raw arrays and the seed used.
+Statistics are computed on demand; nothing here draws random numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ._random import seed_record
+from ._validation import check_int
+from .contributions import AnnualContributions
+from .engine import POOL_COMPONENTS
+
+if TYPE_CHECKING:
+    from .plan import PlanDesign
+    from .population import Participant
+    from .portfolio import Portfolio
+    from .scenario import Scenario
+
+__all__ = ["DEFAULT_QUANTILES", "ParticipantResults", "PoolResults", "quantile_label"]
+
+DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def quantile_label(q: float) -> str:
+    """Column label of a quantile: 0.05 -> 'p05', 0.5 -> 'p50', 0.999 -> 'p99.9'."""
+    pct = 100.0 * q
+    return f"p{pct:02.0f}" if float(pct).is_integer() else f"p{pct:g}"
+
+
+def _check_quantiles(quantiles: Sequence[float]) -> tuple[float, ...]:
+    qs = tuple(float(q) for q in quantiles)
+    if not qs or any(not 0.0 <= q <= 1.0 for q in qs):
+        raise ValueError(f"quantiles must be non-empty and each between 0 and 1; got {quantiles}")
+    return qs
+
+
+def _lower_tail_mean(values: np.ndarray, level: float = 0.05) -> float:
+    """Mean of the worst ``level`` share of outcomes (expected shortfall, CVaR)."""
+    k = max(1, int(np.floor(level * values.size)))
+    return float(np.partition(values, k - 1)[:k].mean())
+
+
+def _check_scenario_index(scenario: int, n_scenarios: int) -> int:
+    return check_int("scenario", scenario, low=0, high=n_scenarios - 1)
+
+
+@dataclass(frozen=True)
+class ParticipantResults:
+    """Outcome of :func:`alt401k.simulate_participant` for one saver.
+
+    Attributes
+    ----------
+    participant, plan, portfolio
+        The validated specifications.
+    contributions : AnnualContributions
+        Deterministic contribution schedule, arrays (Y, 1), dollars per year.
+    balance_end, roth_balance_end : ndarray, shape (S, Y)
+        Year-end balance and its Roth part, nominal dollars.
+    investment_return, fees : ndarray, shape (S, Y)
+        Market gain (gross of expenses) and fees charged each year, dollars.
+    price_level : ndarray, shape (S, Y)
+        Consumer price index at each year end, 1 at the start.
+    seed : numpy.random.SeedSequence
+        Root seed; rerunning with it reproduces every number.
+    periods_per_year : int
+        Simulation periods per year.
+    """
+
+    participant: Participant
+    plan: PlanDesign
+    portfolio: Portfolio
+    contributions: AnnualContributions
+    balance_end: np.ndarray
+    roth_balance_end: np.ndarray
+    investment_return: np.ndarray
+    fees: np.ndarray
+    price_level: np.ndarray
+    seed: np.random.SeedSequence
+    periods_per_year: int
+
+    @property
+    def n_scenarios(self) -> int:
+        return int(self.balance_end.shape[0])
+
+    @property
+    def years(self) -> np.ndarray:
+        """Calendar years, shape (Y,)."""
+        return self.contributions.years
+
+    @property
+    def terminal_balance(self) -> np.ndarray:
+        """Balance at retirement, shape (S,), nominal dollars."""
+        return self.balance_end[:, -1]
+
+    @property
+    def terminal_roth_balance(self) -> np.ndarray:
+        """Roth part of the balance at retirement, shape (S,), nominal dollars."""
+        return self.roth_balance_end[:, -1]
+
+    @property
+    def terminal_real_balance(self) -> np.ndarray:
+        """Balance at retirement in start-year dollars, shape (S,)."""
+        return self.balance_end[:, -1] / self.price_level[:, -1]
+
+    @property
+    def paid_in(self) -> float:
+        """Opening balance plus every contribution, nominal dollars."""
+        return float(self.participant.balance + self.contributions.total.sum())
+
+    def prob_below(self, amount: float) -> float:
+        """Share of scenarios whose terminal balance is below ``amount`` dollars."""
+        return float(np.mean(self.terminal_balance < amount))
+
+    def ledger(self, scenario: int | None = None) -> pd.DataFrame:
+        """Year-by-year account ledger.
+
+        Parameters
+        ----------
+        scenario : int, optional
+            One scenario's ledger; by default the mean across scenarios.
+
+        Returns
+        -------
+        DataFrame
+            One row per year: ``year, age, salary, employee_pretax,
+            employee_roth, employer, investment_return, fees, balance_end``
+            (dollars). ``balance_end[t] = balance_end[t-1] + employee_pretax +
+            employee_roth + employer + investment_return - fees``.
+        """
+        if scenario is None:
+            pick = lambda a: a.mean(axis=0)  # noqa: E731
+        else:
+            i = _check_scenario_index(scenario, self.n_scenarios)
+            pick = lambda a: a[i]  # noqa: E731
+        c = self.contributions
+        return pd.DataFrame(
+            {
+                "year": c.years,
+                "age": c.age[:, 0].astype(int),
+                "salary": c.salary[:, 0],
+                "employee_pretax": c.employee_pretax[:, 0],
+                "employee_roth": c.employee_roth[:, 0],
+                "employer": c.employer[:, 0],
+                "investment_return": pick(self.investment_return),
+                "fees": pick(self.fees),
+                "balance_end": pick(self.balance_end),
+            }
+        )
+
+    def summary(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+        """Distribution of outcomes at retirement.
+
+        Returns
+        -------
+        DataFrame
+            Rows ``terminal_balance``, ``terminal_real_balance`` (start-year
+            dollars), ``terminal_roth_balance``, ``total_investment_return``,
+            ``total_fees``; columns ``mean``, ``std``, the quantiles
+            (``p05`` ...), ``cvar05`` (mean of the worst 5% of scenarios) and
+            ``prob_below_paid_in`` (share of scenarios ending below the opening
+            balance plus all contributions; balance rows only, else NaN).
+        """
+        qs = _check_quantiles(quantiles)
+        metrics = {
+            "terminal_balance": self.terminal_balance,
+            "terminal_real_balance": self.terminal_real_balance,
+            "terminal_roth_balance": self.terminal_roth_balance,
+            "total_investment_return": self.investment_return.sum(axis=1),
+            "total_fees": self.fees.sum(axis=1),
+        }
+        rows = {}
+        for name, values in metrics.items():
+            row: dict[str, float] = {"mean": float(values.mean()), "std": float(values.std(ddof=1)) if values.size > 1 else 0.0}
+            for q, v in zip(qs, np.quantile(values, qs), strict=True):
+                row[quantile_label(q)] = float(v)
+            row["cvar05"] = _lower_tail_mean(values)
+            rows[name] = row
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame["prob_below_paid_in"] = np.nan
+        frame.loc["terminal_balance", "prob_below_paid_in"] = self.prob_below(self.paid_in)
+        frame.index.name = "metric"
+        return frame
+
+    def metadata(self) -> dict[str, Any]:
+        """Specifications and seed as JSON-friendly data."""
+        return {
+            "participant": self.participant.model_dump(),
+            "plan": self.plan.model_dump(),
+            "portfolio": self.portfolio.model_dump(),
+            "n_scenarios": self.n_scenarios,
+            "periods_per_year": self.periods_per_year,
+            "seed": seed_record(self.seed),
+        }
+
+
+@dataclass(frozen=True)
+class PoolResults:
+    """Outcome of :meth:`alt401k.Scenario.run`: money flowing into one asset.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The validated specification.
+    years : ndarray, shape (Y,)
+        Calendar years.
+    flow_paths : ndarray, shape (S, Y, C)
+        Net purchases of the asset per year, by component
+        (:data:`COMPONENTS`), dollars.
+    asset_return : ndarray, shape (S, Y)
+        Market gain on the pool's holdings of the asset, net of expenses, dollars.
+    holdings : ndarray, shape (S, Y)
+        The pool's holdings of the asset at each year end, dollars.
+    pool_assets : ndarray, shape (S, Y)
+        Total DC pool at each year end, dollars.
+    seed : numpy.random.SeedSequence
+        Root seed.
+    """
+
+    scenario: Scenario
+    years: np.ndarray
+    flow_paths: np.ndarray
+    asset_return: np.ndarray
+    holdings: np.ndarray
+    pool_assets: np.ndarray
+    seed: np.random.SeedSequence
+
+    COMPONENTS = POOL_COMPONENTS
+
+    @property
+    def n_scenarios(self) -> int:
+        return int(self.flow_paths.shape[0])
+
+    @property
+    def net_flows(self) -> np.ndarray:
+        """Net purchases of the asset per year, all components, shape (S, Y), dollars."""
+        return self.flow_paths.sum(axis=-1)
+
+    @property
+    def cumulative_flows(self) -> np.ndarray:
+        """Net purchases since the start, by year end, shape (S, Y), dollars."""
+        return np.cumsum(self.net_flows, axis=1)
+
+    @property
+    def headline_reallocation(self) -> float:
+        """Mean first-year reallocation of existing balances, dollars.
+
+        With full adoption and opt-in this is ``allocation_share * pool_assets``
+        (e.g. 1% of $12.5T = $125B) in every scenario.
+        """
+        return float(self.flow_paths[:, 0, 0].mean())
+
+    def component(self, name: str) -> np.ndarray:
+        """One flow component, shape (S, Y), dollars."""
+        if name not in POOL_COMPONENTS:
+            raise ValueError(f"component must be one of {', '.join(POOL_COMPONENTS)}; got {name!r}")
+        return self.flow_paths[..., POOL_COMPONENTS.index(name)]
+
+    def flows(self) -> pd.DataFrame:
+        """Tidy flows: one row per scenario, year and component.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``scenario`` (int), ``year`` (calendar year), ``component``
+            (categorical: reallocation, contributions, distributions,
+            rebalancing) and ``dollars`` (net purchases of the asset).
+        """
+        s, y, c = self.flow_paths.shape
+        return pd.DataFrame(
+            {
+                "scenario": np.repeat(np.arange(s), y * c),
+                "year": np.tile(np.repeat(self.years, c), s),
+                "component": pd.Categorical.from_codes(
+                    np.tile(np.arange(c), s * y), categories=list(POOL_COMPONENTS)
+                ),
+                "dollars": self.flow_paths.reshape(-1),
+            }
+        )
+
+    def summary(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Year-by-year distribution of flows and holdings.
+
+        Returns
+        -------
+        DataFrame indexed by ``year``
+            ``<component>_mean`` for each component; ``net_flow_mean`` and its
+            quantiles ``net_flow_p05`` ...; quantiles of ``cumulative_flow``,
+            ``holdings`` and ``pool_assets``. Dollars.
+        """
+        qs = _check_quantiles(quantiles)
+        out: dict[str, np.ndarray] = {}
+        for i, name in enumerate(POOL_COMPONENTS):
+            out[f"{name}_mean"] = self.flow_paths[..., i].mean(axis=0)
+        series = {
+            "net_flow": self.net_flows,
+            "cumulative_flow": self.cumulative_flows,
+            "holdings": self.holdings,
+            "pool_assets": self.pool_assets,
+        }
+        for name, values in series.items():
+            out[f"{name}_mean"] = values.mean(axis=0)
+            for q, row in zip(qs, np.quantile(values, qs, axis=0), strict=True):
+                out[f"{name}_{quantile_label(q)}"] = row
+        frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
+        return frame
+
+    def metadata(self) -> dict[str, Any]:
+        """Specification and seed as JSON-friendly data."""
+        return {
+            "scenario": self.scenario.model_dump(mode="json"),
+            "n_scenarios": self.n_scenarios,
+            "seed": seed_record(self.seed),
+        }
