@@ -11,7 +11,9 @@ from typing import Annotated
 
 import numpy as np
 from numpy.typing import ArrayLike
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from ._spec import Spec
 
 __all__ = ["MatchFormula", "PlanDesign"]
 
@@ -19,7 +21,7 @@ Rate = Annotated[float, Field(ge=0.0, le=2.0)]
 Width = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
-class MatchFormula(BaseModel):
+class MatchFormula(Spec):
     """A tiered employer match on employee deferrals.
 
     Parameters
@@ -36,8 +38,6 @@ class MatchFormula(BaseModel):
     :math:`D` in dollars on plan compensation :math:`W`,
     :math:`\\text{match} = \\sum_k r_k \\min(\\max(D - c_k W, 0), w_k W)`.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     tiers: tuple[tuple[Rate, Width], ...] = ()
 
@@ -86,7 +86,7 @@ class MatchFormula(BaseModel):
         return out
 
 
-class PlanDesign(BaseModel):
+class PlanDesign(Spec):
     """What the employer's plan does with a participant's pay.
 
     Parameters
@@ -102,8 +102,6 @@ class PlanDesign(BaseModel):
         Flat participant fee, dollars per year, deducted evenly each period
         (never more than the balance). Default $50 (*est.*, $40-60 range).
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     match: MatchFormula = Field(default_factory=MatchFormula.modal)
     nonelective_rate: float = Field(default=0.0, ge=0.0, le=0.25)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from ._spec import Spec
 
 __all__ = ["Participant", "ParticipantCells", "cells_from_participants"]
 
@@ -19,7 +20,7 @@ __all__ = ["Participant", "ParticipantCells", "cells_from_participants"]
 DEFAULT_SALARY_GROWTH = 0.035
 
 
-class Participant(BaseModel):
+class Participant(Spec):
     """One saver in a defined-contribution plan.
 
     Parameters
@@ -46,8 +47,6 @@ class Participant(BaseModel):
         FICA wages of the year before ``start_year`` (SECURE 2.0 §603 Roth
         catch-up test); default ``salary / (1 + salary_growth)``.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     age: int = Field(ge=16, le=99)
     salary: float = Field(ge=0.0, le=1e9)
@@ -77,10 +76,6 @@ class Participant(BaseModel):
     def n_years(self) -> int:
         """Years simulated: from ``age`` up to (not including) ``retirement_age``."""
         return self.retirement_age - self.age
-
-    def replace(self, **changes: Any) -> Participant:
-        """A validated copy with some fields changed."""
-        return type(self).model_validate({**self.model_dump(), **changes})
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ these targets every period in the participant engine.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from ._spec import Spec
 
 __all__ = ["Portfolio"]
 
@@ -25,7 +26,7 @@ def _check_weights(name: str, weights: Mapping[str, float]) -> None:
             raise ValueError(f"{name}[{asset!r}] must be between 0 and 1; got {weight!r}")
 
 
-class Portfolio(BaseModel):
+class Portfolio(Spec):
     """Target weights of a core portfolio plus an alternative sleeve.
 
     Parameters
@@ -36,8 +37,6 @@ class Portfolio(BaseModel):
         Share of the whole portfolio held in each alternative asset, each in
         [0, 1], summing to at most 1. The core is scaled by ``1 - sum(alt_sleeve)``.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     weights: dict[str, float] = Field(min_length=1)
     alt_sleeve: dict[str, float] = Field(default_factory=dict)
@@ -109,10 +108,6 @@ class Portfolio(BaseModel):
         for asset, share in self.alt_sleeve.items():
             out[index[asset]] += share
         return out
-
-    def replace(self, **changes: Any) -> Portfolio:
-        """A validated copy with some fields changed."""
-        return type(self).model_validate({**self.model_dump(), **changes})
 
     def without_sleeve(self) -> Portfolio:
         """The same core with no alternative sleeve (the paired baseline)."""

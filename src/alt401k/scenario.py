@@ -19,13 +19,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from ._random import RngLike, as_seed_sequence
+from ._spec import Spec
 from ._validation import check_int
 from .contributions import annual_contributions
 from .engine import AccountSchedule, PoolSchedule, simulate_accounts, simulate_pool
-from .execution import chunk_ranges, check_n_scenarios
+from .execution import check_n_scenarios, chunk_ranges
 from .markets import MarketModel, default_markets
 from .plan import PlanDesign
 from .population import Participant, cells_from_participants
@@ -140,7 +141,7 @@ def simulate_participant(
 _REBALANCE_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12, "never": 0}
 
 
-class Scenario(BaseModel):
+class Scenario(Spec):
     """The DC pool meets one alternative asset.
 
     A share ``sponsor_adoption`` of the pool sits in plans that offer the
@@ -181,8 +182,6 @@ class Scenario(BaseModel):
         Return model; default :func:`alt401k.default_markets`.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     pool_assets: float = Field(default=12.5e12, gt=0.0, le=1e15)
     sponsor_adoption: float = Field(default=1.0, ge=0.0, le=1.0)
     opt_in_rate: float = Field(default=1.0, ge=0.0, le=1.0)
@@ -212,12 +211,6 @@ class Scenario(BaseModel):
     def participation(self) -> float:
         """Share of pool assets that hold the asset: adoption x opt-in."""
         return self.sponsor_adoption * self.opt_in_rate
-
-    def replace(self, **changes: Any) -> Scenario:
-        """A validated copy with some fields changed."""
-        data = {**self.model_dump(exclude={"markets"}), **changes}
-        data.setdefault("markets", self.markets)
-        return type(self).model_validate(data)
 
     def _market_universe(self) -> MarketModel:
         names = tuple(dict.fromkeys((self.asset, *self.pool_portfolio)))

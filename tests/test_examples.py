@@ -1,0 +1,27 @@
+"""Every example runs, with small sizes, so none can rot."""
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.parametrize(
+    ("script", "argv", "expect"),
+    [
+        ("quickstart.py", ["--n-scenarios", "200", "--horizon", "3"], "$125.0B"),
+        ("participant_sleeve.py", ["--n-scenarios", "200"], "5% bitcoin"),
+    ],
+)
+def test_example_runs(script, argv, expect, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", [script, *argv])
+    runpy.run_path(str(EXAMPLES / script), run_name="__main__")
+    assert expect in capsys.readouterr().out
+
+
+def test_every_example_is_tested():
+    tested = {"quickstart.py", "participant_sleeve.py"}
+    assert {p.name for p in EXAMPLES.glob("*.py")} == tested
