@@ -1,0 +1,634 @@
+"""Asset classes, the correlated lognormal market model and its sampler.
+
+The specification objects (:class:`AssetClass`, :class:`InflationModel`,
+:class:`MarketModel`) are frozen pydantic models holding annual assumptions.
+:meth:`MarketModel.sample` turns them into per-period simple-return paths
+(:class:`~alt401k.markets.paths.ReturnPaths`); :func:`lognormal_params` is the
+array-level function behind it, reusable by the engine.
+
+Notes
+-----
+Per-period log returns are iid multivariate normal,
+``X_t ~ N(m, L L')``, and the simple return is ``r_t = exp(X_t) - 1``. With
+``n`` periods per year, ``mu_i`` the arithmetic annual mean and ``sigma_i`` the
+annual standard deviation of simple returns, and ``v_i = sigma_i / (1 + mu_i)``:
+
+.. math::
+
+    s_i^2 = \\ln(1 + v_i^2) / n, \\qquad
+    m_i = \\ln(1 + \\mu_i) / n - s_i^2 / 2,
+
+    \\rho^{\\log}_{ij} = \\frac{\\ln(1 + \\rho_{ij} v_i v_j)}
+                              {\\sqrt{\\ln(1 + v_i^2)\\,\\ln(1 + v_j^2)}} .
+
+Then the annual gross return ``G_i = prod_{t in year} (1 + r_{t,i})`` is
+lognormal with ``E[G_i] = 1 + mu_i``, ``Std[G_i] = sigma_i`` and
+``corr(G_i, G_j) = rho_ij`` exactly, for any ``n``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from alt401k._random import RngLike, Stream, as_seed_sequence, seed_record, standard_normals
+from alt401k._warnings import Alt401kWarning
+from alt401k.markets.paths import ReturnPaths
+
+__all__ = ["AssetClass", "InflationModel", "MarketModel", "lognormal_params"]
+
+#: Tolerance for "exactly" symmetric / unit-diagonal correlation entries.
+_ENTRY_TOL = 1e-12
+#: Smallest eigenvalue still accepted as positive semi-definite.
+_PSD_TOL = 1e-10
+#: Largest number of periods per year accepted (daily).
+_MAX_PERIODS_PER_YEAR = 366
+#: Elements per chunk of the shock transform (512 KiB of float64: stays in cache).
+_CHUNK_ELEMENTS = 2**16
+
+_SPEC_CONFIG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+def _warn(message: str) -> None:
+    # stacklevel 4: this helper, the validator, pydantic's __init__, then the caller.
+    warnings.warn(message, Alt401kWarning, stacklevel=4)
+
+
+def _check_source(value: str) -> str:
+    if not value.strip():
+        raise ValueError("source must name where the numbers come from; got an empty string")
+    return value
+
+
+class AssetClass(BaseModel):
+    """One asset class with annual return assumptions.
+
+    Parameters
+    ----------
+    name : str
+        Identifier, lowercase ``^[a-z][a-z0-9_]*$`` (e.g. ``"us_equity"``).
+    label : str
+        Human-readable name for tables and plots.
+    expected_return : float
+        Arithmetic annual mean of simple returns, fraction (0.079 = 7.9%/yr);
+        must be > -1. Values above 0.4 warn (:class:`Alt401kWarning`).
+    volatility : float
+        Annual standard deviation of simple returns, fraction; >= 0. Values
+        above 2 warn. Zero gives deterministic returns.
+    expense_ratio : float
+        Annual fund expense, fraction of assets, in [0, 0.1). Not deducted
+        from sampled returns; the engine applies it.
+    source : str
+        Where the numbers come from (a citation or "est.: ..." for judgement).
+    """
+
+    model_config = _SPEC_CONFIG
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = ""
+    expected_return: float
+    volatility: float = Field(ge=0.0)
+    expense_ratio: float = Field(default=0.0, ge=0.0, lt=0.1)
+    source: str
+
+    @field_validator("expected_return")
+    @classmethod
+    def _expected_return_range(cls, value: float) -> float:
+        if value <= -1.0:
+            raise ValueError(f"expected_return must be > -1 (a total loss); got {value}")
+        if value > 0.4:
+            _warn(
+                f"expected_return={value} is above 40% a year; it is a fraction "
+                "(0.08 = 8%), check it is not a percentage"
+            )
+        return value
+
+    @field_validator("volatility")
+    @classmethod
+    def _volatility_warning(cls, value: float) -> float:
+        if value > 2.0:
+            _warn(
+                f"volatility={value} is above 200% a year; it is a fraction "
+                "(0.16 = 16%), check it is not a percentage"
+            )
+        return value
+
+    @field_validator("source")
+    @classmethod
+    def _source_not_empty(cls, value: str) -> str:
+        return _check_source(value)
+
+
+class InflationModel(BaseModel):
+    """Annual inflation as a lognormal price index, independent of asset returns.
+
+    Parameters
+    ----------
+    mean : float
+        Arithmetic annual mean of simple inflation, fraction; > -0.5.
+    volatility : float
+        Annual standard deviation of simple inflation, fraction; >= 0.
+    source : str
+        Where the numbers come from.
+
+    Notes
+    -----
+    The per-period inflation rate is ``exp(m + s z) - 1`` with ``z`` standard
+    normal and ``m``, ``s`` from the construction in the module Notes, so
+    annual compounded inflation has mean ``mean`` and std ``volatility``.
+    """
+
+    model_config = _SPEC_CONFIG
+
+    mean: float = Field(default=0.025, gt=-0.5)
+    volatility: float = Field(default=0.018, ge=0.0)
+    source: str = "J.P. Morgan 2026 LTCMA: US inflation 2.5% (compound and arithmetic), vol 1.8%"
+
+    @field_validator("source")
+    @classmethod
+    def _source_not_empty(cls, value: str) -> str:
+        return _check_source(value)
+
+    def log_params(self, periods_per_year: int = 12) -> tuple[float, float]:
+        """Per-period log mean and log standard deviation ``(m, s)``."""
+        m, factor = lognormal_params([self.mean], [self.volatility], [[1.0]], periods_per_year)
+        return float(m[0]), float(factor[0, 0])
+
+
+def lognormal_params(
+    expected_returns: Sequence[float] | np.ndarray,
+    volatilities: Sequence[float] | np.ndarray,
+    correlation: Sequence[Sequence[float]] | np.ndarray,
+    periods_per_year: int = 12,
+    *,
+    names: Sequence[str] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-period log-return mean and covariance factor matching annual moments.
+
+    Parameters
+    ----------
+    expected_returns : array_like, shape (A,)
+        Arithmetic annual mean of simple returns, fraction, each > -1.
+    volatilities : array_like, shape (A,)
+        Annual standard deviation of simple returns, fraction, each >= 0.
+    correlation : array_like, shape (A, A)
+        Correlation of annual simple returns (symmetric, unit diagonal).
+    periods_per_year : int
+        Periods per year ``n``.
+    names : sequence of str, optional
+        Asset names, used in error messages only.
+
+    Returns
+    -------
+    m : ndarray, shape (A,)
+        Per-period mean of log returns (log-units per period).
+    L : ndarray, shape (A, A)
+        Factor of the per-period log-return covariance, ``L @ L.T = Cov``.
+        Lower-triangular (Cholesky) unless the log correlation is singular
+        (smallest eigenvalue <= 1e-10), in which case it is an
+        eigen-decomposition factor. Rows and columns of
+        zero-volatility assets are exactly zero.
+
+    Raises
+    ------
+    ValueError
+        If the implied log-return correlation is not positive semi-definite,
+        or a correlation is unattainable (``1 + rho_ij v_i v_j <= 0``).
+
+    Notes
+    -----
+    See the module Notes: ``s_i^2 = ln(1 + v_i^2)/n``,
+    ``m_i = ln(1 + mu_i)/n - s_i^2/2``, ``Cov_ij = ln(1 + rho_ij v_i v_j)/n``
+    with ``v_i = sigma_i / (1 + mu_i)``.
+    """
+    mu = np.asarray(expected_returns, dtype=np.float64)
+    sigma = np.asarray(volatilities, dtype=np.float64)
+    rho = np.asarray(correlation, dtype=np.float64)
+    n_assets = mu.shape[0]
+    labels = list(names) if names is not None else [str(i) for i in range(n_assets)]
+    n = float(periods_per_year)
+
+    v = sigma / (1.0 + mu)
+    annual_log_var = np.log1p(v * v)
+    m = np.log1p(mu) / n - annual_log_var / (2.0 * n)
+    factor = np.zeros((n_assets, n_assets))
+
+    # A volatility so small that v**2 underflows is deterministic, like zero.
+    risky = np.flatnonzero(annual_log_var > 0.0)
+    if risky.size == 0:
+        return m, factor
+    block = np.ix_(risky, risky)
+    v_r = v[risky]
+    product = rho[block] * np.outer(v_r, v_r)
+    np.fill_diagonal(product, v_r * v_r)
+    if np.any(product <= -1.0):
+        i, j = (int(k) for k in np.argwhere(product <= -1.0)[0])
+        a, b = int(risky[i]), int(risky[j])
+        raise ValueError(
+            f"correlation[{a}][{b}]={rho[a, b]} between {labels[a]!r} and {labels[b]!r} "
+            "cannot be reached by lognormal annual returns with these volatilities; "
+            f"it must be > {-1.0 / (v[a] * v[b]):.6g}"
+        )
+    annual_log_cov = np.log1p(product)
+    log_sd = np.sqrt(annual_log_var[risky])
+    log_corr = annual_log_cov / np.outer(log_sd, log_sd)
+    eigenvalues, eigenvectors = np.linalg.eigh(log_corr)
+    smallest = float(eigenvalues[0])
+    if smallest < -_PSD_TOL:
+        raise ValueError(
+            "the log-return correlation implied by correlation and the volatilities is not "
+            f"positive semi-definite (smallest eigenvalue {smallest:.6g} < -{_PSD_TOL:g}); "
+            "lognormal returns cannot have these correlations: lower the correlations "
+            "between high-volatility assets"
+        )
+    period_log_sd = log_sd / np.sqrt(n)
+    if smallest > _PSD_TOL:
+        sub_factor = np.linalg.cholesky(annual_log_cov / n)
+    else:
+        # Singular (to tolerance) but PSD, e.g. identical assets with correlation 1.
+        # Cholesky would either fail or turn rounding noise into sqrt(eps)-sized
+        # loadings; eigenvalues within the PSD tolerance of zero are set to zero.
+        kept = np.where(eigenvalues > _PSD_TOL, eigenvalues, 0.0)
+        sub_factor = period_log_sd[:, None] * (eigenvectors * np.sqrt(kept))
+    factor[block] = sub_factor
+    return m, factor
+
+
+def _check_count(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
+    return int(value)
+
+
+def _check_periods_per_year(value: object) -> int:
+    if (
+        isinstance(value, (int, np.integer))
+        and not isinstance(value, bool)
+        and 1 <= value <= _MAX_PERIODS_PER_YEAR
+    ):
+        return int(value)
+    raise ValueError(
+        f"periods_per_year must be an integer in [1, {_MAX_PERIODS_PER_YEAR}] "
+        f"(1 annual, 4 quarterly, 12 monthly, 26 biweekly, 52 weekly); got {value!r}"
+    )
+
+
+class MarketModel(BaseModel):
+    """A set of asset classes with correlated annual returns, plus inflation.
+
+    Parameters
+    ----------
+    assets : tuple of AssetClass, length A >= 1
+        Asset classes, unique names; their order is the asset axis of every
+        array this model produces.
+    correlation : tuple of tuples of float, shape (A, A)
+        Correlation of annual simple returns: symmetric, unit diagonal,
+        entries in [-1, 1], positive semi-definite. A numpy array is accepted.
+    inflation : InflationModel
+        Inflation, independent of asset returns.
+
+    Notes
+    -----
+    The model is validated at construction, including that the lognormal
+    transform of ``correlation`` (see :func:`lognormal_params`) is positive
+    semi-definite, so :meth:`sample` cannot fail on parameters.
+
+    Examples
+    --------
+    >>> from alt401k.markets import default_markets
+    >>> markets = default_markets().subset(["us_equity", "us_bonds", "bitcoin"])
+    >>> paths = markets.sample(1000, 30, rng=42)
+    >>> paths.returns.shape
+    (1000, 360, 3)
+    """
+
+    model_config = _SPEC_CONFIG
+
+    assets: tuple[AssetClass, ...] = Field(min_length=1)
+    correlation: tuple[tuple[float, ...], ...]
+    inflation: InflationModel = InflationModel()
+
+    @field_validator("correlation", mode="before")
+    @classmethod
+    def _correlation_from_array(cls, value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        return value
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> MarketModel:
+        names = [asset.name for asset in self.assets]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(
+                "asset names must be unique; duplicated: " + ", ".join(map(repr, duplicates))
+            )
+        n_assets = len(names)
+        corr = self.correlation
+        n_rows = len(corr)
+        widths = {len(row) for row in corr}
+        if n_rows != n_assets or widths != {n_assets}:
+            shape = f"{n_rows}x{widths.pop()}" if len(widths) == 1 else "ragged"
+            if n_rows == 0:
+                shape = "0x0"
+            raise ValueError(
+                f"correlation must be {n_assets}x{n_assets} to match {n_assets} assets "
+                f"({', '.join(names)}); got {shape}"
+            )
+        for i in range(n_assets):
+            for j in range(n_assets):
+                if not -1.0 <= corr[i][j] <= 1.0:
+                    raise ValueError(
+                        f"correlation[{i}][{j}]={corr[i][j]} ({names[i]}, {names[j]}) is "
+                        "outside [-1, 1]"
+                    )
+        for i in range(n_assets):
+            if abs(corr[i][i] - 1.0) > _ENTRY_TOL:
+                raise ValueError(
+                    f"correlation[{i}][{i}] ({names[i]}) must be 1 on the diagonal; "
+                    f"got {corr[i][i]}"
+                )
+        for i in range(n_assets):
+            for j in range(i + 1, n_assets):
+                if abs(corr[i][j] - corr[j][i]) > _ENTRY_TOL:
+                    raise ValueError(
+                        f"correlation must be symmetric: correlation[{i}][{j}]={corr[i][j]} "
+                        f"but correlation[{j}][{i}]={corr[j][i]} ({names[i]}, {names[j]})"
+                    )
+        smallest = float(np.linalg.eigvalsh(self.correlation_matrix)[0])
+        if smallest < -_PSD_TOL:
+            raise ValueError(
+                "correlation must be positive semi-definite; its smallest eigenvalue is "
+                f"{smallest:.6g} < -{_PSD_TOL:g}"
+            )
+        # Fails early if lognormal returns cannot have these correlations.
+        lognormal_params(
+            self.expected_returns, self.volatilities, self.correlation_matrix, 1, names=names
+        )
+        return self
+
+    # ------------------------------------------------------------------ views
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Asset names, in axis order."""
+        return tuple(asset.name for asset in self.assets)
+
+    @property
+    def n_assets(self) -> int:
+        """Number of assets A."""
+        return len(self.assets)
+
+    @property
+    def expected_returns(self) -> np.ndarray:
+        """Arithmetic annual means, shape (A,), fraction per year."""
+        return np.array([asset.expected_return for asset in self.assets], dtype=np.float64)
+
+    @property
+    def volatilities(self) -> np.ndarray:
+        """Annual standard deviations of simple returns, shape (A,), fraction per year."""
+        return np.array([asset.volatility for asset in self.assets], dtype=np.float64)
+
+    @property
+    def expense_ratios(self) -> np.ndarray:
+        """Annual expense ratios, shape (A,), fraction of assets per year."""
+        return np.array([asset.expense_ratio for asset in self.assets], dtype=np.float64)
+
+    @property
+    def correlation_matrix(self) -> np.ndarray:
+        """Correlation of annual simple returns, shape (A, A), exactly symmetric, unit diagonal."""
+        corr = np.array(self.correlation, dtype=np.float64)
+        corr = 0.5 * (corr + corr.T)
+        np.fill_diagonal(corr, 1.0)
+        return corr
+
+    def _index(self, name: str) -> int:
+        names = self.names
+        if name not in names:
+            raise ValueError(f"unknown asset {name!r}; available: {', '.join(names)}")
+        return names.index(name)
+
+    def __getitem__(self, name: str) -> AssetClass:
+        """The asset called ``name`` (``KeyError`` if there is none)."""
+        if name not in self.names:
+            raise KeyError(f"unknown asset {name!r}; available: {', '.join(self.names)}")
+        return self.assets[self.names.index(name)]
+
+    # --------------------------------------------------------------- variants
+
+    @classmethod
+    def from_assets(
+        cls,
+        assets: Sequence[AssetClass | Mapping[str, Any]],
+        correlations: Mapping[tuple[str, str], float] | None = None,
+        default_correlation: float = 0.0,
+        *,
+        inflation: InflationModel | None = None,
+    ) -> MarketModel:
+        """Build a model from pairwise correlations.
+
+        Parameters
+        ----------
+        assets : sequence of AssetClass (or dicts of its fields)
+        correlations : mapping of (name, name) -> float
+            Correlation of each listed pair, in either order; a pair given in
+            both orders must agree.
+        default_correlation : float
+            Correlation of every pair not listed.
+        inflation : InflationModel, optional
+            Defaults to :class:`InflationModel` ().
+        """
+        parsed = tuple(AssetClass.model_validate(asset) for asset in assets)
+        names = [asset.name for asset in parsed]
+        index = {name: i for i, name in enumerate(names)}
+        n_assets = len(parsed)
+        corr = [
+            [1.0 if i == j else float(default_correlation) for j in range(n_assets)]
+            for i in range(n_assets)
+        ]
+        seen: dict[frozenset[str], float] = {}
+        for key, value in (correlations or {}).items():
+            if not (isinstance(key, tuple) and len(key) == 2):
+                raise ValueError(f"correlations keys must be (name, name) pairs; got {key!r}")
+            for name in key:
+                if name not in index:
+                    raise ValueError(
+                        f"unknown asset {name!r} in correlations key {key!r}; "
+                        f"available: {', '.join(names)}"
+                    )
+            a, b = key
+            if a == b:
+                raise ValueError(
+                    f"correlations key {key!r} pairs an asset with itself; its correlation is 1"
+                )
+            pair = frozenset(key)
+            if pair in seen and seen[pair] != value:
+                raise ValueError(
+                    f"correlations gives ({a!r}, {b!r}) twice with different values: "
+                    f"{seen[pair]} and {value}"
+                )
+            seen[pair] = value
+            corr[index[a]][index[b]] = corr[index[b]][index[a]] = float(value)
+        fields: dict[str, Any] = {"assets": parsed, "correlation": corr}
+        if inflation is not None:
+            fields["inflation"] = inflation
+        return cls(**fields)
+
+    def subset(self, names: Sequence[str]) -> MarketModel:
+        """A model with only ``names``, in the order given (re-validated)."""
+        if isinstance(names, str):
+            names = [names]
+        indices = [self._index(name) for name in names]
+        corr = self.correlation
+        return MarketModel(
+            assets=tuple(self.assets[i] for i in indices),
+            correlation=tuple(tuple(corr[i][j] for j in indices) for i in indices),
+            inflation=self.inflation,
+        )
+
+    def replace_asset(self, name: str, **changes: Any) -> MarketModel:
+        """A model with one asset's fields changed (re-validated).
+
+        Examples
+        --------
+        >>> from alt401k.markets import default_markets
+        >>> default_markets().replace_asset("bitcoin", expected_return=0.10)["bitcoin"].volatility
+        0.55
+        """
+        i = self._index(name)
+        fields = {**self.assets[i].model_dump(), **changes}
+        assets = (*self.assets[:i], AssetClass(**fields), *self.assets[i + 1 :])
+        return MarketModel(assets=assets, correlation=self.correlation, inflation=self.inflation)
+
+    def replace_inflation(self, **changes: Any) -> MarketModel:
+        """A model with the inflation fields changed (re-validated)."""
+        inflation = InflationModel(**{**self.inflation.model_dump(), **changes})
+        return MarketModel(assets=self.assets, correlation=self.correlation, inflation=inflation)
+
+    def with_correlation(self, a: str, b: str, rho: float) -> MarketModel:
+        """A model with ``correlation[a][b] = correlation[b][a] = rho`` (re-validated)."""
+        i, j = self._index(a), self._index(b)
+        if i == j:
+            raise ValueError(f"with_correlation needs two different assets; got {a!r} twice")
+        corr = [list(row) for row in self.correlation]
+        corr[i][j] = corr[j][i] = rho
+        return MarketModel(assets=self.assets, correlation=corr, inflation=self.inflation)
+
+    # --------------------------------------------------------------- sampling
+
+    def log_params(self, periods_per_year: int = 12) -> tuple[np.ndarray, np.ndarray]:
+        """Per-period log-return mean ``m`` (A,) and covariance factor ``L`` (A, A).
+
+        See :func:`lognormal_params`. Simple returns are
+        ``expm1(m + L @ z)`` with ``z`` standard normal of shape (A,).
+        """
+        ppy = _check_periods_per_year(periods_per_year)
+        return lognormal_params(
+            self.expected_returns,
+            self.volatilities,
+            self.correlation_matrix,
+            ppy,
+            names=self.names,
+        )
+
+    def sample(
+        self,
+        n_scenarios: int,
+        n_years: int,
+        periods_per_year: int = 12,
+        *,
+        rng: RngLike = None,
+        first_scenario: int = 0,
+    ) -> ReturnPaths:
+        """Draw per-period return and inflation paths.
+
+        Parameters
+        ----------
+        n_scenarios : int
+            Number of scenarios S (>= 1).
+        n_years : int
+            Horizon in years (>= 1); T = n_years * periods_per_year.
+        periods_per_year : int
+            Periods per year, an integer in [1, 366]; 12 (monthly) by default.
+        rng : None, int, SeedSequence or Generator
+            Seed (SPEC 7). To split a run into chunks, pass the same int or
+            ``SeedSequence`` with different ``first_scenario``: a
+            ``Generator`` is advanced on every call.
+        first_scenario : int
+            Global index of the first scenario (>= 0). Row ``i`` of the
+            result is scenario ``first_scenario + i``, bit-for-bit the same
+            whatever the chunking.
+
+        Returns
+        -------
+        ReturnPaths
+            ``returns`` (S, T, A) and ``inflation`` (S, T): per-period simple
+            rates (fractions), gross of expense ratios, read-only.
+
+        Notes
+        -----
+        ``returns[s, t] = expm1(m + L z[s, t])`` with ``z`` drawn from the
+        asset stream of :mod:`alt401k._random` and ``(m, L)`` from
+        :meth:`log_params`; inflation uses its own stream, so changing the
+        assets never changes inflation draws. Memory: one (S, T, A) float64
+        array plus a small buffer.
+        """
+        n_scenarios = _check_count("n_scenarios", n_scenarios, 1)
+        n_years = _check_count("n_years", n_years, 1)
+        first_scenario = _check_count("first_scenario", first_scenario, 0)
+        ppy = _check_periods_per_year(periods_per_year)
+        root = as_seed_sequence(rng)
+        n_periods = n_years * ppy
+        stop = first_scenario + n_scenarios
+
+        mean, factor = self.log_params(ppy)
+        returns = standard_normals(
+            root, Stream.ASSETS, first_scenario, stop, (n_periods, self.n_assets)
+        )
+        _shocks_to_returns(returns, mean, factor)
+
+        infl_mean, infl_sd = self.inflation.log_params(ppy)
+        inflation = standard_normals(root, Stream.INFLATION, first_scenario, stop, (n_periods,))
+        inflation *= infl_sd
+        inflation += infl_mean
+        np.expm1(inflation, out=inflation)
+
+        returns.flags.writeable = False
+        inflation.flags.writeable = False
+        return ReturnPaths(
+            returns=returns,
+            inflation=inflation,
+            asset_names=self.names,
+            periods_per_year=ppy,
+            first_scenario=first_scenario,
+            seed=seed_record(root),
+        )
+
+
+def _shocks_to_returns(shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray) -> None:
+    """Turn standard normals (S, T, A) into simple returns, in place.
+
+    ``shocks[s, t] <- expm1(mean + factor @ shocks[s, t])``. The matmul is
+    stacked over scenarios, so numpy makes one (T, A) x (A, A) product per
+    scenario: the arithmetic of a row never depends on how many scenarios
+    are in the call, which keeps chunked runs bit-identical.
+    """
+    n_scenarios, n_periods, n_assets = shocks.shape
+    if n_scenarios == 0:
+        return
+    rows = max(1, _CHUNK_ELEMENTS // (n_periods * n_assets))
+    buffer = np.empty((min(rows, n_scenarios), n_periods, n_assets))
+    factor_t = factor.T
+    for lo in range(0, n_scenarios, rows):
+        hi = min(lo + rows, n_scenarios)
+        chunk = shocks[lo:hi]
+        product = buffer[: hi - lo]
+        np.matmul(chunk, factor_t, out=product)
+        np.add(product, mean, out=chunk)
+        np.expm1(chunk, out=chunk)

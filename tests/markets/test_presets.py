@@ -1,0 +1,152 @@
+"""Tests of the default market presets against CALIBRATION.md."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import alt401k.markets as markets
+from alt401k.markets import PRESETS, InflationModel, MarketModel, default_markets
+
+NAMES = (
+    "cash", "us_bonds", "us_equity", "intl_equity", "em_equity", "real_estate",
+    "infrastructure", "commodities", "gold", "private_equity", "private_credit",
+    "bitcoin", "ether",
+)  # fmt: skip
+
+#: J.P. Morgan 2026 LTCMA (arithmetic, volatility), CALIBRATION.md.
+LTCMA = {
+    "cash": (0.031, 0.007),
+    "us_bonds": (0.049, 0.048),
+    "us_equity": (0.079, 0.165),
+    "intl_equity": (0.089, 0.176),
+    "em_equity": (0.097, 0.209),
+    "real_estate": (0.088, 0.114),
+    "infrastructure": (0.070, 0.103),
+    "commodities": (0.062, 0.183),
+    "gold": (0.068, 0.167),
+    "private_equity": (0.119, 0.198),
+    "private_credit": (0.086, 0.140),
+}
+
+#: Published LTCMA correlations plus the brief's crypto judgement values.
+PUBLISHED = {
+    ("us_equity", "us_bonds"): 0.30,
+    ("us_equity", "intl_equity"): 0.87,
+    ("us_equity", "em_equity"): 0.73,
+    ("us_equity", "real_estate"): 0.35,
+    ("us_equity", "infrastructure"): 0.47,
+    ("us_equity", "commodities"): 0.42,
+    ("us_equity", "private_equity"): 0.75,
+    ("us_equity", "private_credit"): 0.55,
+    ("us_bonds", "real_estate"): -0.15,
+    ("private_equity", "private_credit"): 0.66,
+    ("real_estate", "private_equity"): 0.32,
+    ("bitcoin", "us_equity"): 0.45,
+    ("ether", "us_equity"): 0.50,
+    ("bitcoin", "ether"): 0.80,
+}
+
+CRYPTO = {
+    "base": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
+    "crypto_bull": {"bitcoin": (0.20, 0.60), "ether": (0.25, 0.85)},
+    "crypto_bear": {"bitcoin": (0.05, 0.60), "ether": (0.03, 0.85)},
+}
+
+FEES = {
+    "cash": 0.0010, "us_bonds": 0.0022, "us_equity": 0.0031, "intl_equity": 0.0031,
+    "em_equity": 0.0031, "private_equity": 0.0100, "private_credit": 0.0100,
+    "bitcoin": 0.0025, "ether": 0.0025,
+}  # fmt: skip
+
+
+def test_public_names() -> None:
+    assert set(markets.__all__) >= {
+        "AssetClass", "InflationModel", "MarketModel", "ReturnPaths", "default_markets", "PRESETS"
+    }  # fmt: skip
+    assert PRESETS == ("base", "crypto_bull", "crypto_bear")
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_preset_builds_with_all_assets_and_sources(preset: str) -> None:
+    model = default_markets(preset)
+    assert isinstance(model, MarketModel)
+    assert model.names == NAMES
+    for asset in model.assets:
+        assert asset.source.strip() and asset.label.strip()
+    for name in ("bitcoin", "ether"):
+        assert model[name].source.startswith("est.:")
+        assert (model[name].expected_return, model[name].volatility) == CRYPTO[preset][name]
+    assert model.inflation == InflationModel()
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_published_numbers_are_exact(preset: str) -> None:
+    model = default_markets(preset)
+    for name, (mean, vol) in LTCMA.items():
+        assert (model[name].expected_return, model[name].volatility) == (mean, vol), name
+        assert "J.P. Morgan 2026 LTCMA" in model[name].source
+        assert f"arithmetic {mean * 100:.1f}%" in model[name].source
+        assert f"vol {vol * 100:.1f}%" in model[name].source
+    for name, fee in FEES.items():
+        assert model[name].expense_ratio == fee, name
+    assert "ICI" in model["us_equity"].source and "0.31%" in model["us_equity"].source
+    assert "IBIT" in model["bitcoin"].source
+    for name in (
+        "real_estate",
+        "infrastructure",
+        "commodities",
+        "gold",
+        "private_equity",
+        "private_credit",
+        "cash",
+    ):
+        assert "expense est." in model[name].source, name
+    assert (model.inflation.mean, model.inflation.volatility) == (0.025, 0.018)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_correlations(preset: str) -> None:
+    model = default_markets(preset)
+    corr = model.correlation_matrix
+    index = {name: i for i, name in enumerate(model.names)}
+    for (a, b), rho in PUBLISHED.items():
+        assert corr[index[a], index[b]] == corr[index[b], index[a]] == rho, (a, b)
+    assert np.array_equal(corr, corr.T) and np.all(np.diag(corr) == 1.0)
+    assert np.all(corr[index["cash"], :] == np.eye(len(NAMES))[index["cash"]])
+    # Positive definite with a margin, before and after the lognormal transform.
+    assert np.linalg.eigvalsh(corr)[0] > 0.05
+    v = model.volatilities / (1 + model.expected_returns)
+    log_var = np.log1p(v**2)
+    log_corr = np.log1p(corr * np.outer(v, v)) / np.sqrt(np.outer(log_var, log_var))
+    assert np.linalg.eigvalsh(log_corr)[0] > 0.05
+    m, factor = model.log_params(12)
+    assert np.all(np.isfinite(m)) and np.allclose(np.triu(factor, 1), 0.0)
+
+
+def test_presets_differ_only_in_crypto() -> None:
+    base = default_markets("base")
+    for preset in ("crypto_bull", "crypto_bear"):
+        other = default_markets(preset)
+        assert other.correlation == base.correlation
+        assert other.subset(NAMES[:-2]) == base.subset(NAMES[:-2])
+
+
+def test_default_is_base_and_immutable() -> None:
+    assert default_markets() == default_markets("base")
+    model = default_markets()
+    model.correlation_matrix[0, 1] = 0.5  # a fresh array: the model is untouched
+    assert model.correlation[0][1] == 0.0
+
+
+def test_unknown_preset() -> None:
+    with pytest.raises(
+        ValueError, match=r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear"
+    ):
+        default_markets("moon")
+
+
+def test_default_sample_smoke() -> None:
+    paths = default_markets().sample(3, 2, rng=0)
+    assert paths.returns.shape == (3, 24, 13) and paths.asset_names == NAMES
+    assert np.all(np.isfinite(paths.returns)) and np.all(paths.returns > -1)
