@@ -16,27 +16,51 @@ import alt401k as ak
 def compare_sleeves(n_scenarios: int, seed: int, shares=(0.0, 0.01, 0.02, 0.05)) -> pd.DataFrame:
     """Terminal balance statistics for each sleeve share, paired with the no-sleeve run."""
     markets = ak.default_markets()
-    saver = ak.Participant(age=35, salary=80_000, balance=50_000, deferral_rate=0.06,
-                           roth_fraction=0.25, retirement_age=65)
+    saver = ak.Participant(
+        age=35,
+        salary=80_000,
+        balance=50_000,
+        deferral_rate=0.06,
+        roth_fraction=0.25,
+        retirement_age=65,
+    )
     plan = ak.PlanDesign(match=ak.MatchFormula(tiers=[(1.0, 0.03), (0.5, 0.02)]))
     core = ak.Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4})
     # Same markets and seed: every run sees identical paths (common random numbers).
-    base = ak.simulate_participant(saver, plan, core, markets=markets,
-                                   n_scenarios=n_scenarios, rng=seed)
+    base = ak.simulate_participant(
+        saver, plan, core, markets=markets, n_scenarios=n_scenarios, rng=seed
+    )
     base_median = float(np.median(base.terminal_balance))
-    rows = [{"sleeve": "none", "median": base_median,
-             "p05": float(np.quantile(base.terminal_balance, 0.05)),
-             "p95": float(np.quantile(base.terminal_balance, 0.95)),
-             "prob_below_no_sleeve_median": base.prob_below(base_median),
-             "median_gain_vs_none": 0.0}]
+    rows = [
+        {
+            "sleeve": "none",
+            "median": base_median,
+            "p05": float(np.quantile(base.terminal_balance, 0.05)),
+            "p95": float(np.quantile(base.terminal_balance, 0.95)),
+            "prob_below_no_sleeve_median": base.prob_below(base_median),
+            "median_gain_vs_none": 0.0,
+        }
+    ]
     for share in shares:
-        res = ak.simulate_participant(saver, plan, core.replace(alt_sleeve={"bitcoin": share}),
-                                      markets=markets, n_scenarios=n_scenarios, rng=seed)
+        res = ak.simulate_participant(
+            saver,
+            plan,
+            core.replace(alt_sleeve={"bitcoin": share}),
+            markets=markets,
+            n_scenarios=n_scenarios,
+            rng=seed,
+        )
         tb = res.terminal_balance
-        rows.append({"sleeve": f"{share:.0%} bitcoin", "median": float(np.median(tb)),
-                     "p05": float(np.quantile(tb, 0.05)), "p95": float(np.quantile(tb, 0.95)),
-                     "prob_below_no_sleeve_median": res.prob_below(base_median),
-                     "median_gain_vs_none": float(np.median(tb - base.terminal_balance))})
+        rows.append(
+            {
+                "sleeve": f"{share:.0%} bitcoin",
+                "median": float(np.median(tb)),
+                "p05": float(np.quantile(tb, 0.05)),
+                "p95": float(np.quantile(tb, 0.95)),
+                "prob_below_no_sleeve_median": res.prob_below(base_median),
+                "median_gain_vs_none": float(np.median(tb - base.terminal_balance)),
+            }
+        )
     return pd.DataFrame(rows).set_index("sleeve")
 
 

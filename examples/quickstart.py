@@ -42,12 +42,20 @@ def main(argv: list[str] | None = None) -> None:
     pd.set_option("display.width", 120)
     pd.set_option("display.float_format", lambda v: f"{v:8.2f}")
 
-    ceiling = ak.Scenario(pool_assets=12.5e12, sponsor_adoption=1.0, opt_in_rate=1.0,
-                          allocation_share=0.01, asset="bitcoin", horizon_years=args.horizon)
+    ceiling = ak.Scenario(
+        pool_assets=12.5e12,
+        sponsor_adoption=1.0,
+        opt_in_rate=1.0,
+        allocation_share=0.01,
+        asset="bitcoin",
+        horizon_years=args.horizon,
+    )
     out = ceiling.run(n_scenarios=args.n_scenarios, rng=args.seed)
     print("The headline: every sponsor offers bitcoin, every participant puts 1% in.")
-    print(f"  Year-one reallocation of existing balances: ${out.headline_reallocation / BILLION:,.1f}B"
-          f" (1% of ${ceiling.pool_assets / 1e12:.1f}T)")
+    print(
+        "  Year-one reallocation of existing balances: "
+        f"${out.headline_reallocation / BILLION:,.1f}B (1% of ${ceiling.pool_assets / 1e12:.1f}T)"
+    )
     print(f"  Then, per year ($B, {args.n_scenarios:,} market paths):")
     print(flows_table(out).to_string())
 
@@ -61,19 +69,28 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  Year-one reallocation: ${real.headline_reallocation / BILLION:,.2f}B")
     print(flows_table(real).to_string())
     total = real.cumulative_flows[:, -1] / BILLION
-    print(f"  Net inflow over {args.horizon} years: median ${pd.Series(total).median():,.2f}B, "
-          f"90% interval ${pd.Series(total).quantile(0.05):,.2f}B to "
-          f"${pd.Series(total).quantile(0.95):,.2f}B")
+    print(
+        f"  Net inflow over {args.horizon} years: median ${pd.Series(total).median():,.2f}B, "
+        f"90% interval ${pd.Series(total).quantile(0.05):,.2f}B to "
+        f"${pd.Series(total).quantile(0.95):,.2f}B"
+    )
 
     print()
     print("Headline reallocation ($B) by sponsor adoption (rows) and allocation share (columns),")
     print("full opt-in, $12.2T pool (ICI Q1 2025):")
-    grid = ak.sweep(ceiling.replace(pool_assets=12.2e12, horizon_years=1),
-                    sponsor_adoption=[0.10, 0.25, 0.50, 1.0],
-                    allocation_share=[0.001, 0.0025, 0.005, 0.01],
-                    n_scenarios=min(args.n_scenarios, 200), rng=args.seed)
-    matrix = grid.pivot(index="sponsor_adoption", columns="allocation_share",
-                        values="headline_reallocation") / BILLION
+    grid = ak.sweep(
+        ceiling.replace(pool_assets=12.2e12, horizon_years=1),
+        sponsor_adoption=[0.10, 0.25, 0.50, 1.0],
+        allocation_share=[0.001, 0.0025, 0.005, 0.01],
+        n_scenarios=min(args.n_scenarios, 200),
+        rng=args.seed,
+    )
+    matrix = (
+        grid.pivot(
+            index="sponsor_adoption", columns="allocation_share", values="headline_reallocation"
+        )
+        / BILLION
+    )
     matrix.index = [f"{a:.0%} of sponsors" for a in matrix.index]
     matrix.columns = [f"{s:.2%}" for s in matrix.columns]
     print(matrix.to_string())

@@ -26,8 +26,12 @@ def first_year(participant: ak.Participant, plan: ak.PlanDesign = PLAN):
 def high_earner(age: int, year: int) -> ak.Participant:
     # $400k pay, 10% deferral, a quarter Roth; pay is above the 401(a)(17) cap.
     return ak.Participant(
-        age=age, salary=400_000, deferral_rate=0.10, roth_fraction=0.25,
-        retirement_age=70, start_year=year,
+        age=age,
+        salary=400_000,
+        deferral_rate=0.10,
+        roth_fraction=0.25,
+        retirement_age=70,
+        start_year=year,
     )
 
 
@@ -51,7 +55,9 @@ HIGH_EARNER_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("age", "year", "comp", "catch_up", "pretax", "roth", "employer"), HIGH_EARNER_CASES)
+@pytest.mark.parametrize(
+    ("age", "year", "comp", "catch_up", "pretax", "roth", "employer"), HIGH_EARNER_CASES
+)
 def test_high_earner_limits_and_match(age, year, comp, catch_up, pretax, roth, employer):
     got = first_year(high_earner(age, year))
     assert got["compensation"] == comp
@@ -63,8 +69,14 @@ def test_high_earner_limits_and_match(age, year, comp, catch_up, pretax, roth, e
 
 def test_roth_catch_up_rule_only_above_wage_threshold():
     # 2026, age 55, prior-year wages 120,000 <= 150,000: catch-up follows roth_fraction.
-    saver = ak.Participant(age=55, salary=125_000, deferral_rate=0.30, roth_fraction=0.0,
-                           start_year=2026, prior_year_wages=120_000)
+    saver = ak.Participant(
+        age=55,
+        salary=125_000,
+        deferral_rate=0.30,
+        roth_fraction=0.0,
+        start_year=2026,
+        prior_year_wages=120_000,
+    )
     got = first_year(saver)
     # elected 37,500: 24,500 regular + 8,000 catch-up, all pre-tax.
     assert (got["pretax"], got["roth"], got["catch_up"]) == (32_500.0, 0.0, 8_000.0)
@@ -100,8 +112,14 @@ def test_match_catch_up_switch():
 
 
 def test_salary_growth_and_retirement_stop():
-    saver = ak.Participant(age=62, salary=100_000, deferral_rate=0.05, salary_growth=0.10,
-                           retirement_age=65, start_year=2026)
+    saver = ak.Participant(
+        age=62,
+        salary=100_000,
+        deferral_rate=0.05,
+        salary_growth=0.10,
+        retirement_age=65,
+        start_year=2026,
+    )
     cells = cells_from_participants([saver])
     c = annual_contributions(cells, ak.PlanDesign(), start_year=2026, n_years=4)
     np.testing.assert_allclose(c.salary[:, 0], [100_000, 110_000, 121_000, 0.0])
@@ -113,5 +131,6 @@ def test_salary_growth_and_retirement_stop():
 def test_modal_match_formula():
     m = ak.MatchFormula.modal()
     assert m.max_match_fraction == pytest.approx(0.03)
-    np.testing.assert_allclose(m.match([0.0, 3_000.0, 6_000.0, 9_000.0], 100_000.0),
-                               [0.0, 1_500.0, 3_000.0, 3_000.0])
+    np.testing.assert_allclose(
+        m.match([0.0, 3_000.0, 6_000.0, 9_000.0], 100_000.0), [0.0, 1_500.0, 3_000.0, 3_000.0]
+    )

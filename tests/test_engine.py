@@ -166,7 +166,9 @@ def test_pool_rebalancing_sells_winners_and_buys_losers():
     months = 24
     up = np.full((1, months), 0.03)
     flat = np.zeros((1, months))
-    sched = pool_schedule(contributions=np.zeros(months), distribution_rate=0.0, asset_expense=0.0, core_expense=0.0)
+    sched = pool_schedule(
+        contributions=np.zeros(months), distribution_rate=0.0, asset_expense=0.0, core_expense=0.0
+    )
     winner = simulate_pool(up, flat, sched)
     loser = simulate_pool(-up, flat, sched)
     assert np.all(winner.flows[0, :, 3] < 0)
@@ -177,8 +179,11 @@ def test_pool_rebalancing_sells_winners_and_buys_losers():
 
 def test_pool_zero_participation_gives_zero_flows():
     rng = np.random.default_rng(1)
-    out = simulate_pool(rng.normal(0, 0.1, (10, 24)), rng.normal(0, 0.02, (10, 24)),
-                        pool_schedule(participation=np.zeros(24)))
+    out = simulate_pool(
+        rng.normal(0, 0.1, (10, 24)),
+        rng.normal(0, 0.02, (10, 24)),
+        pool_schedule(participation=np.zeros(24)),
+    )
     assert np.all(out.flows == 0.0)
     assert np.all(out.holdings == 0.0)
 
@@ -186,8 +191,14 @@ def test_pool_zero_participation_gives_zero_flows():
 def test_pool_gradual_participation_reallocates_new_joiners_only():
     # 10% join in month 1, 10% more in month 13: reallocation in both years.
     part = np.where(np.arange(24) < 12, 0.1, 0.2)
-    sched = pool_schedule(participation=part, contributions=np.zeros(24), distribution_rate=0.0,
-                          asset_expense=0.0, core_expense=0.0, rebalance_every=0)
+    sched = pool_schedule(
+        participation=part,
+        contributions=np.zeros(24),
+        distribution_rate=0.0,
+        asset_expense=0.0,
+        core_expense=0.0,
+        rebalance_every=0,
+    )
     zero = np.zeros((1, 24))
     out = simulate_pool(zero, zero, sched)
     assert out.flows[0, 0, 0] == pytest.approx(0.01 * 0.1 * 12.5e12, rel=1e-14)

@@ -8,8 +8,14 @@ import alt401k as ak
 
 
 def test_headline_125_billion_in_every_scenario():
-    scn = ak.Scenario(pool_assets=12.5e12, sponsor_adoption=1.0, opt_in_rate=1.0,
-                      allocation_share=0.01, asset="bitcoin", horizon_years=10)
+    scn = ak.Scenario(
+        pool_assets=12.5e12,
+        sponsor_adoption=1.0,
+        opt_in_rate=1.0,
+        allocation_share=0.01,
+        asset="bitcoin",
+        horizon_years=10,
+    )
     out = scn.run(n_scenarios=500, rng=42)
     first = out.component("reallocation")[:, 0]
     assert np.all(np.abs(first - 125e9) < 0.01)  # to the cent
@@ -23,8 +29,13 @@ def test_headline_125_billion_in_every_scenario():
     [(0.10, 0.0010, 1.22e9), (0.25, 0.0025, 7.625e9), (0.50, 0.01, 61e9), (1.0, 0.01, 122e9)],
 )
 def test_published_adoption_by_sleeve_matrix_on_12_2_trillion(adoption, share, published):
-    scn = ak.Scenario(pool_assets=12.2e12, sponsor_adoption=adoption, opt_in_rate=1.0,
-                      allocation_share=share, horizon_years=1)
+    scn = ak.Scenario(
+        pool_assets=12.2e12,
+        sponsor_adoption=adoption,
+        opt_in_rate=1.0,
+        allocation_share=share,
+        horizon_years=1,
+    )
     out = scn.run(n_scenarios=20, rng=0)
     np.testing.assert_allclose(out.component("reallocation")[:, 0], published, rtol=1e-12)
 
@@ -36,10 +47,12 @@ def test_flows_frame_is_tidy_and_matches_arrays():
     assert len(frame) == 7 * 3 * 4
     assert set(frame["year"]) == {2026, 2027, 2028}
     assert list(frame["component"].cat.categories) == list(out.COMPONENTS)
-    pivot = frame.pivot_table(index=["scenario", "year"], columns="component", values="dollars",
-                              observed=True)
-    np.testing.assert_allclose(pivot["rebalancing"].to_numpy().reshape(7, 3),
-                               out.component("rebalancing"))
+    pivot = frame.pivot_table(
+        index=["scenario", "year"], columns="component", values="dollars", observed=True
+    )
+    np.testing.assert_allclose(
+        pivot["rebalancing"].to_numpy().reshape(7, 3), out.component("rebalancing")
+    )
     assert frame["dollars"].sum() == pytest.approx(out.net_flows.sum(), rel=1e-12)
 
 
@@ -51,11 +64,21 @@ def test_holdings_equal_flows_plus_returns():
 
 def test_summary_by_year():
     out = ak.Scenario(horizon_years=4, sponsor_adoption=0.3, opt_in_rate=0.2).run(
-        n_scenarios=300, rng=3)
+        n_scenarios=300, rng=3
+    )
     s = out.summary()
     assert list(s.index) == [2026, 2027, 2028, 2029]
-    for col in ("reallocation_mean", "contributions_mean", "distributions_mean", "rebalancing_mean",
-                "net_flow_p05", "net_flow_p50", "net_flow_p95", "cumulative_flow_p50", "holdings_p50"):
+    for col in (
+        "reallocation_mean",
+        "contributions_mean",
+        "distributions_mean",
+        "rebalancing_mean",
+        "net_flow_p05",
+        "net_flow_p50",
+        "net_flow_p95",
+        "cumulative_flow_p50",
+        "holdings_p50",
+    ):
         assert col in s.columns
     assert (s["net_flow_p05"] <= s["net_flow_p50"]).all()
     assert (s["net_flow_p50"] <= s["net_flow_p95"]).all()
@@ -83,13 +106,25 @@ def test_pool_run_is_chunk_invariant_and_prefix_stable():
 
 def test_sweep_rows_and_common_random_numbers():
     scn = ak.Scenario(pool_assets=12.2e12, horizon_years=3)
-    grid = ak.sweep(scn, sponsor_adoption=[0.1, 0.25, 0.5, 1.0],
-                    allocation_share=[0.001, 0.0025, 0.005, 0.01], n_scenarios=200, rng=7)
+    grid = ak.sweep(
+        scn,
+        sponsor_adoption=[0.1, 0.25, 0.5, 1.0],
+        allocation_share=[0.001, 0.0025, 0.005, 0.01],
+        n_scenarios=200,
+        rng=7,
+    )
     assert isinstance(grid, pd.DataFrame)
     assert len(grid) == 16
-    for col in ("sponsor_adoption", "allocation_share", "headline_reallocation",
-                "cumulative_flow_mean", "cumulative_flow_p05", "cumulative_flow_p50",
-                "cumulative_flow_p95", "final_holdings_p50"):
+    for col in (
+        "sponsor_adoption",
+        "allocation_share",
+        "headline_reallocation",
+        "cumulative_flow_mean",
+        "cumulative_flow_p05",
+        "cumulative_flow_p50",
+        "cumulative_flow_p95",
+        "final_holdings_p50",
+    ):
         assert col in grid.columns
     row = grid[(grid.sponsor_adoption == 0.25) & (grid.allocation_share == 0.005)].iloc[0]
     assert row.headline_reallocation == pytest.approx(15.25e9, rel=1e-12)

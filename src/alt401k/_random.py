@@ -24,7 +24,7 @@ from typing import TypeAlias
 
 import numpy as np
 
-RngLike: TypeAlias = None | int | np.random.SeedSequence | np.random.Generator
+RngLike: TypeAlias = int | np.random.SeedSequence | np.random.Generator | None
 
 #: Scenarios per seed block. Fixed: changing it changes every seeded result.
 BLOCK_SIZE = 1000
@@ -65,7 +65,9 @@ def as_seed_sequence(rng: RngLike, *, name: str = "rng") -> np.random.SeedSequen
     )
 
 
-def block_generator(root: np.random.SeedSequence, block: int, stream: Stream) -> np.random.Generator:
+def block_generator(
+    root: np.random.SeedSequence, block: int, stream: Stream
+) -> np.random.Generator:
     """The generator of one stochastic component within one scenario block."""
     seq = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, block, int(stream)))
     return np.random.Generator(np.random.PCG64(seq))

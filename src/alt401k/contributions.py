@@ -106,7 +106,9 @@ def annual_contributions(
     offset = np.arange(n_years, dtype=float)[:, None]
     age = cells.age[None, :] + offset
     active = age < cells.retirement_age[None, :]
-    salary = np.where(active, cells.salary[None, :] * (1.0 + cells.salary_growth[None, :]) ** offset, 0.0)
+    salary = np.where(
+        active, cells.salary[None, :] * (1.0 + cells.salary_growth[None, :]) ** offset, 0.0
+    )
     prior_wages = np.concatenate([cells.prior_year_wages[None, :], salary[:-1]], axis=0)
 
     lim = {k: v[:, None] for k, v in limits_by_year(years, indexing_rate=indexing_rate).items()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ._random import BLOCK_SIZE
 from ._validation import check_int
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "chunk_ranges", "check_n_scenarios"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "check_n_scenarios", "chunk_ranges"]
 
 #: Scenarios simulated together; about 40 MB of float64 paths per 1,000
 #: scenarios x 40 years monthly x 13 assets.

@@ -43,7 +43,9 @@ class MatchFormula(Spec):
 
     @field_validator("tiers")
     @classmethod
-    def _widths_fit_in_pay(cls, tiers: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+    def _widths_fit_in_pay(
+        cls, tiers: tuple[tuple[float, float], ...]
+    ) -> tuple[tuple[float, float], ...]:
         total = sum(width for _, width in tiers)
         if total > 1.0 + 1e-12:
             raise ValueError(f"tier widths must sum to at most 1 (100% of pay); got {total:g}")

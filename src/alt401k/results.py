@@ -178,7 +178,10 @@ class ParticipantResults:
         }
         rows = {}
         for name, values in metrics.items():
-            row: dict[str, float] = {"mean": float(values.mean()), "std": float(values.std(ddof=1)) if values.size > 1 else 0.0}
+            row: dict[str, float] = {
+                "mean": float(values.mean()),
+                "std": float(values.std(ddof=1)) if values.size > 1 else 0.0,
+            }
             for q, v in zip(qs, np.quantile(values, qs), strict=True):
                 row[quantile_label(q)] = float(v)
             row["cvar05"] = _lower_tail_mean(values)
@@ -279,7 +282,7 @@ class PoolResults:
                 "scenario": np.repeat(np.arange(s), y * c),
                 "year": np.tile(np.repeat(self.years, c), s),
                 "component": pd.Categorical.from_codes(
-                    np.tile(np.arange(c), s * y), categories=list(POOL_COMPONENTS)
+                    np.tile(np.arange(c), s * y), categories=pd.Index(POOL_COMPONENTS)
                 ),
                 "dollars": self.flow_paths.reshape(-1),
             }

@@ -83,7 +83,9 @@ def simulate_participant(
     """
     n_scenarios = check_n_scenarios(n_scenarios)
     plan = PlanDesign() if plan is None else plan
-    portfolio = Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
+    portfolio = (
+        Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
+    )
     markets = default_markets() if markets is None else markets
     if periods_per_year not in _PERIODS:
         raise ValueError(f"periods_per_year must be one of {_PERIODS}; got {periods_per_year!r}")
@@ -103,7 +105,9 @@ def simulate_participant(
             axis=-1,
         ),
         flat_fee=np.array([plan.recordkeeping_fee]),
-        balance0=np.array([[participant.balance - participant.roth_balance, participant.roth_balance]]),
+        balance0=np.array(
+            [[participant.balance - participant.roth_balance, participant.roth_balance]]
+        ),
         periods_per_year=periods_per_year,
     )
 
@@ -202,7 +206,9 @@ class Scenario(Spec):
     def _assets_exist(self) -> Scenario:
         names = self.markets.names
         if self.asset not in names:
-            raise ValueError(f"asset {self.asset!r} is not in markets; available: {', '.join(names)}")
+            raise ValueError(
+                f"asset {self.asset!r} is not in markets; available: {', '.join(names)}"
+            )
         # Validates weights (range, sum to 1) and names against the market model.
         Portfolio(weights=self.pool_portfolio).target_weights(names)
         return self
@@ -263,7 +269,9 @@ class Scenario(Spec):
         pool = np.empty((n_scenarios, y))
         for start, stop in chunk_ranges(n_scenarios, chunk_size):
             paths = universe.sample(stop - start, y, periods, rng=root, first_scenario=start)
-            out = simulate_pool(paths.returns[..., asset_index], paths.returns @ core_weights, schedule)
+            out = simulate_pool(
+                paths.returns[..., asset_index], paths.returns @ core_weights, schedule
+            )
             flows[start:stop] = out.flows
             asset_return[start:stop] = out.asset_return
             holdings[start:stop] = out.holdings
@@ -317,7 +325,8 @@ def sweep(
     unknown = sorted(set(grids) - set(Scenario.model_fields))
     if unknown:
         raise ValueError(
-            f"unknown Scenario field {unknown[0]!r} in sweep; fields: {', '.join(Scenario.model_fields)}"
+            f"unknown Scenario field {unknown[0]!r} in sweep; "
+            f"fields: {', '.join(Scenario.model_fields)}"
         )
     axes = {name: list(values) for name, values in grids.items()}
     for name, values in axes.items():
