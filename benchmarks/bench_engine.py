@@ -19,8 +19,16 @@ import alt401k as ak
 from alt401k._random import Stream, as_seed_sequence, standard_normals
 from alt401k.engine import AccountSchedule, simulate_accounts
 
-ASSETS = ["us_equity", "us_bonds", "intl_equity", "em_equity", "real_estate",
-          "private_equity", "private_credit", "bitcoin"]
+ASSETS = [
+    "us_equity",
+    "us_bonds",
+    "intl_equity",
+    "em_equity",
+    "real_estate",
+    "private_equity",
+    "private_credit",
+    "bitcoin",
+]
 
 
 def best_of(repeat: int, fn) -> float:
@@ -40,12 +48,25 @@ def main(argv: list[str] | None = None) -> None:
     s, years, n = args.n_scenarios, 40, 12
 
     markets = ak.default_markets().subset(ASSETS)
-    saver = ak.Participant(age=25, salary=60_000, balance=5_000, deferral_rate=0.08,
-                           roth_fraction=0.2, retirement_age=65)
+    saver = ak.Participant(
+        age=25,
+        salary=60_000,
+        balance=5_000,
+        deferral_rate=0.08,
+        roth_fraction=0.2,
+        retirement_age=65,
+    )
     plan = ak.PlanDesign()
     portfolio = ak.Portfolio(
-        weights={"us_equity": 0.35, "us_bonds": 0.25, "intl_equity": 0.15, "em_equity": 0.05,
-                 "real_estate": 0.05, "private_equity": 0.08, "private_credit": 0.07},
+        weights={
+            "us_equity": 0.35,
+            "us_bonds": 0.25,
+            "intl_equity": 0.15,
+            "em_equity": 0.05,
+            "real_estate": 0.05,
+            "private_equity": 0.08,
+            "private_credit": 0.07,
+        },
         alt_sleeve={"bitcoin": 0.02},
     )
     count = s * years * n * len(ASSETS)
@@ -83,10 +104,14 @@ def main(argv: list[str] | None = None) -> None:
     t_normals = best_of(args.repeat, block_normals_only)
     t_sample = best_of(args.repeat, sample_only)
     t_kernel = best_of(args.repeat, kernel_only)
-    print(f"machine: {platform.processor() or platform.machine()}, numpy {np.__version__}, "
-          f"python {platform.python_version()}")
-    print(f"workload: {s:,} scenarios x {years * n} periods x {len(ASSETS)} assets "
-          f"= {count:,} normals (best of {args.repeat})")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, numpy {np.__version__}, "
+        f"python {platform.python_version()}"
+    )
+    print(
+        f"workload: {s:,} scenarios x {years * n} periods x {len(ASSETS)} assets "
+        f"= {count:,} normals (best of {args.repeat})"
+    )
     print(f"  floor: draw {count:,} standard normals      {t_floor:7.3f} s")
     print(f"  simulate_participant (end to end)           {t_engine:7.3f} s")
     print(f"    of which block-seeded normals (+ inflation) {t_normals:6.3f} s")
