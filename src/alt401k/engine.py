@@ -5,9 +5,9 @@ Two kernels share the conventions (axis order (S, T, ...) for paths and
 
 * :func:`simulate_accounts` — participant cells whose holdings are rebalanced
   to target weights every period. Because the mix is restored each period, a
-  cell's portfolio return is a weighted sum of asset returns, computed for all
-  periods in one matrix product before the loop; the loop then carries only
-  balances by tax source (pre-tax, Roth).
+  cell's portfolio return is a weighted sum of asset returns (one small matrix
+  product per period), and the loop carries only the balance and its Roth
+  part, which earn the same return.
 * :func:`simulate_pool` — the aggregate DC pool with one alternative asset,
   whose share drifts with relative performance between rebalancing dates, so
   the loop carries holdings and records the flows into the asset by cause.
@@ -117,43 +117,62 @@ def simulate_accounts(returns: np.ndarray, schedule: AccountSchedule) -> Account
 
     period_expense = np.asarray(schedule.expense_ratio, dtype=float) / n
     fee_weights = weights * period_expense[None, :]
-    # One matrix product gives every period's portfolio return and expense rate.
+    # Per period, one product gives each cell's portfolio return and expense rate.
     loadings = np.concatenate([weights.T, fee_weights.T], axis=1)
-    rates = (returns.reshape(-1, n_assets) @ loadings).reshape(n_scenarios, n_periods, 2 * n_cells)
-    growth = rates[..., :n_cells]
-    expense = rates[..., n_cells:]
-    expense += fee_weights.sum(axis=1)
+    base_expense = fee_weights.sum(axis=1)
 
     contrib = np.asarray(schedule.contributions, dtype=float) / n
-    per_source = np.stack([contrib[..., 0] + contrib[..., 2], contrib[..., 1]], axis=-1)
+    contrib_total = contrib.sum(axis=-1)
+    contrib_roth = contrib[..., 1]
     flat_fee = np.asarray(schedule.flat_fee, dtype=float) / n
-
-    balance = np.broadcast_to(schedule.balance0, (n_scenarios, n_cells, 2)).astype(float, copy=True)
-    out_balance = np.empty((n_scenarios, n_years, n_cells))
-    out_roth = np.empty((n_scenarios, n_years, n_cells))
-    out_return = np.zeros((n_scenarios, n_years, n_cells))
-    out_fees = np.zeros((n_scenarios, n_years, n_cells))
     charge_flat = bool(np.any(flat_fee > 0))
-    fee_share = np.zeros((n_scenarios, n_cells))
+
+    shape = (n_scenarios, n_cells)
+    balance = np.broadcast_to(schedule.balance0.sum(axis=-1), shape).astype(float, copy=True)
+    roth = np.broadcast_to(schedule.balance0[:, 1], shape).astype(float, copy=True)
+    # Year-major accumulators keep each year's slice contiguous.
+    out_balance = np.empty((n_years, *shape))
+    out_roth = np.empty((n_years, *shape))
+    out_return = np.zeros((n_years, *shape))
+    out_fees = np.zeros((n_years, *shape))
+    rates = np.empty((n_scenarios, 2 * n_cells))
+    gain = np.empty(shape)
+    charge = np.empty(shape)
+    factor = np.empty(shape)
+    flat = np.empty(shape)
+    share = np.zeros(shape)
 
     for t in range(n_periods):
         year = t // n
-        gain = balance * growth[:, t, :, None]
-        charge = balance * expense[:, t, :, None]
+        np.matmul(returns[:, t, :], loadings, out=rates)
+        growth = rates[:, :n_cells]
+        expense = rates[:, n_cells:]
+        expense += base_expense
+        np.multiply(balance, growth, out=gain)
+        np.multiply(balance, expense, out=charge)
+        out_return[year] += gain
+        out_fees[year] += charge
+        # Both tax sources earn the same portfolio return: scale Roth by the same factor.
+        np.subtract(growth, expense, out=factor)
+        factor += 1.0
+        roth *= factor
         balance += gain
         balance -= charge
-        out_return[:, year] += gain.sum(axis=-1)
-        out_fees[:, year] += charge.sum(axis=-1)
         if charge_flat:
-            total = balance.sum(axis=-1)
-            flat = np.minimum(flat_fee, total)
-            np.divide(flat, total, out=fee_share, where=total > 0)
-            balance -= balance * fee_share[..., None]
-            out_fees[:, year] += flat
-        balance += per_source[year]
+            np.minimum(flat_fee, balance, out=flat)
+            share.fill(0.0)
+            np.divide(flat, balance, out=share, where=balance > 0)
+            roth -= roth * share
+            balance -= flat
+            out_fees[year] += flat
+        balance += contrib_total[year]
+        roth += contrib_roth[year]
         if (t + 1) % n == 0:
-            out_balance[:, year] = balance.sum(axis=-1)
-            out_roth[:, year] = balance[..., 1]
+            out_balance[year] = balance
+            out_roth[year] = roth
+    out_balance, out_roth, out_return, out_fees = (
+        np.moveaxis(a, 0, 1) for a in (out_balance, out_roth, out_return, out_fees)
+    )
     return AccountPaths(out_balance, out_roth, out_return, out_fees)
 
 
