@@ -8,14 +8,14 @@ import operator
 
 def check_int(name: str, value: object, *, low: int, high: int | None = None) -> int:
     """Return ``value`` as int if it is an integer in ``[low, high]``; else raise ValueError."""
+    bound = f">= {low}" if high is None else f"between {low} and {high}"
     try:
         if isinstance(value, bool):
             raise TypeError
         ivalue = operator.index(value)  # type: ignore[arg-type]  # TypeError handled below
     except TypeError:
-        raise ValueError(f"{name} must be an integer; got {value!r}") from None
+        raise ValueError(f"{name} must be an integer {bound}; got {value!r}") from None
     if ivalue < low or (high is not None and ivalue > high):
-        bound = f">= {low}" if high is None else f"between {low} and {high}"
         raise ValueError(f"{name} must be an integer {bound}; got {ivalue}")
     return ivalue
 

@@ -27,7 +27,37 @@ __all__ = [
     "PoolSchedule",
     "simulate_accounts",
     "simulate_pool",
+    "weighted_sum",
 ]
+
+
+def weighted_sum(
+    values: np.ndarray, weights: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
+    """``values @ weights`` with a fixed order of summation.
+
+    BLAS picks different kernels (and summation orders) for different numbers
+    of rows, so a matrix product over a chunk of one scenario can differ in
+    the last bit from the same row in a larger chunk. Accumulating asset by
+    asset keeps every scenario's arithmetic identical whatever the chunk size.
+
+    Parameters
+    ----------
+    values : ndarray, shape (..., A)
+    weights : ndarray, shape (A,) or (A, K)
+    out : ndarray, optional
+        Result buffer, shape (...,) or (..., K).
+    """
+    weights = np.asarray(weights, dtype=float)
+    tail = weights.shape[1:]
+    first = values[..., 0, None] * weights[0] if tail else values[..., 0] * weights[0]
+    if out is None:
+        out = first
+    else:
+        out[...] = first
+    for a in range(1, values.shape[-1]):
+        out += values[..., a, None] * weights[a] if tail else values[..., a] * weights[a]
+    return out
 
 
 @dataclass(frozen=True)
@@ -144,7 +174,7 @@ def simulate_accounts(returns: np.ndarray, schedule: AccountSchedule) -> Account
 
     for t in range(n_periods):
         year = t // n
-        np.matmul(returns[:, t, :], loadings, out=rates)
+        weighted_sum(returns[:, t, :], loadings, out=rates)
         growth = rates[:, :n_cells]
         expense = rates[:, n_cells:]
         expense += base_expense

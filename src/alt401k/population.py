@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from ._spec import Spec
+from .limits import MAX_YEAR
 
 __all__ = ["Participant", "ParticipantCells", "cells_from_participants"]
 
@@ -57,13 +58,19 @@ class Participant(Spec):
     salary_growth: float = Field(default=DEFAULT_SALARY_GROWTH, ge=-0.2, le=0.5)
     start_year: int = Field(default=2026, ge=2024, le=2150)
     roth_balance: float = Field(default=0.0, ge=0.0)
-    prior_year_wages: float | None = Field(default=None, ge=0.0)
+    prior_year_wages: float | None = Field(default=None, ge=0.0, le=1e9)
 
     @model_validator(mode="after")
     def _consistent(self) -> Participant:
         if self.retirement_age <= self.age:
             raise ValueError(
                 f"retirement_age must be greater than age ({self.age}); got {self.retirement_age}"
+            )
+        last_year = self.start_year + self.retirement_age - self.age - 1
+        if last_year > MAX_YEAR:
+            raise ValueError(
+                f"start_year + (retirement_age - age) - 1 must be <= {MAX_YEAR} (last year with "
+                f"IRS limits); got {last_year}"
             )
         if self.roth_balance > self.balance:
             raise ValueError(

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from ._spec import Spec
+from ._spec import ReadOnlyWeights, Spec
 
 __all__ = ["Portfolio"]
 
@@ -38,12 +38,12 @@ class Portfolio(Spec):
         [0, 1], summing to at most 1. The core is scaled by ``1 - sum(alt_sleeve)``.
     """
 
-    weights: dict[str, float] = Field(min_length=1)
-    alt_sleeve: dict[str, float] = Field(default_factory=dict)
+    weights: ReadOnlyWeights = Field(min_length=1)
+    alt_sleeve: ReadOnlyWeights = Field(default_factory=dict, validate_default=True)
 
     @field_validator("weights")
     @classmethod
-    def _core_sums_to_one(cls, weights: dict[str, float]) -> dict[str, float]:
+    def _core_sums_to_one(cls, weights: Mapping[str, float]) -> Mapping[str, float]:
         _check_weights("weights", weights)
         total = sum(weights.values())
         if abs(total - 1.0) > _WEIGHT_TOL:
@@ -52,7 +52,7 @@ class Portfolio(Spec):
 
     @field_validator("alt_sleeve")
     @classmethod
-    def _sleeve_fits(cls, sleeve: dict[str, float]) -> dict[str, float]:
+    def _sleeve_fits(cls, sleeve: Mapping[str, float]) -> Mapping[str, float]:
         _check_weights("alt_sleeve", sleeve)
         total = sum(sleeve.values())
         if total > 1.0 + _WEIGHT_TOL:

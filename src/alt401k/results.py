@@ -35,7 +35,7 @@ def quantile_label(q: float) -> str:
     return f"p{pct:02.0f}" if float(pct).is_integer() else f"p{pct:g}"
 
 
-def _check_quantiles(quantiles: Sequence[float]) -> tuple[float, ...]:
+def check_quantiles(quantiles: Sequence[float]) -> tuple[float, ...]:
     qs = tuple(float(q) for q in quantiles)
     if not qs or any(not 0.0 <= q <= 1.0 for q in qs):
         raise ValueError(f"quantiles must be non-empty and each between 0 and 1; got {quantiles}")
@@ -168,7 +168,7 @@ class ParticipantResults:
             ``prob_below_paid_in`` (share of scenarios ending below the opening
             balance plus all contributions; balance rows only, else NaN).
         """
-        qs = _check_quantiles(quantiles)
+        qs = check_quantiles(quantiles)
         metrics = {
             "terminal_balance": self.terminal_balance,
             "terminal_real_balance": self.terminal_real_balance,
@@ -298,7 +298,7 @@ class PoolResults:
             quantiles ``net_flow_p05`` ...; quantiles of ``cumulative_flow``,
             ``holdings`` and ``pool_assets``. Dollars.
         """
-        qs = _check_quantiles(quantiles)
+        qs = check_quantiles(quantiles)
         out: dict[str, np.ndarray] = {}
         for i, name in enumerate(POOL_COMPONENTS):
             out[f"{name}_mean"] = self.flow_paths[..., i].mean(axis=0)

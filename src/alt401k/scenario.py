@@ -19,19 +19,24 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from ._random import RngLike, as_seed_sequence
-from ._spec import Spec
-from ._validation import check_int
+from ._spec import ReadOnlyWeights, Spec
 from .contributions import annual_contributions
-from .engine import AccountSchedule, PoolSchedule, simulate_accounts, simulate_pool
+from .engine import (
+    AccountSchedule,
+    PoolSchedule,
+    simulate_accounts,
+    simulate_pool,
+    weighted_sum,
+)
 from .execution import check_n_scenarios, chunk_ranges
 from .markets import MarketModel, default_markets
 from .plan import PlanDesign
 from .population import Participant, cells_from_participants
 from .portfolio import Portfolio
-from .results import ParticipantResults, PoolResults, quantile_label
+from .results import ParticipantResults, PoolResults, check_quantiles, quantile_label
 
 __all__ = ["Scenario", "simulate_participant", "sweep"]
 
@@ -87,7 +92,11 @@ def simulate_participant(
         Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
     )
     markets = default_markets() if markets is None else markets
-    if periods_per_year not in _PERIODS:
+    if (
+        isinstance(periods_per_year, bool)
+        or not isinstance(periods_per_year, int)
+        or (periods_per_year not in _PERIODS)
+    ):
         raise ValueError(f"periods_per_year must be one of {_PERIODS}; got {periods_per_year!r}")
     weights = portfolio.target_weights(markets.names)
     root = as_seed_sequence(rng)
@@ -196,8 +205,8 @@ class Scenario(Spec):
     annual_contributions: float = Field(default=650e9, ge=0.0, le=1e14)
     contribution_growth: float = Field(default=0.035, ge=-0.5, le=0.5)
     distribution_rate: float = Field(default=0.052, ge=0.0, le=1.0)
-    pool_portfolio: dict[str, float] = Field(
-        default_factory=lambda: {"us_equity": 0.6, "us_bonds": 0.4}
+    pool_portfolio: ReadOnlyWeights = Field(
+        default_factory=lambda: {"us_equity": 0.6, "us_bonds": 0.4}, validate_default=True
     )
     rebalancing: Literal["monthly", "quarterly", "annual", "never"] = "quarterly"
     markets: MarketModel = Field(default_factory=default_markets)
@@ -210,7 +219,12 @@ class Scenario(Spec):
                 f"asset {self.asset!r} is not in markets; available: {', '.join(names)}"
             )
         # Validates weights (range, sum to 1) and names against the market model.
-        Portfolio(weights=self.pool_portfolio).target_weights(names)
+        try:
+            Portfolio(weights=self.pool_portfolio).target_weights(names)
+        except (ValueError, ValidationError) as err:
+            detail = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
+            detail = detail.removeprefix("Value error, ")
+            raise ValueError(f"pool_portfolio is invalid: {detail}") from None
         return self
 
     @property
@@ -270,7 +284,7 @@ class Scenario(Spec):
         for start, stop in chunk_ranges(n_scenarios, chunk_size):
             paths = universe.sample(stop - start, y, periods, rng=root, first_scenario=start)
             out = simulate_pool(
-                paths.returns[..., asset_index], paths.returns @ core_weights, schedule
+                paths.returns[..., asset_index], weighted_sum(paths.returns, core_weights), schedule
             )
             flows[start:stop] = out.flows
             asset_return[start:stop] = out.asset_return
@@ -332,7 +346,8 @@ def sweep(
     for name, values in axes.items():
         if not values:
             raise ValueError(f"grid {name!r} must hold at least one value; got none")
-    n_scenarios = check_int("n_scenarios", n_scenarios, low=1)
+    n_scenarios = check_n_scenarios(n_scenarios)
+    quantiles = check_quantiles(quantiles)
     root = as_seed_sequence(rng)
     rows = []
     for point in itertools.product(*axes.values()):
