@@ -49,14 +49,18 @@ def weighted_sum(
         Result buffer, shape (...,) or (..., K).
     """
     weights = np.asarray(weights, dtype=float)
-    tail = weights.shape[1:]
-    first = values[..., 0, None] * weights[0] if tail else values[..., 0] * weights[0]
+    if weights.ndim == 1:
+        return weighted_sum(values, weights[:, None], None if out is None else out[..., None])[
+            ..., 0
+        ]
+    shape = (*values.shape[:-1], weights.shape[1])
     if out is None:
-        out = first
-    else:
-        out[...] = first
+        out = np.empty(shape)
+    np.multiply(values[..., 0, None], weights[0], out=out)
+    term = np.empty(shape)
     for a in range(1, values.shape[-1]):
-        out += values[..., a, None] * weights[a] if tail else values[..., a] * weights[a]
+        np.multiply(values[..., a, None], weights[a], out=term)
+        out += term
     return out
 
 
@@ -165,7 +169,12 @@ def simulate_accounts(returns: np.ndarray, schedule: AccountSchedule) -> Account
     out_roth = np.empty((n_years, *shape))
     out_return = np.zeros((n_years, *shape))
     out_fees = np.zeros((n_years, *shape))
-    rates = np.empty((n_scenarios, 2 * n_cells))
+    # Every period's portfolio return and expense rate, period-major so that
+    # each period's slice is contiguous in the loop.
+    # A stacked product runs one (T, A) x (A, 2P) product per scenario, the same
+    # arithmetic whatever the chunk size (a single 2-D product would not be).
+    rates = np.ascontiguousarray(np.matmul(returns, loadings).transpose(1, 0, 2))
+    rates[..., n_cells:] += base_expense
     gain = np.empty(shape)
     charge = np.empty(shape)
     factor = np.empty(shape)
@@ -174,10 +183,8 @@ def simulate_accounts(returns: np.ndarray, schedule: AccountSchedule) -> Account
 
     for t in range(n_periods):
         year = t // n
-        weighted_sum(returns[:, t, :], loadings, out=rates)
-        growth = rates[:, :n_cells]
-        expense = rates[:, n_cells:]
-        expense += base_expense
+        growth = rates[t, :, :n_cells]
+        expense = rates[t, :, n_cells:]
         np.multiply(balance, growth, out=gain)
         np.multiply(balance, expense, out=charge)
         out_return[year] += gain
