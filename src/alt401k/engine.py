@@ -27,41 +27,7 @@ __all__ = [
     "PoolSchedule",
     "simulate_accounts",
     "simulate_pool",
-    "weighted_sum",
 ]
-
-
-def weighted_sum(
-    values: np.ndarray, weights: np.ndarray, out: np.ndarray | None = None
-) -> np.ndarray:
-    """``values @ weights`` with a fixed order of summation.
-
-    BLAS picks different kernels (and summation orders) for different numbers
-    of rows, so a matrix product over a chunk of one scenario can differ in
-    the last bit from the same row in a larger chunk. Accumulating asset by
-    asset keeps every scenario's arithmetic identical whatever the chunk size.
-
-    Parameters
-    ----------
-    values : ndarray, shape (..., A)
-    weights : ndarray, shape (A,) or (A, K)
-    out : ndarray, optional
-        Result buffer, shape (...,) or (..., K).
-    """
-    weights = np.asarray(weights, dtype=float)
-    if weights.ndim == 1:
-        return weighted_sum(values, weights[:, None], None if out is None else out[..., None])[
-            ..., 0
-        ]
-    shape = (*values.shape[:-1], weights.shape[1])
-    if out is None:
-        out = np.empty(shape)
-    np.multiply(values[..., 0, None], weights[0], out=out)
-    term = np.empty(shape)
-    for a in range(1, values.shape[-1]):
-        np.multiply(values[..., a, None], weights[a], out=term)
-        out += term
-    return out
 
 
 @dataclass(frozen=True)
@@ -151,7 +117,7 @@ def simulate_accounts(returns: np.ndarray, schedule: AccountSchedule) -> Account
 
     period_expense = np.asarray(schedule.expense_ratio, dtype=float) / n
     fee_weights = weights * period_expense[None, :]
-    # Per period, one product gives each cell's portfolio return and expense rate.
+    # One product gives each cell's portfolio return and expense rate.
     loadings = np.concatenate([weights.T, fee_weights.T], axis=1)
     base_expense = fee_weights.sum(axis=1)
 
@@ -170,29 +136,28 @@ def simulate_accounts(returns: np.ndarray, schedule: AccountSchedule) -> Account
     out_return = np.zeros((n_years, *shape))
     out_fees = np.zeros((n_years, *shape))
     # Every period's portfolio return and expense rate, period-major so that
-    # each period's slice is contiguous in the loop.
-    # A stacked product runs one (T, A) x (A, 2P) product per scenario, the same
-    # arithmetic whatever the chunk size (a single 2-D product would not be).
+    # each period's slice is contiguous in the loop. A stacked product runs one
+    # (T, A) x (A, 2P) product per scenario: the same arithmetic whatever the
+    # chunk size (one 2-D product over all rows would not be; BLAS picks
+    # kernels by row count).
     rates = np.ascontiguousarray(np.matmul(returns, loadings).transpose(1, 0, 2))
-    rates[..., n_cells:] += base_expense
+    growth_all = rates[..., :n_cells]
+    expense_all = rates[..., n_cells:]
+    expense_all += base_expense
+    # Both tax sources earn the same net return: the Roth part scales by this factor.
+    factor_all = 1.0 + growth_all - expense_all
     gain = np.empty(shape)
     charge = np.empty(shape)
-    factor = np.empty(shape)
     flat = np.empty(shape)
     share = np.zeros(shape)
 
     for t in range(n_periods):
         year = t // n
-        growth = rates[t, :, :n_cells]
-        expense = rates[t, :, n_cells:]
-        np.multiply(balance, growth, out=gain)
-        np.multiply(balance, expense, out=charge)
+        np.multiply(balance, growth_all[t], out=gain)
+        np.multiply(balance, expense_all[t], out=charge)
         out_return[year] += gain
         out_fees[year] += charge
-        # Both tax sources earn the same portfolio return: scale Roth by the same factor.
-        np.subtract(growth, expense, out=factor)
-        factor += 1.0
-        roth *= factor
+        roth *= factor_all[t]
         balance += gain
         balance -= charge
         if charge_flat:

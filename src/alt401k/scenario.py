@@ -29,7 +29,6 @@ from .engine import (
     PoolSchedule,
     simulate_accounts,
     simulate_pool,
-    weighted_sum,
 )
 from .execution import check_n_scenarios, chunk_ranges
 from .markets import MarketModel, default_markets
@@ -284,7 +283,7 @@ class Scenario(Spec):
         for start, stop in chunk_ranges(n_scenarios, chunk_size):
             paths = universe.sample(stop - start, y, periods, rng=root, first_scenario=start)
             out = simulate_pool(
-                paths.returns[..., asset_index], weighted_sum(paths.returns, core_weights), schedule
+                paths.returns[..., asset_index], np.matmul(paths.returns, core_weights), schedule
             )
             flows[start:stop] = out.flows
             asset_return[start:stop] = out.asset_return
