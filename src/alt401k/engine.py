@@ -5,9 +5,9 @@ Two kernels share the conventions (axis order (S, T, ...) for paths and
 
 * :func:`simulate_accounts` — participant cells whose holdings are rebalanced
   to target weights every period. Because the mix is restored each period, a
-  cell's portfolio return is a weighted sum of asset returns (one small matrix
-  product per period), and the loop carries only the balance and its Roth
-  part, which earn the same return.
+  cell's portfolio return is a weighted sum of asset returns, computed for
+  every period by one stacked product before the loop; the loop carries only
+  the balance and its Roth part, which earn the same return.
 * :func:`simulate_pool` — the aggregate DC pool with one alternative asset,
   whose share drifts with relative performance between rebalancing dates, so
   the loop carries holdings and records the flows into the asset by cause.
