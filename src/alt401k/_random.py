@@ -14,10 +14,25 @@ Within a block, draws are made in scenario-major (C) order, so the first
 ``k`` scenarios of a block are a prefix of the block's stream. A chunk that
 covers only part of a block draws that prefix and keeps the rows it needs;
 hence any partition of scenarios into chunks yields identical numbers.
+
+Common random numbers across runs that differ in *shape* come from finer
+keys:
+
+* **Paths** (:func:`period_normals`) take one generator per (block,
+  component, calendar-year index), so year ``y`` of scenario ``s`` is the
+  same whatever the horizon: a 5-year run is the first 5 years of a 10-year
+  run. The market model always draws shocks for its full asset list and a
+  request for fewer assets selects columns, so the asset chosen or the
+  portfolio held never changes the paths.
+* **Per-scenario quantities** (:func:`keyed_uniforms`: an uncertain
+  adoption parameter, a reversal date) take one generator per (block,
+  component, key), with the key derived from the quantity's name, so adding
+  or removing one uncertain input never shifts another's draws.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from enum import IntEnum
 from typing import TypeAlias
@@ -37,6 +52,7 @@ class Stream(IntEnum):
     INFLATION = 1
     ADOPTION = 2
     BEHAVIOUR = 3
+    REVERSAL = 4
 
 
 def as_seed_sequence(rng: RngLike, *, name: str = "rng") -> np.random.SeedSequence:
@@ -125,6 +141,78 @@ def uniforms(
     row = 0
     for block, lo, hi in iter_blocks(start, stop):
         draws = block_generator(root, block, stream).random((hi, *tail))
+        out[row : row + hi - lo] = draws[lo:]
+        row += hi - lo
+    return out
+
+
+def period_normals(
+    root: np.random.SeedSequence,
+    stream: Stream,
+    start: int,
+    stop: int,
+    n_years: int,
+    periods_per_year: int,
+    width: int,
+) -> np.ndarray:
+    """Standard normals for scenarios ``start:stop``, one generator per year.
+
+    Year ``y`` of block ``b`` is drawn from the generator keyed
+    ``(b, stream, y)`` as an array of shape (block rows, periods_per_year,
+    width) in C order, so the draws of a scenario's year do not depend on the
+    horizon, and the first ``k`` scenarios of a block are a prefix.
+
+    Returns
+    -------
+    ndarray, shape (stop - start, n_years * periods_per_year, width), float64
+    """
+    n = periods_per_year
+    out = np.empty((max(stop - start, 0), n_years * n, width))
+    if stop <= start:
+        return out
+    row = 0
+    for block, lo, hi in iter_blocks(start, stop):
+        buffer = np.empty((hi, n, width))
+        for year in range(n_years):
+            seq = np.random.SeedSequence(
+                root.entropy, spawn_key=(*root.spawn_key, block, int(stream), year)
+            )
+            np.random.Generator(np.random.PCG64(seq)).standard_normal(out=buffer)
+            out[row : row + hi - lo, year * n : (year + 1) * n] = buffer[lo:]
+        row += hi - lo
+    return out
+
+
+def stable_key(name: str) -> int:
+    """A stable 32-bit integer for a quantity's name (the same in every process)."""
+    return zlib.crc32(name.encode("utf-8"))
+
+
+def keyed_uniforms(
+    root: np.random.SeedSequence,
+    stream: Stream,
+    key: str,
+    start: int,
+    stop: int,
+    width: int = 1,
+) -> np.ndarray:
+    """Uniform [0, 1) draws of one named per-scenario quantity.
+
+    The generator of block ``b`` is keyed ``(b, stream, stable_key(key))``,
+    so each named quantity has a stream of its own.
+
+    Returns
+    -------
+    ndarray, shape (stop - start, width), float64
+        Row ``i`` is scenario ``start + i``, whatever the chunking.
+    """
+    out = np.empty((max(stop - start, 0), width))
+    row = 0
+    for block, lo, hi in iter_blocks(start, stop) if stop > start else ():
+        seq = np.random.SeedSequence(
+            root.entropy, spawn_key=(*root.spawn_key, block, int(stream), stable_key(key))
+        )
+        draws = np.random.Generator(np.random.PCG64(seq)).random((hi, width))
         out[row : row + hi - lo] = draws[lo:]
         row += hi - lo
     return out

@@ -154,10 +154,10 @@ def test_log_params_reproduce_annual_moments_exactly(
 
 
 def test_sample_is_expm1_of_log_params_applied_to_asset_stream(three: MarketModel) -> None:
-    from alt401k._random import Stream, as_seed_sequence, standard_normals
+    from alt401k._random import Stream, as_seed_sequence, period_normals
 
-    paths = three.sample(5, 1, 12, rng=3)
-    z = standard_normals(as_seed_sequence(3), Stream.ASSETS, 0, 5, (12, 3))
+    paths = three.sample(5, 2, 12, rng=3)
+    z = period_normals(as_seed_sequence(3), Stream.ASSETS, 0, 5, 2, 12, 3)
     m, factor = three.log_params(12)
     np.testing.assert_allclose(paths.returns, np.expm1(m + z @ factor.T), rtol=1e-13)
 

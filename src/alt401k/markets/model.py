@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alt401k._random import RngLike, Stream, as_seed_sequence, seed_record, standard_normals
+from alt401k._random import RngLike, Stream, as_seed_sequence, period_normals, seed_record
 from alt401k._warnings import Alt401kWarning
 from alt401k.markets.paths import ReturnPaths
 
@@ -545,6 +545,7 @@ class MarketModel(BaseModel):
         *,
         rng: RngLike = None,
         first_scenario: int = 0,
+        assets: Sequence[str] | None = None,
     ) -> ReturnPaths:
         """Draw per-period return and inflation paths.
 
@@ -564,11 +565,15 @@ class MarketModel(BaseModel):
             Global index of the first scenario (>= 0). Row ``i`` of the
             result is scenario ``first_scenario + i``, bit-for-bit the same
             whatever the chunking.
+        assets : sequence of str, optional
+            Assets to return, in this order (default: all). Shocks are
+            always drawn for every asset of the model, so a request for a
+            few assets returns exactly those columns of the full draw.
 
         Returns
         -------
         ReturnPaths
-            ``returns`` (S, T, A) and ``inflation`` (S, T): per-period simple
+            ``returns`` (S, T, A') and ``inflation`` (S, T): per-period simple
             rates (fractions), gross of expense ratios, read-only.
 
         Notes
@@ -576,25 +581,40 @@ class MarketModel(BaseModel):
         ``returns[s, t] = expm1(m + L z[s, t])`` with ``z`` drawn from the
         asset stream of :mod:`alt401k._random` and ``(m, L)`` from
         :meth:`log_params`; inflation uses its own stream, so changing the
-        assets never changes inflation draws. Memory: one (S, T, A) float64
-        array plus a small buffer.
+        assets never changes inflation draws. Draws are keyed by calendar
+        year (:func:`alt401k._random.period_normals`): the first ``k`` years
+        of a longer run are the same numbers as a ``k``-year run, for the
+        same seed and periods per year (common random numbers across
+        horizons, retirement ages and asset choices). Memory: one (S, T, A)
+        float64 array plus a small buffer.
         """
         n_scenarios = _check_count("n_scenarios", n_scenarios, 1)
         n_years = _check_count("n_years", n_years, 1)
         first_scenario = _check_count("first_scenario", first_scenario, 0)
         ppy = _check_periods_per_year(periods_per_year)
         root = as_seed_sequence(rng)
-        n_periods = n_years * ppy
         stop = first_scenario + n_scenarios
+        if assets is None:
+            names = self.names
+        else:
+            names = (assets,) if isinstance(assets, str) else tuple(assets)
+            if not names:
+                raise ValueError("assets must name at least one asset; got none")
+        columns = [self._index(name) for name in names]
 
         mean, factor = self.log_params(ppy)
-        returns = standard_normals(
-            root, Stream.ASSETS, first_scenario, stop, (n_periods, self.n_assets)
-        )
-        _shocks_to_returns(returns, mean, factor)
+        shocks = period_normals(root, Stream.ASSETS, first_scenario, stop, n_years, ppy, self.n_assets)
+        if columns == list(range(self.n_assets)):
+            returns = shocks
+            _shocks_to_returns(returns, mean, factor)
+        else:
+            returns = np.empty((n_scenarios, n_years * ppy, len(columns)))
+            _shocks_to_returns(shocks, mean[columns], factor[columns], out=returns)
 
         infl_mean, infl_sd = self.inflation.log_params(ppy)
-        inflation = standard_normals(root, Stream.INFLATION, first_scenario, stop, (n_periods,))
+        inflation = period_normals(
+            root, Stream.INFLATION, first_scenario, stop, n_years, ppy, 1
+        ).reshape(n_scenarios, n_years * ppy)
         inflation *= infl_sd
         inflation += infl_mean
         np.expm1(inflation, out=inflation)
@@ -604,31 +624,37 @@ class MarketModel(BaseModel):
         return ReturnPaths(
             returns=returns,
             inflation=inflation,
-            asset_names=self.names,
+            asset_names=names,
             periods_per_year=ppy,
             first_scenario=first_scenario,
             seed=seed_record(root),
         )
 
 
-def _shocks_to_returns(shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray) -> None:
-    """Turn standard normals (S, T, A) into simple returns, in place.
+def _shocks_to_returns(
+    shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray, out: np.ndarray | None = None
+) -> None:
+    """Turn standard normals (S, T, A) into simple returns of K assets.
 
-    ``shocks[s, t] <- expm1(mean + factor @ shocks[s, t])``. The matmul is
-    stacked over scenarios, so numpy makes one (T, A) x (A, A) product per
-    scenario: the arithmetic of a row never depends on how many scenarios
-    are in the call, which keeps chunked runs bit-identical.
+    ``out[s, t] <- expm1(mean + factor @ shocks[s, t])`` with ``factor`` of
+    shape (K, A) and ``mean`` (K,); in place (``out`` = ``shocks``, K = A)
+    when ``out`` is None. The matmul is stacked over scenarios, so numpy
+    makes one (T, A) x (A, K) product per scenario: the arithmetic of a row
+    never depends on how many scenarios are in the call, which keeps chunked
+    runs bit-identical.
     """
     n_scenarios, n_periods, n_assets = shocks.shape
+    target = shocks if out is None else out
+    n_out = target.shape[2]
     if n_scenarios == 0:
         return
-    rows = max(1, _CHUNK_ELEMENTS // (n_periods * n_assets))
-    buffer = np.empty((min(rows, n_scenarios), n_periods, n_assets))
+    rows = max(1, _CHUNK_ELEMENTS // (n_periods * max(n_assets, n_out)))
+    buffer = np.empty((min(rows, n_scenarios), n_periods, n_out))
     factor_t = factor.T
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
-        chunk = shocks[lo:hi]
         product = buffer[: hi - lo]
-        np.matmul(chunk, factor_t, out=product)
+        np.matmul(shocks[lo:hi], factor_t, out=product)
+        chunk = target[lo:hi]
         np.add(product, mean, out=chunk)
         np.expm1(chunk, out=chunk)
