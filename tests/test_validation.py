@@ -278,16 +278,10 @@ def test_portfolio_unknown_sleeve_asset_in_simulate_participant():
 
 
 @pytest.mark.parametrize("field", ["sponsor_adoption", "opt_in_rate", "allocation_share"])
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (1.5, "Input should be less than or equal to 1"),
-        (-0.1, "Input should be greater than or equal to 0"),
-        (math.nan, "Input should be less than or equal to 1"),
-    ],
-)
-def test_scenario_fractions(field, value, text):
-    with pytest.raises(ValidationError, match=bound(field, text, value)):
+@pytest.mark.parametrize("value", [1.5, -0.1, math.nan])
+def test_scenario_fractions(field, value):
+    text = rf"{field} must be (a finite number )?between 0 and 1; got {value!r}"
+    with pytest.raises(ValidationError, match=rf"(?m)^{field}\n\s+Value error, {text} "):
         ak.Scenario(**{field: value})
 
 
@@ -336,8 +330,9 @@ def test_scenario_pool_portfolio_sum_names_the_field():
 
 
 def test_scenario_bad_rebalancing_literal():
-    pattern = bound(
-        "rebalancing", "Input should be 'monthly', 'quarterly', 'annual' or 'never'", "weekly"
+    pattern = (
+        r"rebalancing must be 'monthly', 'quarterly', 'annual', 'never' or a Rebalancing; "
+        r"got 'weekly'"
     )
     with pytest.raises(ValidationError, match=pattern):
         ak.Scenario(rebalancing="weekly")
@@ -346,8 +341,7 @@ def test_scenario_bad_rebalancing_literal():
 def test_scenario_replace_revalidates():
     base = ak.Scenario()
     with pytest.raises(
-        ValidationError,
-        match=bound("allocation_share", "Input should be less than or equal to 1", 2.0),
+        ValidationError, match=r"allocation_share must be between 0 and 1; got 2"
     ):
         base.replace(allocation_share=2.0)
     with pytest.raises(ValidationError, match=r"asset 'doge' is not in markets"):
@@ -356,7 +350,7 @@ def test_scenario_replace_revalidates():
         base.replace(foo=1)
     # The original is untouched and a legal change goes through.
     assert base.allocation_share == 0.01
-    assert base.replace(allocation_share=0.5).allocation_share == 0.5
+    assert base.replace(allocation_share=0.04).allocation_share == 0.04
 
 
 # --------------------------------------------------------------------------- run / sweep
@@ -373,7 +367,7 @@ def _simulate(n_scenarios=2, **kwargs):
 
 def _sweep(n_scenarios=2, **kwargs):
     kwargs = {"rng": 0, **kwargs}
-    return ak.sweep(SMALL_SCENARIO, n_scenarios=n_scenarios, allocation_share=[0.1], **kwargs)
+    return ak.sweep(SMALL_SCENARIO, n_scenarios=n_scenarios, allocation_share=[0.05], **kwargs)
 
 
 ENTRY_POINTS = [_run, _simulate, _sweep]
@@ -469,10 +463,7 @@ def test_sweep_needs_a_grid():
 
 
 def test_sweep_bad_grid_value_is_validated():
-    with pytest.raises(
-        ValidationError,
-        match=bound("allocation_share", "Input should be less than or equal to 1", 2.0),
-    ):
+    with pytest.raises(ValidationError, match=r"allocation_share must be between 0 and 1; got 2"):
         ak.sweep(SMALL_SCENARIO, n_scenarios=2, rng=0, allocation_share=[2.0])
 
 

@@ -12,38 +12,75 @@ DC pool into the asset, and how fast.
 """
 
 from ._warnings import Alt401kWarning
+from .adoption import (
+    ActiveChannel,
+    Bass,
+    Beta,
+    DefaultChannel,
+    Fixed,
+    Logistic,
+    Normal,
+    Rebalancing,
+    Reversal,
+    Triangular,
+    Uniform,
+    crypto_opt_in_curve,
+    crypto_sponsor_curves,
+    private_markets_sponsor_curves,
+)
 from .contributions import AnnualContributions, annual_contributions
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year
 from .markets import AssetClass, InflationModel, MarketModel, ReturnPaths, default_markets
 from .plan import MatchFormula, PlanDesign
-from .population import Participant
-from .portfolio import Portfolio
+from .outflows import outflow_rate
+from .population import Participant, Population
+from .portfolio import Portfolio, target_date_weights
 from .results import ParticipantResults, PoolResults
 from .scenario import Scenario, simulate_participant, sweep
+from .segments import PlanSegment, default_segments
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActiveChannel",
     "Alt401kWarning",
     "AnnualContributions",
     "AssetClass",
+    "Bass",
+    "Beta",
+    "DefaultChannel",
+    "Fixed",
     "IRSLimits",
     "InflationModel",
+    "Logistic",
     "MarketModel",
     "MatchFormula",
+    "Normal",
     "Participant",
     "ParticipantResults",
     "PlanDesign",
+    "PlanSegment",
     "PoolResults",
+    "Population",
     "Portfolio",
+    "Rebalancing",
     "ReturnPaths",
+    "Reversal",
     "Scenario",
+    "Triangular",
+    "Uniform",
     "__version__",
     "annual_contributions",
     "catch_up_limit",
+    "crypto_opt_in_curve",
+    "crypto_sponsor_curves",
     "default_markets",
+    "default_segments",
     "irs_limits",
     "limits_by_year",
+    "outflow_rate",
+    "private_markets_sponsor_curves",
     "simulate_participant",
     "sweep",
+    "target_date_weights",
 ]

@@ -44,7 +44,8 @@ class AnnualContributions:
     age : ndarray, shape (Y, P)
         Age attained in each year.
     active : ndarray, shape (Y, P), bool
-        Whether the cell is still working (age < retirement age).
+        Whether the cell is still working: employed at the start
+        (``cells.working``) and younger than its retirement age.
     salary, compensation : ndarray, shape (Y, P)
         Pay and plan compensation capped at 401(a)(17), dollars per year (0 once retired).
     employee_pretax, employee_roth, employer : ndarray, shape (Y, P)
@@ -105,7 +106,10 @@ def annual_contributions(
     years = start_year + np.arange(n_years)
     offset = np.arange(n_years, dtype=float)[:, None]
     age = cells.age[None, :] + offset
+    working = getattr(cells, "working", None)
     active = age < cells.retirement_age[None, :]
+    if working is not None:
+        active &= np.asarray(working, dtype=bool)[None, :]
     salary = np.where(
         active, cells.salary[None, :] * (1.0 + cells.salary_growth[None, :]) ** offset, 0.0
     )

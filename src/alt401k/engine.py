@@ -1,16 +1,58 @@
-"""The kernel: time loops over arrays. Nothing here knows about pydantic or RNGs.
+"""The kernel: one time loop that rolls every account in alt401k forward.
 
-Two kernels share the conventions (axis order (S, T, ...) for paths and
-(S, P, ...) for state, money in nominal dollars, per-period rates):
+Nothing here knows about pydantic or random numbers. A single saver and the
+whole DC pool go through the same function, :func:`simulate`: a saver is one
+group of one cell; the pool is the sum of its groups.
 
-* :func:`simulate_accounts` — participant cells whose holdings are rebalanced
-  to target weights every period. Because the mix is restored each period, a
-  cell's portfolio return is a weighted sum of asset returns, computed for
-  every period by one stacked product before the loop; the loop carries only
-  the balance and its Roth part, which earn the same return.
-* :func:`simulate_pool` — the aggregate DC pool with one alternative asset,
-  whose share drifts with relative performance between rebalancing dates, so
-  the loop carries holdings and records the flows into the asset by cause.
+**Groups.** A group is the set of participant cells that share every rule
+that *multiplies* a balance: the core portfolio (a fund rebalanced every
+period), the yearly outflow rate, the flat fee schedule, and, when an
+alternative asset is offered, the adoption path, allocation share and
+rebalancing rule. Balances are linear in opening balances and contributions
+given the returns, so the sum of a group's cells follows the same recursion
+as one cell with the summed inputs: aggregating cells into groups is exact
+(to rounding), not an approximation. Per-person results are group totals
+divided by the people they represent.
+
+**State.** Per scenario and group, with the leading axis ``K`` over money
+sources (``K = 1``: all money; ``K = 2``: all money and its Roth part, which
+follows the same rules):
+
+* ``N`` -- balances of people who do not hold the alternative asset, all in
+  the core portfolio;
+* ``X``, ``Y`` -- balances of holders: in the asset, and in the core;
+* ``Z`` -- the holders' counterfactual: what ``X + Y`` would be had they
+  never held the asset (same people, same contributions, core only).
+
+**One period** ``t`` of year ``y`` (``n`` periods a year):
+
+1. *Adoption* (first period of the year): a share
+   :math:`q = (H_y - H_{y-1}) / (1 - H_{y-1})` of ``N`` joins the holders,
+   where :math:`H_y` is the cumulative share of people holding; a share
+   :math:`s_y` of what moves buys the asset (*reallocation*):
+   ``X += s q N``, ``Y += (1 - s) q N``, ``Z += q N``, ``N -= q N``.
+2. *Market*: core money grows by :math:`1 + \\rho_t - \\phi` (portfolio
+   return, expense ratio per period on the start-of-period value); the
+   asset by :math:`1 + r_t - e / n`.
+3. *Outflows*: a share :math:`o = 1 - (1 - d_y)^{1/n}` of every balance is
+   paid out (withdrawals, separations, rollovers), so an annual rate
+   :math:`d_y` removes exactly :math:`d_y` of a flat balance over a year.
+4. *Contributions* :math:`c_y / n`: non-holders' part to ``N``; holders
+   direct a share :math:`m_y` (the new-money share) to ``X``.
+5. *Rebalancing* (on the group's dates): a share ``f`` of holders trades
+   back to the target, ``trade = f (s (X + Y) - X)``, each money source
+   separately.
+6. *Unwinding* (after a policy reversal): a share ``u_t`` of ``X`` is sold
+   into ``Y`` (recorded as negative *reallocation*).
+7. *Flat fee* (last period of the year): the group's yearly dollar fee,
+   split between non-holders and holders by their share of people, never
+   more than the balance it is taken from; holders pay it pro rata from
+   ``X`` and ``Y``.
+
+Money is conserved: for the asset, ``holdings[y] = holdings[y-1] +
+flows[y].sum() + asset_return[y]`` where ``asset_return`` is the market
+gain net of expenses and flat fees; for a group's ledger, ``balance[y] =
+balance[y-1] + contributions + investment_return - fees - outflows``.
 """
 
 from __future__ import annotations
@@ -20,318 +62,414 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
-    "POOL_COMPONENTS",
-    "AccountPaths",
-    "AccountSchedule",
-    "PoolPaths",
-    "PoolSchedule",
-    "simulate_accounts",
-    "simulate_pool",
+    "COMPONENTS",
+    "ChannelInputs",
+    "EnginePaths",
+    "GroupSchedule",
+    "Ledger",
+    "period_rate",
+    "simulate",
 ]
 
+#: Causes of net purchases of the alternative asset, the last axis of ``EnginePaths.flows``.
+COMPONENTS = ("reallocation", "contributions", "distributions", "rebalancing")
+
+#: Target bytes of one state array per row block: small enough to stay in cache.
+_BLOCK_BYTES = 1 << 19
+
+
+def period_rate(annual_rate: np.ndarray | float, periods_per_year: int) -> np.ndarray:
+    """Per-period outflow rate equivalent to an annual rate: ``1 - (1 - d)^(1/n)``.
+
+    An annual rate of 5.2% applied this way removes exactly 5.2% of a flat
+    balance over a year (not 5.08%, as ``d / n`` would when compounded).
+    """
+    d = np.asarray(annual_rate, dtype=float)
+    return -np.expm1(np.log1p(-d) / periods_per_year)
+
 
 @dataclass(frozen=True)
-class AccountSchedule:
-    """Deterministic inputs of :func:`simulate_accounts`.
+class GroupSchedule:
+    """Deterministic inputs of :func:`simulate` for G groups.
 
     Attributes
     ----------
-    weights : ndarray, shape (P, A)
-        Target weights of each cell, rows summing to 1.
+    core_weights : ndarray, shape (Y, A, F)
+        Weights of F distinct core portfolios in each year (columns sum to
+        1; rebalanced every period, like a fund).
+    portfolio : ndarray, shape (G,), int
+        Index of each group's core portfolio in ``core_weights``.
     expense_ratio : ndarray, shape (A,)
         Annual expense ratio of each asset, fraction.
-    contributions : ndarray, shape (Y, P, 3)
-        Annual contributions by source (employee pre-tax, employee Roth,
-        employer), dollars; spread evenly over the year's periods.
-    flat_fee : ndarray, shape (P,)
-        Annual per-participant fee, dollars, spread evenly; never more than
-        the balance.
-    balance0 : ndarray, shape (P, 2)
-        Opening balance by tax source (pre-tax incl. employer, Roth), dollars.
+    contributions : ndarray, shape (K, Y, G)
+        Contributions per year, dollars (index 0: all money; 1: Roth part).
+    balance0 : ndarray, shape (K, G)
+        Opening balances, dollars.
+    flat_fee : ndarray, shape (Y, G)
+        Flat fees per year (people x per-person fee), dollars.
+    outflow : ndarray, shape (Y, G)
+        Annual outflow rate, fraction of the balance paid out per year.
     periods_per_year : int
-        Periods per year n; the return paths have T = Y * n periods.
+        Periods per year n; returns have T = Y * n periods.
+    asset : int or None
+        Index of the alternative asset on the returns' asset axis, or None
+        when no channel is simulated.
     """
 
-    weights: np.ndarray
+    core_weights: np.ndarray
+    portfolio: np.ndarray
     expense_ratio: np.ndarray
     contributions: np.ndarray
-    flat_fee: np.ndarray
     balance0: np.ndarray
+    flat_fee: np.ndarray
+    outflow: np.ndarray
     periods_per_year: int
+    asset: int | None = None
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.portfolio.shape[0])
+
+    @property
+    def n_years(self) -> int:
+        return int(self.contributions.shape[1])
 
 
 @dataclass(frozen=True)
-class AccountPaths:
-    """Year-end outputs of :func:`simulate_accounts`, each of shape (S, Y, P), dollars.
-
-    ``balance_end`` is the total; ``roth_balance_end`` its Roth part;
-    ``investment_return`` is the market gain on the account, gross of
-    expenses; ``fees`` are expense-ratio charges plus flat fees.
-    """
-
-    balance_end: np.ndarray
-    roth_balance_end: np.ndarray
-    investment_return: np.ndarray
-    fees: np.ndarray
-
-
-def simulate_accounts(returns: np.ndarray, schedule: AccountSchedule) -> AccountPaths:
-    """Roll participant accounts forward over return paths.
-
-    Parameters
-    ----------
-    returns : ndarray, shape (S, T, A)
-        Per-period simple returns.
-    schedule : AccountSchedule
-        Weights, fees, contributions and opening balances for P cells.
-
-    Returns
-    -------
-    AccountPaths
-        Year-end balances and yearly sums of returns and fees, (S, Y, P).
-
-    Notes
-    -----
-    With balance :math:`B_t` (by source) at the start of period t, portfolio
-    return :math:`\\rho_t = \\sum_a w_a r_{t,a}` and expense rate
-    :math:`\\phi_t = \\sum_a w_a (1 + r_{t,a}) e_a / n` (expenses accrue on the
-    end-of-period value), flat fee :math:`k_t = \\min(k / n, B_t(1 + \\rho_t - \\phi_t))`
-    taken pro rata from the sources, and contribution :math:`c_t`:
-
-    .. math:: B_{t+1} = B_t (1 + \\rho_t - \\phi_t) - k_t + c_t
-
-    Every term is recorded, so the year's balance change equals contributions
-    + investment return - fees to rounding.
-    """
-    n_scenarios, n_periods, n_assets = returns.shape
-    n = schedule.periods_per_year
-    weights = np.asarray(schedule.weights, dtype=float)
-    n_cells = weights.shape[0]
-    n_years = schedule.contributions.shape[0]
-    if n_periods != n_years * n:
-        raise ValueError(
-            f"returns have {n_periods} periods; expected {n_years} years x {n} periods per year"
-        )
-    if weights.shape != (n_cells, n_assets):
-        raise ValueError(f"weights must have shape ({n_cells}, {n_assets}); got {weights.shape}")
-
-    period_expense = np.asarray(schedule.expense_ratio, dtype=float) / n
-    fee_weights = weights * period_expense[None, :]
-    # One product gives each cell's portfolio return and expense rate.
-    loadings = np.concatenate([weights.T, fee_weights.T], axis=1)
-    base_expense = fee_weights.sum(axis=1)
-
-    contrib = np.asarray(schedule.contributions, dtype=float) / n
-    contrib_total = contrib.sum(axis=-1)
-    contrib_roth = contrib[..., 1]
-    flat_fee = np.asarray(schedule.flat_fee, dtype=float) / n
-    charge_flat = bool(np.any(flat_fee > 0))
-
-    shape = (n_scenarios, n_cells)
-    balance = np.broadcast_to(schedule.balance0.sum(axis=-1), shape).astype(float, copy=True)
-    roth = np.broadcast_to(schedule.balance0[:, 1], shape).astype(float, copy=True)
-    # Year-major accumulators keep each year's slice contiguous.
-    out_balance = np.empty((n_years, *shape))
-    out_roth = np.empty((n_years, *shape))
-    out_return = np.zeros((n_years, *shape))
-    out_fees = np.zeros((n_years, *shape))
-    # Every period's portfolio return and expense rate, period-major so that
-    # each period's slice is contiguous in the loop. A stacked product runs one
-    # (T, A) x (A, 2P) product per scenario: the same arithmetic whatever the
-    # chunk size (one 2-D product over all rows would not be; BLAS picks
-    # kernels by row count).
-    rates = np.ascontiguousarray(np.matmul(returns, loadings).transpose(1, 0, 2))
-    growth_all = rates[..., :n_cells]
-    expense_all = rates[..., n_cells:]
-    expense_all += base_expense
-    # Both tax sources earn the same net return: the Roth part scales by this factor.
-    factor_all = 1.0 + growth_all - expense_all
-    gain = np.empty(shape)
-    charge = np.empty(shape)
-    flat = np.empty(shape)
-    share = np.zeros(shape)
-
-    for t in range(n_periods):
-        year = t // n
-        np.multiply(balance, growth_all[t], out=gain)
-        np.multiply(balance, expense_all[t], out=charge)
-        out_return[year] += gain
-        out_fees[year] += charge
-        roth *= factor_all[t]
-        balance += gain
-        balance -= charge
-        if charge_flat:
-            np.minimum(flat_fee, balance, out=flat)
-            share.fill(0.0)
-            np.divide(flat, balance, out=share, where=balance > 0)
-            roth -= roth * share
-            balance -= flat
-            out_fees[year] += flat
-        balance += contrib_total[year]
-        roth += contrib_roth[year]
-        if (t + 1) % n == 0:
-            out_balance[year] = balance
-            out_roth[year] = roth
-    out_balance, out_roth, out_return, out_fees = (
-        np.moveaxis(a, 0, 1) for a in (out_balance, out_roth, out_return, out_fees)
-    )
-    return AccountPaths(out_balance, out_roth, out_return, out_fees)
-
-
-#: Causes of flows into the alternative asset, in the order of ``PoolPaths.flows``.
-POOL_COMPONENTS = ("reallocation", "contributions", "distributions", "rebalancing")
-
-
-@dataclass(frozen=True)
-class PoolSchedule:
-    """Inputs of :func:`simulate_pool` besides the return paths.
+class ChannelInputs:
+    """Per-scenario inputs of the alternative-asset channel.
 
     Attributes
     ----------
-    pool_assets : float
-        Pool size at the start, dollars.
-    participation : ndarray, shape (T,) or (S, T)
-        Share of pool assets whose owners hold the asset (offered and opted
-        in) during each period; non-decreasing in v1, in [0, 1].
-    allocation_share : float or ndarray of shape (S,)
-        Target share of a participating balance held in the asset.
-    contributions : ndarray, shape (T,)
-        Gross contributions into the whole pool per period, dollars.
-    distribution_rate : float
-        Share of every holding paid out per period (distributions, rollovers).
-    rebalance_every : int
-        Periods between rebalancing trades back to ``allocation_share``; 0 for never.
-    asset_expense, core_expense : float
-        Expense ratios per period of the asset and of the rest of the pool.
-    periods_per_year : int
-        Periods per year n.
+    holder_share : ndarray, shape (S, Y, G)
+        Cumulative share H of each group's people holding the asset during
+        year y; non-decreasing in y, in [0, 1].
+    target_share : ndarray, shape (S, Y, G)
+        Holders' target share s of their balance in the asset.
+    new_money_share : ndarray, shape (S, Y, G)
+        Share m of holders' contributions directed to the asset.
+    rebalance_fraction : ndarray, shape (T, G)
+        Share of holders trading back to target at the end of period t
+        (0 on other periods).
+    rebalance_on : ndarray, shape (S, Y)
+        1 while rebalancing is allowed, 0 after it stops (reversal).
+    unwind : ndarray, shape (S, T)
+        Share of ``X`` sold into the core at the end of period t.
+    channel : ndarray, shape (G,), int
+        Channel of each group (0 active election, 1 default fund), for
+        ``holdings_by_channel``.
     """
 
-    pool_assets: float
-    participation: np.ndarray
-    allocation_share: float | np.ndarray
-    contributions: np.ndarray
-    distribution_rate: float
-    rebalance_every: int
-    asset_expense: float
-    core_expense: float
-    periods_per_year: int
+    holder_share: np.ndarray
+    target_share: np.ndarray
+    new_money_share: np.ndarray
+    rebalance_fraction: np.ndarray
+    rebalance_on: np.ndarray
+    unwind: np.ndarray
+    channel: np.ndarray
 
 
 @dataclass(frozen=True)
-class PoolPaths:
-    """Outputs of :func:`simulate_pool`.
+class Ledger:
+    """Per-group yearly ledger, recorded when asked for (small G only).
+
+    ``balance`` (K, S, Y, G): year-end balance by money source (holders'
+    and non-holders' money together); ``investment_return``,
+    ``fees``, ``outflows`` (S, Y, G): market gain gross of expenses,
+    expenses plus flat fees, and money paid out, dollars per year.
+    """
+
+    balance: np.ndarray
+    investment_return: np.ndarray
+    fees: np.ndarray
+    outflows: np.ndarray
+
+
+@dataclass(frozen=True)
+class EnginePaths:
+    """Outputs of :func:`simulate`.
 
     Attributes
     ----------
     flows : ndarray, shape (S, Y, 4)
-        Net purchases of the asset per year by cause (:data:`POOL_COMPONENTS`), dollars.
+        Net purchases of the asset per year by cause (:data:`COMPONENTS`), dollars.
     asset_return : ndarray, shape (S, Y)
-        Market gain on the asset holdings net of expenses, dollars per year.
+        Gain on the asset holdings net of expenses and flat fees, dollars.
     holdings : ndarray, shape (S, Y)
-        Asset held by the pool at each year end, dollars.
+        Asset held at each year end, dollars.
+    holdings_by_channel : ndarray, shape (S, Y, 2)
+        ``holdings`` split by channel (active, default).
     pool_assets : ndarray, shape (S, Y)
-        Whole pool at each year end, dollars.
+        All balances at each year end, dollars.
+    pool_outflows : ndarray, shape (S, Y)
+        All money paid out of the plans each year, dollars.
+    final_non_holder, final_holder, final_holder_asset, final_counterfactual : ndarray, shape (S, G)
+        Balances at the horizon (all money): ``N``, ``X + Y``, ``X`` and ``Z``.
+    ledger : Ledger or None
     """
 
     flows: np.ndarray
     asset_return: np.ndarray
     holdings: np.ndarray
+    holdings_by_channel: np.ndarray
     pool_assets: np.ndarray
+    pool_outflows: np.ndarray
+    final_non_holder: np.ndarray
+    final_holder: np.ndarray
+    final_holder_asset: np.ndarray
+    final_counterfactual: np.ndarray
+    ledger: Ledger | None = None
 
 
-def simulate_pool(
-    asset_returns: np.ndarray, core_returns: np.ndarray, schedule: PoolSchedule
-) -> PoolPaths:
-    """Roll the DC pool forward and record flows into one alternative asset.
+def simulate(
+    returns: np.ndarray,
+    schedule: GroupSchedule,
+    channel: ChannelInputs | None = None,
+    *,
+    record_ledger: bool = False,
+) -> EnginePaths:
+    """Roll G groups of accounts forward over return paths.
 
     Parameters
     ----------
-    asset_returns : ndarray, shape (S, T)
-        Per-period simple returns of the alternative asset.
-    core_returns : ndarray, shape (S, T)
-        Per-period simple returns of the pool's default portfolio.
-    schedule : PoolSchedule
-        Pool size, participation path, contributions, distributions, rebalancing.
+    returns : ndarray, shape (S, T, A)
+        Per-period simple returns of every asset the schedule uses.
+    schedule : GroupSchedule
+        Portfolios, contributions, opening balances, fees and outflows.
+    channel : ChannelInputs, optional
+        Adoption, allocation and rebalancing of the alternative asset
+        ``schedule.asset``; without it nobody holds the asset separately
+        (a sleeve may still sit inside a core portfolio's weights).
+    record_ledger : bool
+        Also return per-group yearly ledgers (memory S x Y x G per item).
 
     Returns
     -------
-    PoolPaths
+    EnginePaths
 
     Notes
     -----
-    State per scenario: ``X`` asset held by participants, ``Y`` their other
-    holdings, ``Z`` non-participants' holdings. Each period t:
-
-    1. adoption: a share :math:`q_t = (\\pi_t - \\pi_{t-1}) / (1 - \\pi_{t-1})`
-       of ``Z`` starts participating; ``s`` of it buys the asset (*reallocation*);
-    2. market returns net of expenses on X, Y and Z;
-    3. contributions :math:`G_t`: participants direct :math:`s \\pi_t G_t` to
-       the asset (*contributions*);
-    4. distributions: the rate ``d`` of every holding is paid out
-       (*distributions*, negative for the asset);
-    5. on rebalancing dates, trade ``s (X + Y) - X`` (*rebalancing*).
-
-    So ``holdings[y] = holdings[y-1] + flows[y].sum() + asset_return[y]``.
+    See the module docstring for the per-period equations. Scenarios are
+    processed in row blocks sized to keep the state in cache; every
+    operation is row-wise, so results do not depend on the block or chunk
+    size.
     """
-    n_scenarios, n_periods = asset_returns.shape
+    n_scenarios, n_periods, _ = returns.shape
     n = schedule.periods_per_year
-    n_years = n_periods // n
-    share = np.broadcast_to(np.asarray(schedule.allocation_share, dtype=float), (n_scenarios,))
-    participation = np.broadcast_to(schedule.participation, (n_scenarios, n_periods))
-    previous = np.concatenate([np.zeros((n_scenarios, 1)), participation[:, :-1]], axis=1)
-    headroom = 1.0 - previous
-    joining = np.divide(
-        participation - previous, headroom, out=np.zeros_like(headroom), where=headroom > 0
+    n_years = schedule.n_years
+    n_groups = schedule.n_groups
+    k_sources = schedule.contributions.shape[0]
+    if n_periods != n_years * n:
+        raise ValueError(
+            f"returns have {n_periods} periods; expected {n_years} years x {n} periods per year"
+        )
+    if channel is not None and schedule.asset is None:
+        raise ValueError("a channel needs schedule.asset, the index of the alternative asset")
+    out = _allocate(n_scenarios, n_years, n_groups, k_sources, record_ledger)
+    rows = max(8, _BLOCK_BYTES // (8 * k_sources * n_groups))
+    for lo in range(0, n_scenarios, rows):
+        hi = min(lo + rows, n_scenarios)
+        block = None if channel is None else _slice_channel(channel, lo, hi)
+        _simulate_rows(returns[lo:hi], schedule, block, out, lo, hi, record_ledger)
+    return out
+
+
+def _allocate(s: int, y: int, g: int, k: int, ledger: bool) -> EnginePaths:
+    return EnginePaths(
+        flows=np.zeros((s, y, len(COMPONENTS))),
+        asset_return=np.zeros((s, y)),
+        holdings=np.zeros((s, y)),
+        holdings_by_channel=np.zeros((s, y, 2)),
+        pool_assets=np.zeros((s, y)),
+        pool_outflows=np.zeros((s, y)),
+        final_non_holder=np.zeros((s, g)),
+        final_holder=np.zeros((s, g)),
+        final_holder_asset=np.zeros((s, g)),
+        final_counterfactual=np.zeros((s, g)),
+        ledger=(
+            Ledger(
+                balance=np.zeros((k, s, y, g)),
+                investment_return=np.zeros((s, y, g)),
+                fees=np.zeros((s, y, g)),
+                outflows=np.zeros((s, y, g)),
+            )
+            if ledger
+            else None
+        ),
     )
-    asset_growth = (1.0 + asset_returns) * (1.0 - schedule.asset_expense)
-    core_growth = (1.0 + core_returns) * (1.0 - schedule.core_expense)
-    d = schedule.distribution_rate
-    contributions = np.asarray(schedule.contributions, dtype=float)
 
-    x = np.zeros(n_scenarios)
-    y = np.zeros(n_scenarios)
-    z = np.full(n_scenarios, float(schedule.pool_assets))
-    flows = np.zeros((n_scenarios, n_years, len(POOL_COMPONENTS)))
-    asset_return = np.zeros((n_scenarios, n_years))
-    holdings = np.empty((n_scenarios, n_years))
-    pool = np.empty((n_scenarios, n_years))
 
-    for t in range(n_periods):
-        year = t // n
-        moved = joining[:, t] * z
-        z -= moved
-        bought = share * moved
-        x += bought
-        y += moved - bought
-        flows[:, year, 0] += bought
+def _slice_channel(c: ChannelInputs, lo: int, hi: int) -> ChannelInputs:
+    return ChannelInputs(
+        holder_share=c.holder_share[lo:hi],
+        target_share=c.target_share[lo:hi],
+        new_money_share=c.new_money_share[lo:hi],
+        rebalance_fraction=c.rebalance_fraction,
+        rebalance_on=c.rebalance_on[lo:hi],
+        unwind=c.unwind[lo:hi],
+        channel=c.channel,
+    )
 
-        gain = x * (asset_growth[:, t] - 1.0)
-        x += gain
-        y *= core_growth[:, t]
-        z *= core_growth[:, t]
-        asset_return[:, year] += gain
 
-        to_participants = participation[:, t] * contributions[t]
-        directed = share * to_participants
-        x += directed
-        y += to_participants - directed
-        z += contributions[t] - to_participants
-        flows[:, year, 1] += directed
+def _simulate_rows(
+    returns: np.ndarray,
+    sc: GroupSchedule,
+    ch: ChannelInputs | None,
+    out: EnginePaths,
+    lo: int,
+    hi: int,
+    record_ledger: bool,
+) -> None:
+    n = sc.periods_per_year
+    n_rows = hi - lo
+    n_groups = sc.n_groups
+    k_sources = sc.contributions.shape[0]
+    shape = (k_sources, n_rows, n_groups)
+    portfolio = np.asarray(sc.portfolio)
+    expense = np.asarray(sc.expense_ratio, dtype=float) / n
+    core_expense = np.einsum("yaf,a->yf", sc.core_weights, expense)[:, portfolio]  # (Y, G)
+    keep = 1.0 - period_rate(sc.outflow, n)  # (Y, G)
+    # Outflow per period as a share of what stays (no group pays out everything).
+    drain = (1.0 - keep) / keep
 
-        paid = d * x
-        x -= paid
-        y -= d * y
-        z -= d * z
-        flows[:, year, 2] -= paid
+    N = np.empty(shape)
+    N[:] = np.asarray(sc.balance0, dtype=float)[:, None, :]
+    held = ch is not None
+    if held:
+        X, Y, Z = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        asset_growth = 1.0 + returns[:, :, sc.asset] - expense[sc.asset]  # (S, T)
+        channel_masks = [(np.asarray(ch.channel) == c).astype(float) for c in (0, 1)]
+    tmp = np.empty((n_rows, n_groups))
+    kept = np.empty((n_rows, n_groups))
+    h_prev = np.zeros((n_rows, n_groups))
+    led = out.ledger
 
-        if schedule.rebalance_every and (t + 1) % schedule.rebalance_every == 0:
-            trade = share * (x + y) - x
-            x += trade
-            y -= trade
-            flows[:, year, 3] += trade
+    for year in range(sc.n_years):
+        lo_t, hi_t = year * n, (year + 1) * n
+        # Core return of every group for the year's periods, period-major (n, S, G).
+        rho = np.matmul(returns[:, lo_t:hi_t, :], sc.core_weights[year])[:, :, portfolio]
+        rho = np.ascontiguousarray(rho.transpose(1, 0, 2))
+        # Growth net of expenses and of the outflow that follows it.
+        growth = rho + (1.0 - core_expense[year])
+        growth *= keep[year]
+        contrib = np.asarray(sc.contributions, dtype=float)[:, year, None, :] / n  # (K, 1, G)
+        kept.fill(0.0)
 
-        if (t + 1) % n == 0:
-            holdings[:, year] = x
-            pool[:, year] = x + y + z
-    return PoolPaths(flows, asset_return, holdings, pool)
+        if held:
+            h = ch.holder_share[:, year]
+            share = ch.target_share[:, year]
+            joining = np.divide(h - h_prev, 1.0 - h_prev, out=np.zeros_like(h), where=h_prev < 1.0)
+            moved = joining * N
+            N -= moved
+            bought = share * moved
+            X += bought
+            Y += moved
+            Y -= bought
+            Z += moved
+            out.flows[lo:hi, year, 0] += bought[0].sum(axis=-1)
+            c_holder = h * contrib
+            c_non = contrib - c_holder
+            c_asset = ch.new_money_share[:, year] * c_holder
+            c_core = c_holder - c_asset
+            out.flows[lo:hi, year, 1] = c_asset[0].sum(axis=-1) * n
+            outflow_rate = 1.0 - keep[year]
+            rebalance_on = ch.rebalance_on[:, year, None]
+        else:
+            c_non = contrib
+
+        for k in range(n):
+            t = lo_t + k
+            if record_ledger:
+                core = N[0] + Y[0] if held else N[0]
+                led.investment_return[lo:hi, year] += core * rho[k]
+                led.fees[lo:hi, year] += core * core_expense[year]
+                if held:
+                    led.investment_return[lo:hi, year] += X[0] * returns[:, t, sc.asset, None]
+                    led.fees[lo:hi, year] += X[0] * expense[sc.asset]
+            N *= growth[k]
+            if held:
+                Y *= growth[k]
+                Z *= growth[k]
+                g = asset_growth[:, t, None]
+                out.asset_return[lo:hi, year] += (g[:, 0] - 1.0) * X[0].sum(axis=-1)
+                X *= g
+                np.multiply(X[0], outflow_rate, out=tmp)
+                out.flows[lo:hi, year, 2] -= tmp.sum(axis=-1)
+                if record_ledger:
+                    led.outflows[lo:hi, year] += tmp
+                X *= keep[year]
+                np.add(N[0], Y[0], out=tmp)
+                kept += tmp
+                N += c_non
+                X += c_asset
+                Y += c_core
+                Z += c_holder
+                fraction = ch.rebalance_fraction[t]
+                if fraction.any():
+                    trade = X + Y
+                    trade *= share
+                    trade -= X
+                    trade *= fraction
+                    trade *= rebalance_on
+                    X += trade
+                    Y -= trade
+                    out.flows[lo:hi, year, 3] += trade[0].sum(axis=-1)
+                u = ch.unwind[:, t, None]
+                if u.any():
+                    sold = X * u
+                    X -= sold
+                    Y += sold
+                    out.flows[lo:hi, year, 0] -= sold[0].sum(axis=-1)
+            else:
+                kept += N[0]
+                N += c_non
+
+        # Outflows from the core: what stayed each period times o / (1 - o).
+        kept *= drain[year]
+        out.pool_outflows[lo:hi, year] = kept.sum(axis=-1) - out.flows[lo:hi, year, 2]
+        if record_ledger:
+            led.outflows[lo:hi, year] += kept
+
+        # Flat fee at year end, split by people between non-holders and holders.
+        fee = np.asarray(sc.flat_fee[year], dtype=float)
+        if fee.any():
+            fee_holders = h * fee if held else np.zeros_like(fee)
+            paid = _charge(N, fee - fee_holders)
+            if held:
+                wealth = X[0] + Y[0]
+                paid_holders = np.minimum(fee_holders, wealth)
+                ratio = np.divide(
+                    paid_holders, wealth, out=np.zeros_like(wealth), where=wealth > 0
+                )
+                out.asset_return[lo:hi, year] -= (X[0] * ratio).sum(axis=-1)
+                X -= X * ratio
+                Y -= Y * ratio
+                _charge(Z, fee_holders)
+                paid = paid + paid_holders
+            if record_ledger:
+                led.fees[lo:hi, year] += paid
+
+        if held:
+            out.holdings[lo:hi, year] = X[0].sum(axis=-1)
+            for c, mask in enumerate(channel_masks):
+                out.holdings_by_channel[lo:hi, year, c] = (X[0] * mask).sum(axis=-1)
+            out.pool_assets[lo:hi, year] = (N[0] + X[0] + Y[0]).sum(axis=-1)
+            h_prev = h
+        else:
+            out.pool_assets[lo:hi, year] = N[0].sum(axis=-1)
+        if record_ledger:
+            led.balance[:, lo:hi, year] = N + X + Y if held else N
+
+    out.final_non_holder[lo:hi] = N[0]
+    if held:
+        out.final_holder[lo:hi] = X[0] + Y[0]
+        out.final_holder_asset[lo:hi] = X[0]
+        out.final_counterfactual[lo:hi] = Z[0]
+
+
+def _charge(state: np.ndarray, fee: np.ndarray | float) -> np.ndarray:
+    """Take ``min(fee, balance)`` pro rata from each money source; return what was paid."""
+    paid = np.minimum(fee, state[0])
+    ratio = np.divide(paid, state[0], out=np.zeros_like(paid), where=state[0] > 0)
+    state -= state * ratio
+    return paid

@@ -15,7 +15,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ._spec import ReadOnlyWeights, Spec
 
-__all__ = ["Portfolio"]
+__all__ = ["Portfolio", "target_date_weights"]
 
 _WEIGHT_TOL = 1e-9
 
@@ -112,3 +112,48 @@ class Portfolio(Spec):
     def without_sleeve(self) -> Portfolio:
         """The same core with no alternative sleeve (the paired baseline)."""
         return self.replace(alt_sleeve={})
+
+
+#: Target-date glide path (*est.*, typical of large US "through" series):
+#: equity share by years until age 65, and the split of equity and bonds.
+_GLIDE_YEARS_TO_65 = np.array([-7.0, 0.0, 25.0])
+_GLIDE_EQUITY = np.array([0.30, 0.50, 0.90])
+_GLIDE_ASSETS = ("us_equity", "intl_equity", "us_bonds")
+_US_SHARE_OF_EQUITY = 0.60
+
+
+def target_date_weights(age: float | np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Weights of a target-date fund for investors of a given age.
+
+    The glide path (*est.*, typical of large US target-date series): 90%
+    equity until 25 years before 65, falling linearly to 50% at 65 and to
+    30% at 72, flat after; equity is 60% US (``us_equity``) and 40%
+    international (``intl_equity``); the rest is ``us_bonds``.
+
+    Parameters
+    ----------
+    age : float or ndarray, shape (M,)
+        Age of the fund's investors, years.
+    names : sequence of str
+        Asset order of the market model, length A; must contain the three
+        assets above.
+
+    Returns
+    -------
+    ndarray, shape (A,) or (A, M)
+        Fractions summing to 1 (per column).
+    """
+    index = {name: i for i, name in enumerate(names)}
+    missing = [a for a in _GLIDE_ASSETS if a not in index]
+    if missing:
+        raise ValueError(
+            f"target-date funds need asset {missing[0]!r} in the market model; "
+            f"available: {', '.join(names)}"
+        )
+    age = np.asarray(age, dtype=float)
+    equity = np.interp(65.0 - age, _GLIDE_YEARS_TO_65, _GLIDE_EQUITY)
+    out = np.zeros((len(names), *age.shape))
+    out[index["us_equity"]] = _US_SHARE_OF_EQUITY * equity
+    out[index["intl_equity"]] = (1.0 - _US_SHARE_OF_EQUITY) * equity
+    out[index["us_bonds"]] = 1.0 - equity
+    return out

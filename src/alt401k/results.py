@@ -16,7 +16,7 @@ import pandas as pd
 from ._random import seed_record
 from ._validation import check_int
 from .contributions import AnnualContributions
-from .engine import POOL_COMPONENTS
+from .engine import COMPONENTS as POOL_COMPONENTS
 
 if TYPE_CHECKING:
     from .plan import PlanDesign
@@ -46,6 +46,32 @@ def _lower_tail_mean(values: np.ndarray, level: float = 0.05) -> float:
     """Mean of the worst ``level`` share of outcomes (expected shortfall, CVaR)."""
     k = max(1, int(np.floor(level * values.size)))
     return float(np.partition(values, k - 1)[:k].mean())
+
+
+def _weighted_quantiles(
+    values: np.ndarray, weights: np.ndarray, quantiles: Sequence[float]
+) -> list[float]:
+    """Quantiles of ``values`` weighted by ``weights`` (inverse of the weighted CDF)."""
+    v = values.reshape(-1)
+    w = weights.reshape(-1)
+    keep = w > 0
+    v, w = v[keep], w[keep]
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cdf = np.cumsum(w) / w.sum()
+    index = np.searchsorted(cdf, np.asarray(quantiles) - 1e-12, side="left")
+    return [float(v[min(i, v.size - 1)]) for i in index]
+
+
+def _columnwise_corr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pearson correlation of each column of ``a`` with the same column of ``b``, (Y,)."""
+    da = a - a.mean(axis=0)
+    db = b - b.mean(axis=0)
+    num = (da * db).sum(axis=0)
+    den = np.sqrt((da * da).sum(axis=0) * (db * db).sum(axis=0))
+    scale = np.abs(a).max(axis=0) * np.abs(b).max(axis=0) * a.shape[0]
+    defined = den > 1e-12 * np.maximum(scale, 1e-300)
+    return np.where(defined, num / np.where(defined, den, 1.0), np.nan)
 
 
 def _check_scenario_index(scenario: int, n_scenarios: int) -> int:
@@ -204,7 +230,7 @@ class ParticipantResults:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PoolResults:
     """Outcome of :meth:`alt401k.Scenario.run`: money flowing into one asset.
 
@@ -218,13 +244,36 @@ class PoolResults:
         Net purchases of the asset per year, by component
         (:data:`COMPONENTS`), dollars.
     asset_return : ndarray, shape (S, Y)
-        Market gain on the pool's holdings of the asset, net of expenses, dollars.
+        Market gain on the pool's holdings of the asset, net of expenses and
+        flat fees, dollars.
     holdings : ndarray, shape (S, Y)
         The pool's holdings of the asset at each year end, dollars.
+    holdings_by_channel : ndarray, shape (S, Y, 2)
+        ``holdings`` held through the active and the default channel.
     pool_assets : ndarray, shape (S, Y)
         Total DC pool at each year end, dollars.
+    pool_outflows : ndarray, shape (S, Y)
+        All money paid out of the plans each year, dollars.
+    pool_contributions : ndarray, shape (Y, 3)
+        Contributions into the whole pool per year (employee pre-tax,
+        employee Roth, employer), dollars.
+    excess_return : ndarray, shape (S, Y)
+        Annual return of the asset minus that of ``pool_portfolio``.
+    groups : DataFrame
+        One row per group of cells sharing rules (segment, default investor,
+        birth cohort, working, retirement age, central age, people, opening
+        balance, channel).
+    final_non_holder, final_holder, final_holder_asset, final_counterfactual : ndarray, shape (S, G)
+        Group balances at the horizon, dollars: non-holders; holders; the
+        holders' asset; and what the holders would have had without it.
+    final_holder_share : ndarray, shape (S, G)
+        Share of each group's people holding the asset at the horizon.
+    draws : dict of str to ndarray (S,)
+        Per-scenario draws of uncertain inputs (curve parameters,
+        allocation share, reversal year).
     seed : numpy.random.SeedSequence
         Root seed.
+    periods_per_year : int
     """
 
     scenario: Scenario
@@ -232,8 +281,20 @@ class PoolResults:
     flow_paths: np.ndarray
     asset_return: np.ndarray
     holdings: np.ndarray
+    holdings_by_channel: np.ndarray
     pool_assets: np.ndarray
+    pool_outflows: np.ndarray
+    pool_contributions: np.ndarray
+    excess_return: np.ndarray
+    groups: pd.DataFrame
+    final_non_holder: np.ndarray
+    final_holder: np.ndarray
+    final_holder_asset: np.ndarray
+    final_counterfactual: np.ndarray
+    final_holder_share: np.ndarray
+    draws: dict[str, np.ndarray]
     seed: np.random.SeedSequence
+    periods_per_year: int = 12
 
     COMPONENTS = POOL_COMPONENTS
 
@@ -296,7 +357,10 @@ class PoolResults:
         DataFrame indexed by ``year``
             ``<component>_mean`` for each component; ``net_flow_mean`` and its
             quantiles ``net_flow_p05`` ...; quantiles of ``cumulative_flow``,
-            ``holdings`` and ``pool_assets``. Dollars.
+            ``holdings`` and ``pool_assets``; ``pool_contributions`` (all
+            money paid into the pool) and ``pool_outflows_mean`` (all money
+            paid out). Dollars. ``frame.attrs["assumptions"]`` states the
+            channels, rebalancing behaviour, adoption and reversal used.
         """
         qs = check_quantiles(quantiles)
         out: dict[str, np.ndarray] = {}
@@ -312,7 +376,90 @@ class PoolResults:
             out[f"{name}_mean"] = values.mean(axis=0)
             for q, row in zip(qs, np.quantile(values, qs, axis=0), strict=True):
                 out[f"{name}_{quantile_label(q)}"] = row
+        out["pool_contributions"] = self.pool_contributions.sum(axis=1)
+        out["pool_outflows_mean"] = self.pool_outflows.mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
+        frame.attrs["assumptions"] = self.scenario.assumptions()
+        return frame
+
+    def outcomes(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+        """Balances per person at the horizon: holders of the asset vs the rest, same paths.
+
+        Returns
+        -------
+        DataFrame indexed by ``group``
+            Rows ``holders`` (balance per person of those holding the asset),
+            ``holders_without_asset`` (the same people had they never held
+            it: same contributions, core portfolio only), ``non_holders`` and
+            ``holder_gain`` (holders minus holders_without_asset, per person).
+            Columns ``people_mean`` (people in the row, mean over scenarios),
+            ``mean`` and the quantiles (``p05`` ...) of the balance per person
+            over scenarios and groups of cells, weighted by people. Dollars,
+            nominal.
+        """
+        qs = check_quantiles(quantiles)
+        people = self.groups["people"].to_numpy()[None, :]
+        holders = self.final_holder_share * people
+        others = (1.0 - self.final_holder_share) * people
+
+        def per_person(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+            return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+
+        series = {
+            "holders": (per_person(self.final_holder, holders), holders),
+            "holders_without_asset": (per_person(self.final_counterfactual, holders), holders),
+            "non_holders": (per_person(self.final_non_holder, others), others),
+            "holder_gain": (
+                per_person(self.final_holder - self.final_counterfactual, holders),
+                holders,
+            ),
+        }
+        rows = {}
+        for name, (values, weights) in series.items():
+            total = float(weights.sum())
+            row: dict[str, float] = {"people_mean": total / self.n_scenarios}
+            if total > 0:
+                row["mean"] = float((values * weights).sum() / total)
+                for q, v in zip(qs, _weighted_quantiles(values, weights, qs), strict=True):
+                    row[quantile_label(q)] = v
+            else:
+                row["mean"] = 0.0
+                row.update({quantile_label(q): 0.0 for q in qs})
+            rows[name] = row
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "group"
+        return frame
+
+    def countercyclicality(self) -> pd.DataFrame:
+        """How counter-cyclical rebalancing is: its correlation with the asset's excess return.
+
+        The claim that retirement money is stabilising "patient capital" is
+        testable: if rebalancing sells the asset after it beats the core
+        portfolio and buys after it lags, the correlation across scenarios
+        between a year's rebalancing flow and that year's excess return
+        (asset minus ``pool_portfolio``) is negative.
+
+        Returns
+        -------
+        DataFrame indexed by ``year``
+            ``corr_rebalancing`` (rebalancing flow vs excess return) and
+            ``corr_net_flow`` (all net purchases vs excess return), Pearson
+            correlations across scenarios; ``rebalancing_mean`` (dollars).
+            A correlation is NaN where the flow does not vary (no
+            rebalancing, or a single scenario); ``frame.attrs["mean"]``
+            holds the average over years of each column.
+        """
+        excess = self.excess_return
+        out = {
+            "corr_rebalancing": _columnwise_corr(self.component("rebalancing"), excess),
+            "corr_net_flow": _columnwise_corr(self.net_flows, excess),
+            "rebalancing_mean": self.component("rebalancing").mean(axis=0),
+        }
+        frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
+        frame.attrs["mean"] = {
+            k: float(np.nanmean(v)) if np.any(np.isfinite(v)) else float("nan")
+            for k, v in out.items()
+        }
         return frame
 
     def metadata(self) -> dict[str, Any]:

@@ -1,41 +1,62 @@
 """The scenario API: specify, run, sweep.
 
-* :func:`simulate_participant` — one saver, thousands of market paths.
-* :class:`Scenario` — the DC pool and one alternative asset: how much money
-  flows in, and when, for given sponsor adoption, opt-in and allocation share.
-* :func:`sweep` — a Scenario over a grid of knobs, one tidy row per point.
+* :func:`simulate_participant` -- one saver, thousands of market paths.
+* :class:`Scenario` -- the DC pool and one alternative asset: how much money
+  flows in, how fast, and what it does to the savers who hold it, for given
+  sponsor adoption, opt-in channels, allocation share and policy risk.
+* :func:`sweep` -- a Scenario over a grid of knobs, one tidy row per point.
+
+Both run on the same engine (:func:`alt401k.engine.simulate`): a saver is a
+population of one cell, the pool a population of weighted cells grouped by
+shared rules.
 
 Every entry point takes a keyword-only ``rng`` (None, int, SeedSequence or
 Generator). Runs with the same seed and the same market model see the same
-market paths, so comparisons between variants (with vs without a sleeve,
-different adoption rates) are paired.
+market paths whatever else differs -- the horizon, the asset, the
+portfolios, the retirement age, a saver vs the pool -- so comparisons
+between variants are paired (common random numbers).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, ValidationError, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from ._pool import build_channel, build_layout
 from ._random import RngLike, as_seed_sequence
 from ._spec import ReadOnlyWeights, Spec
-from .contributions import annual_contributions
-from .engine import (
-    AccountSchedule,
-    PoolSchedule,
-    simulate_accounts,
-    simulate_pool,
+from .adoption import (
+    CurveField,
+    DefaultChannel,
+    Distribution,
+    Rebalancing,
+    Reversal,
+    Uncertain,
+    check_uncertain_range,
 )
+from .contributions import annual_contributions
+from .engine import GroupSchedule, simulate
 from .execution import check_n_scenarios, chunk_ranges
 from .markets import MarketModel, default_markets
 from .plan import PlanDesign
-from .population import Participant, cells_from_participants
+from .population import Participant, Population, cells_from_participants
 from .portfolio import Portfolio
 from .results import ParticipantResults, PoolResults, check_quantiles, quantile_label
+from .segments import PlanSegment, default_segments
 
 __all__ = ["Scenario", "simulate_participant", "sweep"]
 
@@ -65,9 +86,10 @@ def simulate_participant(
     portfolio : Portfolio, optional
         Target weights, rebalanced every period; default 60/40 US equity/bonds.
     markets : MarketModel, optional
-        Return model; default :func:`alt401k.default_markets`. Paths are
-        drawn for *all* its assets, so portfolios that differ only in weights
-        see identical paths for the same ``rng`` (common random numbers).
+        Return model; default :func:`alt401k.default_markets`. Shocks are
+        drawn for *all* its assets and keyed by year, so portfolios, assets
+        and retirement ages that differ see identical paths for the same
+        ``rng`` (common random numbers), and so does a pool run.
     n_scenarios : int
         Market paths S, >= 1.
     rng : None, int, SeedSequence or Generator
@@ -91,13 +113,10 @@ def simulate_participant(
         Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
     )
     markets = default_markets() if markets is None else markets
-    if (
-        isinstance(periods_per_year, bool)
-        or not isinstance(periods_per_year, int)
-        or (periods_per_year not in _PERIODS)
-    ):
-        raise ValueError(f"periods_per_year must be one of {_PERIODS}; got {periods_per_year!r}")
-    weights = portfolio.target_weights(markets.names)
+    _check_periods(periods_per_year)
+    portfolio.target_weights(markets.names)  # every asset held must be in the market model
+    names = portfolio.asset_names
+    weights = portfolio.target_weights(names)
     root = as_seed_sequence(rng)
 
     cells = cells_from_participants([participant])
@@ -105,17 +124,15 @@ def simulate_participant(
     contributions = annual_contributions(
         cells, plan, start_year=participant.start_year, n_years=n_years, indexing_rate=indexing_rate
     )
-    schedule = AccountSchedule(
-        weights=weights[None, :],
-        expense_ratio=markets.expense_ratios,
-        contributions=np.stack(
-            [contributions.employee_pretax, contributions.employee_roth, contributions.employer],
-            axis=-1,
-        ),
-        flat_fee=np.array([plan.recordkeeping_fee]),
-        balance0=np.array(
-            [[participant.balance - participant.roth_balance, participant.roth_balance]]
-        ),
+    total = contributions.total[:, 0]
+    schedule = GroupSchedule(
+        core_weights=np.broadcast_to(weights[None, :, None], (n_years, len(names), 1)),
+        portfolio=np.zeros(1, dtype=int),
+        expense_ratio=markets.subset(names).expense_ratios,
+        contributions=np.stack([total, contributions.employee_roth[:, 0]])[:, :, None],
+        balance0=np.array([[participant.balance], [participant.roth_balance]]),
+        flat_fee=np.full((n_years, 1), plan.recordkeeping_fee),
+        outflow=np.zeros((n_years, 1)),
         periods_per_year=periods_per_year,
     )
 
@@ -126,13 +143,14 @@ def simulate_participant(
     prices = np.empty((n_scenarios, n_years))
     for start, stop in chunk_ranges(n_scenarios, chunk_size):
         paths = markets.sample(
-            stop - start, n_years, periods_per_year, rng=root, first_scenario=start
+            stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
         )
-        out = simulate_accounts(paths.returns, schedule)
-        balance[start:stop] = out.balance_end[..., 0]
-        roth[start:stop] = out.roth_balance_end[..., 0]
-        invest[start:stop] = out.investment_return[..., 0]
-        fees[start:stop] = out.fees[..., 0]
+        ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
+        assert ledger is not None  # noqa: S101  (record_ledger=True)
+        balance[start:stop] = ledger.balance[0, :, :, 0]
+        roth[start:stop] = ledger.balance[1, :, :, 0]
+        invest[start:stop] = ledger.investment_return[..., 0]
+        fees[start:stop] = ledger.fees[..., 0]
         prices[start:stop] = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
     return ParticipantResults(
         participant=participant,
@@ -149,69 +167,195 @@ def simulate_participant(
     )
 
 
-#: Months between rebalancing trades in the pool.
-_REBALANCE_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12, "never": 0}
+#: Cells of the default synthetic population.
+DEFAULT_CELLS = 2_000
+#: Seed of the default synthetic population (the population is an input, not a random draw
+#: of the run: every run of a scenario uses the same cells).
+POPULATION_SEED = 0
+
+
+@functools.lru_cache(maxsize=8)
+def _default_population(n_cells: int, n_participants: float, start_year: int) -> Population:
+    return Population.synthetic(
+        n_cells=n_cells,
+        total_assets=1e12,
+        n_participants=n_participants,
+        start_year=start_year,
+        rng=POPULATION_SEED,
+    )
+
+
+def _validate_population(value: Any) -> Population | None:
+    if value is None or isinstance(value, Population):
+        return value
+    if isinstance(value, pd.DataFrame):
+        return Population.from_frame(value)
+    if isinstance(value, dict):
+        return Population.from_frame(pd.DataFrame(value))
+    raise ValueError(
+        "population must be a Population, a DataFrame of cells or a dict of columns; "
+        f"got {type(value).__name__}"
+    )
+
+
+PopulationField = Annotated[
+    Population | None,
+    PlainValidator(_validate_population),
+    PlainSerializer(
+        lambda p: None if p is None else p.to_frame().to_dict(orient="list"), return_type=Any
+    ),
+]
+
+
+_FREQUENCIES = ("monthly", "quarterly", "annual", "never")
+
+
+def _rebalancing_rule(value: Any) -> Any:
+    if isinstance(value, str):
+        if value not in _FREQUENCIES:
+            raise ValueError(
+                "rebalancing must be 'monthly', 'quarterly', 'annual', 'never' or a "
+                f"Rebalancing; got {value!r}"
+            )
+        return Rebalancing(frequency=value)
+    return value
 
 
 class Scenario(Spec):
     """The DC pool meets one alternative asset.
 
-    A share ``sponsor_adoption`` of the pool sits in plans that offer the
-    asset (from the first month in v1); a share ``opt_in_rate`` of those
-    participants opt in (balances assumed average, so these are also shares
-    of assets); they direct ``allocation_share`` of their balance and of new
-    contributions to ``asset``.
+    The pool is a population of weighted participant cells (default: a
+    synthetic US population of :data:`DEFAULT_CELLS` cells scaled to
+    ``pool_assets``) in plans grouped by size (``segments``). Each year a
+    share of plans offers the asset (``sponsor_adoption``); participants in
+    those plans hold it through two channels:
+
+    * the **active channel** (``active_channel=True``): a share
+      ``opt_in_rate`` elect it and put ``allocation_share`` of their
+      balance and new contributions in it (capped by the segment's
+      ``alt_cap``), then rebalance as ``rebalancing`` says -- by default
+      never: most self-directed holdings drift with prices;
+    * the **default channel** (``default_fund``): every default investor
+      (wholly in the target-date fund) of an adopting plan holds the fund's
+      sleeve, rebalanced by the fund.
+
+    Money moves when a plan adopts (*reallocation*), with each contribution
+    (*contributions*), with outflows (*distributions*) and on rebalancing
+    dates (*rebalancing*). A ``reversal`` can rescind the rules.
 
     Parameters
     ----------
-    pool_assets : float
-        DC assets at the start, dollars; default $12.5T (the figure in coverage
-        of EO 14330; ICI: $12.2T Q1 2025, $13.9T Q3 2025).
-    sponsor_adoption, opt_in_rate, allocation_share : float
-        Fractions in [0, 1]. Defaults 1, 1 and 0.01: the "1% of $12.5T =
-        $125B" ceiling.
+    pool_assets : float, optional
+        DC assets at the start, dollars; the population's balances are scaled
+        to it. Default $12.5T (coverage of EO 14330; ICI: $12.2T Q1 2025,
+        $13.9T Q3 2025) for the synthetic population, or a given
+        population's own total.
+    n_participants : float
+        People in DC plans, for the synthetic population; default 90
+        million ("over 90 million Americans", EO text; 72.2M active
+        participants in 401(k) plans, 2019 Form 5500).
+    population : Population, optional
+        Your own cells (e.g. ``Population.from_frame`` of a recordkeeper
+        extract); default the synthetic population.
+    segments : tuple of PlanSegment
+        Plan-size segments with plan design, adoption curve and cap;
+        default :func:`alt401k.segments.default_segments`. Every segment
+        named by the population must be here.
+    plan : PlanDesign, optional
+        One plan design for every segment (overrides the segments' designs).
+    sponsor_adoption : float, curve or "segments"
+        Cumulative share of plans offering the asset: a number (reached in
+        the first year), a curve (``ak.Fixed``, ``ak.Logistic``,
+        ``ak.Bass``, whose parameters may be distributions drawn per
+        scenario), or ``"segments"`` for each segment's own curve (the
+        crypto defaults: slow, low ceilings, larger plans first). Default 1.
+    opt_in_rate : float or curve
+        Share of participants in adopting plans who elect the asset
+        (active channel). Default 1.
+    allocation_share : float or distribution
+        Share of an electing participant's balance and contributions in the
+        asset, [0, 1]; a distribution is drawn once per scenario. Must not
+        exceed any segment's ``alt_cap``. Default 0.01.
+    rebalancing : str or Rebalancing
+        Active channel's rebalancing: ``"never"`` (default: holdings drift),
+        ``"monthly"``, ``"quarterly"``, ``"annual"``, or
+        ``Rebalancing(frequency=, fraction=)`` for partial rebalancing. The
+        choice can flip the sign of expected net flows over ten years.
+    active_channel : bool
+        Whether participants can elect the asset. Default True.
+    default_fund : DefaultChannel, optional
+        The default channel (off by default).
+    reversal : Reversal, optional
+        Yearly hazard that the rules are rescinded, and what then happens
+        to holdings (kept, frozen, unwound).
     asset : str
         Alternative asset, a name in ``markets``; default "bitcoin".
     horizon_years : int
         Years simulated, 1-100.
     start_year : int
-        First calendar year.
-    annual_contributions : float
-        Gross contributions into the whole pool in the first year, dollars;
-        default $650B (*est.*: 72M active participants x ~$75k pay x 12%).
-    contribution_growth : float
-        Annual growth of contributions; default 3.5% (*est.*, pay growth).
-    distribution_rate : float
-        Share of assets paid out per year (distributions and rollovers);
-        default 5.2% (*est.*: of similar size to contributions, $650B / $12.5T).
+        First calendar year (a given population's own start year must match).
     pool_portfolio : dict
-        Weights of the rest of the pool; default 60/40 US equity/bonds (*est.*).
-    rebalancing : {"monthly", "quarterly", "annual", "never"}
-        How often participating balances are traded back to
-        ``allocation_share``; default quarterly (*est.*, typical of target-date
-        and managed options).
+        Core weights of participants who are not default investors; default
+        60/40 US equity/bonds (*est.*). Default investors hold target-date
+        funds (:func:`alt401k.portfolio.target_date_weights`).
+    annual_contributions : float, optional
+        If given, the rules' contributions are scaled so the first year's
+        total equals it (dollars); default: from the participant rules.
+    distribution_rate : float, optional
+        If given, one annual outflow rate for every cell; default: the
+        age-based rates of :func:`alt401k.outflows.outflow_rate`.
+    indexing_rate : float
+        Annual indexing of IRS limits after the last published year.
     markets : MarketModel
         Return model; default :func:`alt401k.default_markets`.
     """
 
-    pool_assets: float = Field(default=12.5e12, gt=0.0, le=1e15)
-    sponsor_adoption: float = Field(default=1.0, ge=0.0, le=1.0)
-    opt_in_rate: float = Field(default=1.0, ge=0.0, le=1.0)
-    allocation_share: float = Field(default=0.01, ge=0.0, le=1.0)
+    pool_assets: float | None = Field(default=None, gt=0.0, le=1e15)
+    n_participants: float = Field(default=90e6, gt=0.0, le=1e9)
+    population: PopulationField = None
+    segments: tuple[PlanSegment, ...] = Field(default_factory=default_segments, min_length=1)
+    plan: PlanDesign | None = None
+    sponsor_adoption: float | CurveField | Literal["segments"] = 1.0
+    opt_in_rate: float | CurveField = 1.0
+    allocation_share: Uncertain = 0.01
+    rebalancing: Annotated[Rebalancing, BeforeValidator(_rebalancing_rule)] = Rebalancing(
+        frequency="never"
+    )
+    active_channel: bool = True
+    default_fund: DefaultChannel | None = None
+    reversal: Reversal | None = None
     asset: str = "bitcoin"
     horizon_years: int = Field(default=10, ge=1, le=100)
-    start_year: int = Field(default=2026, ge=1900, le=2200)
-    annual_contributions: float = Field(default=650e9, ge=0.0, le=1e14)
-    contribution_growth: float = Field(default=0.035, ge=-0.5, le=0.5)
-    distribution_rate: float = Field(default=0.052, ge=0.0, le=1.0)
+    start_year: int = Field(default=2026, ge=2024, le=2150)
     pool_portfolio: ReadOnlyWeights = Field(
         default_factory=lambda: {"us_equity": 0.6, "us_bonds": 0.4}, validate_default=True
     )
-    rebalancing: Literal["monthly", "quarterly", "annual", "never"] = "quarterly"
+    annual_contributions: float | None = Field(default=None, ge=0.0, le=1e14)
+    distribution_rate: float | None = Field(default=None, ge=0.0, lt=1.0)
+    indexing_rate: float = Field(default=0.025, ge=-0.05, le=0.2)
     markets: MarketModel = Field(default_factory=default_markets)
 
+    @field_validator("sponsor_adoption", "opt_in_rate", mode="before")
+    @classmethod
+    def _rate_in_unit_interval(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"{info.field_name} must be between 0 and 1; got {value!r}")
+        if isinstance(value, str) and value != "segments":
+            raise ValueError(
+                f"{info.field_name} must be a number in [0, 1], a curve (ak.Fixed, "
+                f"ak.Logistic, ak.Bass) or 'segments'; got {value!r}"
+            )
+        return value
+
+    @field_validator("allocation_share")
+    @classmethod
+    def _share_range(cls, value: Uncertain) -> Uncertain:
+        check_uncertain_range("allocation_share", value, 0.0, 1.0)
+        return value
+
     @model_validator(mode="after")
-    def _assets_exist(self) -> Scenario:
+    def _consistent(self) -> Scenario:
         names = self.markets.names
         if self.asset not in names:
             raise ValueError(
@@ -224,80 +368,191 @@ class Scenario(Spec):
             detail = err.errors()[0]["msg"] if isinstance(err, ValidationError) else str(err)
             detail = detail.removeprefix("Value error, ")
             raise ValueError(f"pool_portfolio is invalid: {detail}") from None
+        seg_names = [seg.name for seg in self.segments]
+        if len(set(seg_names)) != len(seg_names):
+            raise ValueError(f"segments must have unique names; got {seg_names}")
+        if self.population is not None:
+            unknown = sorted(set(self.population.segment) - set(seg_names))
+            if unknown:
+                raise ValueError(
+                    f"population segment {unknown[0]!r} is not among segments "
+                    f"({', '.join(seg_names)})"
+                )
+            if self.population.start_year != self.start_year:
+                raise ValueError(
+                    f"start_year ({self.start_year}) must equal the population's start_year "
+                    f"({self.population.start_year})"
+                )
+        if self.active_channel:
+            high = (
+                self.allocation_share.support[1]
+                if isinstance(self.allocation_share, Distribution)
+                else float(self.allocation_share)
+            )
+            for seg in self.segments:
+                if high > seg.alt_cap + 1e-12:
+                    raise ValueError(
+                        f"allocation_share can reach {high:g}, above the cap of segment "
+                        f"{seg.name!r} (alt_cap={seg.alt_cap:g}); allowed at most the "
+                        "smallest segment cap"
+                    )
         return self
 
-    @property
-    def participation(self) -> float:
-        """Share of pool assets that hold the asset: adoption x opt-in."""
-        return self.sponsor_adoption * self.opt_in_rate
+    def resolved_population(self) -> Population:
+        """The population the run uses, balances scaled to ``pool_assets``."""
+        if self.population is None:
+            base = _default_population(DEFAULT_CELLS, self.n_participants, self.start_year)
+            return base.scaled(12.5e12 if self.pool_assets is None else self.pool_assets)
+        if self.pool_assets is None:
+            return self.population
+        return self.population.scaled(self.pool_assets)
 
-    def _market_universe(self) -> MarketModel:
-        names = tuple(dict.fromkeys((self.asset, *self.pool_portfolio)))
-        return self.markets.subset(names)
+    @property
+    def total_assets(self) -> float:
+        """Pool assets at the start, dollars."""
+        return float(self.resolved_population().total_assets)
+
+    def _universe(self, population: Population) -> tuple[str, ...]:
+        names = [self.asset, *self.pool_portfolio]
+        if np.any(population.default_investor):  # default investors hold target-date funds
+            names += ["us_equity", "intl_equity", "us_bonds"]
+        return tuple(dict.fromkeys(names))
+
+    def assumptions(self) -> dict[str, str]:
+        """The scenario's key assumptions in words, for summaries and printouts."""
+        rule = self.rebalancing.frequency
+        if self.rebalancing.fraction < 1.0:
+            rule += f" (a share {self.rebalancing.fraction:g} of holders each time)"
+        out = {
+            "asset": self.asset,
+            "sponsor_adoption": _describe(self.sponsor_adoption),
+            "active_channel": (
+                f"opt-in {_describe(self.opt_in_rate)}, share {_describe(self.allocation_share)}, "
+                f"rebalancing {rule}"
+                if self.active_channel
+                else "off"
+            ),
+            "default_channel": "off" if self.default_fund is None else repr(self.default_fund),
+            "reversal": "none" if self.reversal is None else repr(self.reversal),
+            "distributions": (
+                "age-based outflow rates"
+                if self.distribution_rate is None
+                else f"{self.distribution_rate:.2%} a year"
+            ),
+        }
+        return out
 
     def run(
-        self, n_scenarios: int = 1_000, *, rng: RngLike = None, chunk_size: int | None = None
+        self,
+        n_scenarios: int = 1_000,
+        *,
+        rng: RngLike = None,
+        chunk_size: int | None = None,
+        periods_per_year: int = 12,
     ) -> PoolResults:
-        """Simulate the pool month by month over ``horizon_years``.
+        """Simulate the pool period by period over ``horizon_years``.
 
         Parameters
         ----------
         n_scenarios : int
             Market paths, >= 1.
         rng : None, int, SeedSequence or Generator
-            Seed (keyword-only). Scenarios that differ only in adoption,
-            opt-in or allocation share see the same paths for the same seed.
+            Seed (keyword-only). Scenarios that differ in any knob but the
+            market model see the same market paths for the same seed.
         chunk_size : int, optional
             Scenarios in memory at once; results do not depend on it.
+        periods_per_year : int
+            1, 2, 4, 12 (default) or 52.
 
         Returns
         -------
         PoolResults
         """
         n_scenarios = check_n_scenarios(n_scenarios)
+        _check_periods(periods_per_year)
         root = as_seed_sequence(rng)
-        universe = self._market_universe()
-        periods = 12
-        n_periods = self.horizon_years * periods
-        core_weights = Portfolio(weights=self.pool_portfolio).target_weights(universe.names)
-        asset_index = universe.names.index(self.asset)
-        year_of_period = np.arange(n_periods) // periods
-        schedule = PoolSchedule(
-            pool_assets=self.pool_assets,
-            participation=np.full(n_periods, self.participation),
-            allocation_share=self.allocation_share,
-            contributions=self.annual_contributions
-            * (1.0 + self.contribution_growth) ** year_of_period
-            / periods,
-            distribution_rate=self.distribution_rate / periods,
-            rebalance_every=_REBALANCE_MONTHS[self.rebalancing],
-            asset_expense=float(universe.expense_ratios[asset_index]) / periods,
-            core_expense=float(core_weights @ universe.expense_ratios) / periods,
-            periods_per_year=periods,
-        )
+        population = self.resolved_population()
+        names = self._universe(population)
+        layout = build_layout(self, population, names, periods_per_year)
         y = self.horizon_years
-        flows = np.empty((n_scenarios, y, 4))
-        asset_return = np.empty((n_scenarios, y))
-        holdings = np.empty((n_scenarios, y))
-        pool = np.empty((n_scenarios, y))
+        g = len(layout.groups)
+        core = Portfolio(weights=self.pool_portfolio).target_weights(names)
+        asset_index = names.index(self.asset)
+        arrays = {
+            "flows": np.empty((n_scenarios, y, 4)),
+            "asset_return": np.empty((n_scenarios, y)),
+            "holdings": np.empty((n_scenarios, y)),
+            "holdings_by_channel": np.empty((n_scenarios, y, 2)),
+            "pool_assets": np.empty((n_scenarios, y)),
+            "pool_outflows": np.empty((n_scenarios, y)),
+            "excess_return": np.empty((n_scenarios, y)),
+            "final_non_holder": np.empty((n_scenarios, g)),
+            "final_holder": np.empty((n_scenarios, g)),
+            "final_holder_asset": np.empty((n_scenarios, g)),
+            "final_counterfactual": np.empty((n_scenarios, g)),
+            "final_holder_share": np.empty((n_scenarios, g)),
+        }
+        draws: dict[str, list[np.ndarray]] = {}
         for start, stop in chunk_ranges(n_scenarios, chunk_size):
-            paths = universe.sample(stop - start, y, periods, rng=root, first_scenario=start)
-            out = simulate_pool(
-                paths.returns[..., asset_index], np.matmul(paths.returns, core_weights), schedule
+            paths = self.markets.sample(
+                stop - start, y, periods_per_year, rng=root, first_scenario=start, assets=names
             )
-            flows[start:stop] = out.flows
-            asset_return[start:stop] = out.asset_return
-            holdings[start:stop] = out.holdings
-            pool[start:stop] = out.pool_assets
+            channel, chunk_draws = build_channel(self, layout, root, start, stop, periods_per_year)
+            out = simulate(paths.returns, layout.schedule, channel)
+            for name in (
+                "flows",
+                "asset_return",
+                "holdings",
+                "holdings_by_channel",
+                "pool_assets",
+                "pool_outflows",
+                "final_non_holder",
+                "final_holder",
+                "final_holder_asset",
+                "final_counterfactual",
+            ):
+                arrays[name][start:stop] = getattr(out, name)
+            arrays["final_holder_share"][start:stop] = channel.holder_share[:, -1]
+            annual = paths.annual_returns()
+            arrays["excess_return"][start:stop] = annual[:, :, asset_index] - annual @ core
+            for key, values in chunk_draws.items():
+                draws.setdefault(key, []).append(values)
         return PoolResults(
             scenario=self,
             years=self.start_year + np.arange(y),
-            flow_paths=flows,
-            asset_return=asset_return,
-            holdings=holdings,
-            pool_assets=pool,
+            flow_paths=arrays["flows"],
+            asset_return=arrays["asset_return"],
+            holdings=arrays["holdings"],
+            holdings_by_channel=arrays["holdings_by_channel"],
+            pool_assets=arrays["pool_assets"],
+            pool_outflows=arrays["pool_outflows"],
+            pool_contributions=layout.contributions_by_source,
+            excess_return=arrays["excess_return"],
+            groups=layout.groups,
+            final_non_holder=arrays["final_non_holder"],
+            final_holder=arrays["final_holder"],
+            final_holder_asset=arrays["final_holder_asset"],
+            final_counterfactual=arrays["final_counterfactual"],
+            final_holder_share=arrays["final_holder_share"],
+            draws={key: np.concatenate(parts) for key, parts in draws.items()},
             seed=root,
+            periods_per_year=periods_per_year,
         )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (int, float)):
+        return f"{float(value):g}"
+    return repr(value)
+
+
+def _check_periods(periods_per_year: Any) -> None:
+    if (
+        isinstance(periods_per_year, bool)
+        or not isinstance(periods_per_year, int)
+        or (periods_per_year not in _PERIODS)
+    ):
+        raise ValueError(f"periods_per_year must be one of {_PERIODS}; got {periods_per_year!r}")
 
 
 def sweep(
