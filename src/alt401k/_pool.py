@@ -244,17 +244,19 @@ def build_channel(
     if isinstance(scenario.allocation_share, Distribution):
         draws["allocation_share"] = allocation
 
-    holder = np.zeros((n_rows, n_years, n_groups))
-    for g, (segment, code) in enumerate(zip(groups["segment"], channel, strict=True)):
-        if code == ACTIVE:
-            holder[:, :, g] = adoption[segment] * opt_in
-        elif code == DEFAULT:
-            holder[:, :, g] = adoption[segment]
-    target = np.where(
-        channel == DEFAULT, layout.default_share[None], allocation[:, None, None]
-    ).astype(float)
-    target = np.broadcast_to(target, holder.shape).copy()
-    new_money = target.copy()
+    seg_names = [seg.name for seg in scenario.segments]
+    by_segment = np.stack([adoption[name] for name in seg_names], axis=-1)  # (S, Y, segments)
+    seg_of_group = np.array([seg_names.index(name) for name in groups["segment"]])
+    holder = by_segment[:, :, seg_of_group]
+    holder[:, :, channel == ACTIVE] *= opt_in[:, :, None]
+    holder[:, :, channel == NONE] = 0.0
+    if np.any(channel == DEFAULT):
+        target = np.where(
+            channel == DEFAULT, layout.default_share[None], allocation[:, None, None]
+        )
+    else:  # a broadcast view: every group holds the drawn allocation share
+        target = np.broadcast_to(allocation[:, None, None], holder.shape)
+    new_money = target
     rebalance_on = np.ones((n_rows, n_years))
     unwind = np.zeros((n_rows, n_years * n))
 
@@ -279,7 +281,7 @@ def build_channel(
         last = np.take_along_axis(holder, frozen_at[:, None, None], axis=1)
         holder = np.where(after[:, :, None], last, holder)
         if reversal.treatment in ("freeze", "unwind"):
-            new_money[after] = 0.0
+            new_money = np.where(after[:, :, None], 0.0, target)
             rebalance_on[after] = 0.0
         if reversal.treatment == "unwind":
             window = reversal.unwind_years * n

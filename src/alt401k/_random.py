@@ -33,7 +33,7 @@ keys:
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import IntEnum
 from typing import TypeAlias
 
@@ -216,6 +216,35 @@ def keyed_uniforms(
         out[row : row + hi - lo] = draws[lo:]
         row += hi - lo
     return out
+
+
+def by_blocks(
+    compute: Callable[[int, int], np.ndarray], start: int, stop: int
+) -> np.ndarray:
+    """Evaluate ``compute(lo, hi)`` on whole seed blocks and keep rows ``start:stop``.
+
+    Vectorized transcendental functions (``np.exp``, ``np.log``) may round
+    the last bit differently in their SIMD body and their scalar tail, so an
+    element's value can depend on the length of the array it sits in.
+    Evaluating every quantity on whole blocks of :data:`BLOCK_SIZE`
+    scenarios gives each scenario the same position, and the same bits,
+    whatever the chunking.
+
+    Parameters
+    ----------
+    compute : callable
+        ``compute(lo, hi)`` returns an array whose leading axis is scenarios
+        ``lo:hi``.
+    start, stop : int
+        Scenarios wanted.
+    """
+    parts = []
+    for block, lo, hi in iter_blocks(start, stop) if stop > start else ():
+        base = block * BLOCK_SIZE
+        parts.append(compute(base, base + BLOCK_SIZE)[lo:hi])
+    if not parts:
+        return compute(start, start)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
 def seed_record(root: np.random.SeedSequence) -> dict[str, object]:

@@ -48,7 +48,7 @@ from pydantic import (
 )
 from scipy import special, stats  # type: ignore[import-untyped]  # scipy ships no stubs
 
-from ._random import Stream, keyed_uniforms
+from ._random import Stream, by_blocks, keyed_uniforms
 from ._spec import Spec
 from ._validation import check_int
 
@@ -310,8 +310,11 @@ def sample_parameter(
     stop = check_int("stop", stop, low=start)
     if not isinstance(value, Distribution):
         return np.full(stop - start, float(value))
-    u = keyed_uniforms(root, Stream.ADOPTION, key, start, stop)[:, 0]
-    return value.ppf(u)
+    return by_blocks(
+        lambda lo, hi: value.ppf(keyed_uniforms(root, Stream.ADOPTION, key, lo, hi)[:, 0]),
+        start,
+        stop,
+    )
 
 
 # --------------------------------------------------------------------------- curves
@@ -386,10 +389,15 @@ class _Curve(_Positional):
             ``H[s, y] = C_s(y + 1)`` with scenario ``s``'s drawn parameters.
         """
         n_years = check_int("n_years", n_years, low=1)
-        draws = self.parameter_draws(root, key, start, stop)
         t = np.arange(1, n_years + 1, dtype=float)[None, :]
-        shares = self._formula(t, **{name: v[:, None] for name, v in draws.items()})
-        return np.ascontiguousarray(np.broadcast_to(shares, (stop - start, n_years)))
+
+        def block(lo: int, hi: int) -> np.ndarray:
+            draws = self.parameter_draws(root, key, lo, hi)
+            shares = self._formula(t, **{name: v[:, None] for name, v in draws.items()})
+            return np.ascontiguousarray(np.broadcast_to(shares, (hi - lo, n_years)))
+
+        # Whole seed blocks: the same bits for a scenario whatever the chunking.
+        return by_blocks(block, start, stop)
 
     def mean_path(self, n_years: int) -> np.ndarray:
         """``C(y + 1)`` for ``y < n_years`` with each parameter at its mean, shape (n_years,).
@@ -679,6 +687,9 @@ class Reversal(_Positional):
         ndarray, shape (stop - start,), int64
             0-based year index :math:`\\tau_s`, or :data:`NO_REVERSAL`.
         """
+        return by_blocks(lambda lo, hi: self._years(root, lo, hi), start, stop)
+
+    def _years(self, root: np.random.SeedSequence, start: int, stop: int) -> np.ndarray:
         hazard = sample_parameter(
             self.hazard, root=root, key="reversal/hazard", start=start, stop=stop
         )

@@ -45,9 +45,11 @@ follows the same rules):
 6. *Unwinding* (after a policy reversal): a share ``u_t`` of ``X`` is sold
    into ``Y`` (recorded as negative *reallocation*).
 7. *Flat fee* (last period of the year): the group's yearly dollar fee,
-   split between non-holders and holders by their share of people, never
-   more than the balance it is taken from; holders pay it pro rata from
-   ``X`` and ``Y``.
+   split between non-holders and holders by their share of people; holders
+   pay the share :math:`m_y` of theirs from ``X`` and the rest from ``Y``
+   (as their new money goes, which keeps the rule linear in balances); no
+   charge exceeds the balance it is taken from, and each money source pays
+   pro rata.
 
 Money is conserved: for the asset, ``holdings[y] = holdings[y-1] +
 flows[y].sum() + asset_return[y]`` where ``asset_return`` is the market
@@ -359,17 +361,18 @@ def _simulate_rows(
             h = ch.holder_share[:, year]
             share = ch.target_share[:, year]
             joining = np.divide(h - h_prev, 1.0 - h_prev, out=np.zeros_like(h), where=h_prev < 1.0)
-            moved = joining * N
+            moved = np.multiply(joining, N, order="C")
             N -= moved
-            bought = share * moved
+            bought = np.multiply(share, moved, order="C")
             X += bought
             Y += moved
             Y -= bought
             Z += moved
             out.flows[lo:hi, year, 0] += bought[0].sum(axis=-1)
-            c_holder = h * contrib
+            c_holder = np.multiply(h, contrib, order="C")
             c_non = contrib - c_holder
-            c_asset = ch.new_money_share[:, year] * c_holder
+            new_money = ch.new_money_share[:, year]
+            c_asset = np.multiply(new_money, c_holder, order="C")
             c_core = c_holder - c_asset
             out.flows[lo:hi, year, 1] = c_asset[0].sum(axis=-1) * n
             outflow_rate = 1.0 - keep[year]
@@ -416,7 +419,7 @@ def _simulate_rows(
                     out.flows[lo:hi, year, 3] += trade[0].sum(axis=-1)
                 u = ch.unwind[:, t, None]
                 if u.any():
-                    sold = X * u
+                    sold = np.multiply(X, u, order="C")
                     X -= sold
                     Y += sold
                     out.flows[lo:hi, year, 0] -= sold[0].sum(axis=-1)
@@ -436,16 +439,12 @@ def _simulate_rows(
             fee_holders = h * fee if held else np.zeros_like(fee)
             paid = _charge(N, fee - fee_holders)
             if held:
-                wealth = X[0] + Y[0]
-                paid_holders = np.minimum(fee_holders, wealth)
-                ratio = np.divide(
-                    paid_holders, wealth, out=np.zeros_like(wealth), where=wealth > 0
-                )
-                out.asset_return[lo:hi, year] -= (X[0] * ratio).sum(axis=-1)
-                X -= X * ratio
-                Y -= Y * ratio
+                # Holders pay from the asset and the core in the proportion their new money
+                # goes (linear in balances, so groups of cells add up exactly).
+                from_asset = _charge(X, fee_holders * new_money)
+                out.asset_return[lo:hi, year] -= from_asset.sum(axis=-1)
+                paid = paid + from_asset + _charge(Y, fee_holders * (1.0 - new_money))
                 _charge(Z, fee_holders)
-                paid = paid + paid_holders
             if record_ledger:
                 led.fees[lo:hi, year] += paid
 
@@ -468,8 +467,13 @@ def _simulate_rows(
 
 
 def _charge(state: np.ndarray, fee: np.ndarray | float) -> np.ndarray:
-    """Take ``min(fee, balance)`` pro rata from each money source; return what was paid."""
-    paid = np.minimum(fee, state[0])
+    """Take ``min(fee, balance)`` pro rata from each money source; return what was paid.
+
+    Arrays that are summed over groups are made C-contiguous (``order="C"``):
+    numpy sums a contiguous row pairwise, the same way whatever the number of
+    rows, which keeps results independent of the chunk size.
+    """
+    paid = np.minimum(fee, state[0], order="C")
     ratio = np.divide(paid, state[0], out=np.zeros_like(paid), where=state[0] > 0)
     state -= state * ratio
     return paid

@@ -78,7 +78,13 @@ def _check_scenario_index(scenario: int, n_scenarios: int) -> int:
     return check_int("scenario", scenario, low=0, high=n_scenarios - 1)
 
 
-@dataclass(frozen=True)
+def _annual_return(names: tuple[str, ...], annual: np.ndarray, name: str) -> np.ndarray:
+    if name not in names:
+        raise ValueError(f"unknown asset {name!r}; this run has: {', '.join(names)}")
+    return annual[:, :, names.index(name)]
+
+
+@dataclass(frozen=True, eq=False)
 class ParticipantResults:
     """Outcome of :func:`alt401k.simulate_participant` for one saver.
 
@@ -94,6 +100,11 @@ class ParticipantResults:
         Market gain (gross of expenses) and fees charged each year, dollars.
     price_level : ndarray, shape (S, Y)
         Consumer price index at each year end, 1 at the start.
+    asset_names : tuple of str, length A
+        Assets the portfolio holds.
+    annual_returns : ndarray, shape (S, Y, A)
+        Each asset's return compounded over each calendar year, gross of
+        expenses (the market path the saver saw).
     seed : numpy.random.SeedSequence
         Root seed; rerunning with it reproduces every number.
     periods_per_year : int
@@ -109,6 +120,8 @@ class ParticipantResults:
     investment_return: np.ndarray
     fees: np.ndarray
     price_level: np.ndarray
+    asset_names: tuple[str, ...]
+    annual_returns: np.ndarray
     seed: np.random.SeedSequence
     periods_per_year: int
 
@@ -120,6 +133,10 @@ class ParticipantResults:
     def years(self) -> np.ndarray:
         """Calendar years, shape (Y,)."""
         return self.contributions.years
+
+    def annual_return(self, name: str) -> np.ndarray:
+        """One asset's calendar-year returns, shape (S, Y), fraction (gross of expenses)."""
+        return _annual_return(self.asset_names, self.annual_returns, name)
 
     @property
     def terminal_balance(self) -> np.ndarray:
@@ -259,6 +276,11 @@ class PoolResults:
         employee Roth, employer), dollars.
     excess_return : ndarray, shape (S, Y)
         Annual return of the asset minus that of ``pool_portfolio``.
+    asset_names : tuple of str, length A
+        Assets of the run (the alternative asset and the core portfolios').
+    annual_returns : ndarray, shape (S, Y, A)
+        Each asset's return compounded over each calendar year, gross of
+        expenses: the market paths of the run.
     groups : DataFrame
         One row per group of cells sharing rules (segment, default investor,
         birth cohort, working, retirement age, central age, people, opening
@@ -286,6 +308,8 @@ class PoolResults:
     pool_outflows: np.ndarray
     pool_contributions: np.ndarray
     excess_return: np.ndarray
+    asset_names: tuple[str, ...]
+    annual_returns: np.ndarray
     groups: pd.DataFrame
     final_non_holder: np.ndarray
     final_holder: np.ndarray
@@ -320,6 +344,10 @@ class PoolResults:
         (e.g. 1% of $12.5T = $125B) in every scenario.
         """
         return float(self.flow_paths[:, 0, 0].mean())
+
+    def annual_return(self, name: str) -> np.ndarray:
+        """One asset's calendar-year returns, shape (S, Y), fraction (gross of expenses)."""
+        return _annual_return(self.asset_names, self.annual_returns, name)
 
     def component(self, name: str) -> np.ndarray:
         """One flow component, shape (S, Y), dollars."""

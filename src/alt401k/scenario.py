@@ -141,10 +141,12 @@ def simulate_participant(
     invest = np.empty((n_scenarios, n_years))
     fees = np.empty((n_scenarios, n_years))
     prices = np.empty((n_scenarios, n_years))
+    annual = np.empty((n_scenarios, n_years, len(names)))
     for start, stop in chunk_ranges(n_scenarios, chunk_size):
         paths = markets.sample(
             stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
         )
+        annual[start:stop] = paths.annual_returns()
         ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
         assert ledger is not None  # noqa: S101  (record_ledger=True)
         balance[start:stop] = ledger.balance[0, :, :, 0]
@@ -162,6 +164,8 @@ def simulate_participant(
         investment_return=invest,
         fees=fees,
         price_level=prices,
+        asset_names=names,
+        annual_returns=annual,
         seed=root,
         periods_per_year=periods_per_year,
     )
@@ -188,22 +192,31 @@ def _default_population(n_cells: int, n_participants: float, start_year: int) ->
 def _validate_population(value: Any) -> Population | None:
     if value is None or isinstance(value, Population):
         return value
+    if isinstance(value, Participant):
+        return Population.from_participant(value)
     if isinstance(value, pd.DataFrame):
         return Population.from_frame(value)
-    if isinstance(value, dict):
-        return Population.from_frame(pd.DataFrame(value))
+    if isinstance(value, dict) and set(value) == {"start_year", "cells"}:
+        return Population.from_frame(pd.DataFrame(value["cells"]), start_year=value["start_year"])
     raise ValueError(
-        "population must be a Population, a DataFrame of cells or a dict of columns; "
-        f"got {type(value).__name__}"
+        "population must be a Population, a Participant, a DataFrame of cells or "
+        f"{{'start_year': ..., 'cells': {{column: values}}}}; got {type(value).__name__}"
     )
+
+
+def _serialize_population(population: Population | None) -> Any:
+    if population is None:
+        return None
+    return {
+        "start_year": population.start_year,
+        "cells": population.to_frame().to_dict(orient="list"),
+    }
 
 
 PopulationField = Annotated[
     Population | None,
     PlainValidator(_validate_population),
-    PlainSerializer(
-        lambda p: None if p is None else p.to_frame().to_dict(orient="list"), return_type=Any
-    ),
+    PlainSerializer(_serialize_population, return_type=Any),
 ]
 
 
@@ -256,7 +269,8 @@ class Scenario(Spec):
         participants in 401(k) plans, 2019 Form 5500).
     population : Population, optional
         Your own cells (e.g. ``Population.from_frame`` of a recordkeeper
-        extract); default the synthetic population.
+        extract, or one ``Participant``: a one-cell population); default the
+        synthetic population.
     segments : tuple of PlanSegment
         Plan-size segments with plan design, adoption curve and cap;
         default :func:`alt401k.segments.default_segments`. Every segment
@@ -372,7 +386,7 @@ class Scenario(Spec):
         if len(set(seg_names)) != len(seg_names):
             raise ValueError(f"segments must have unique names; got {seg_names}")
         if self.population is not None:
-            unknown = sorted(set(self.population.segment) - set(seg_names))
+            unknown = sorted({str(v) for v in self.population.segment} - set(seg_names))
             if unknown:
                 raise ValueError(
                     f"population segment {unknown[0]!r} is not among segments "
@@ -486,6 +500,7 @@ class Scenario(Spec):
             "pool_assets": np.empty((n_scenarios, y)),
             "pool_outflows": np.empty((n_scenarios, y)),
             "excess_return": np.empty((n_scenarios, y)),
+            "annual_returns": np.empty((n_scenarios, y, len(names))),
             "final_non_holder": np.empty((n_scenarios, g)),
             "final_holder": np.empty((n_scenarios, g)),
             "final_holder_asset": np.empty((n_scenarios, g)),
@@ -514,6 +529,7 @@ class Scenario(Spec):
                 arrays[name][start:stop] = getattr(out, name)
             arrays["final_holder_share"][start:stop] = channel.holder_share[:, -1]
             annual = paths.annual_returns()
+            arrays["annual_returns"][start:stop] = annual
             arrays["excess_return"][start:stop] = annual[:, :, asset_index] - annual @ core
             for key, values in chunk_draws.items():
                 draws.setdefault(key, []).append(values)
@@ -528,6 +544,8 @@ class Scenario(Spec):
             pool_outflows=arrays["pool_outflows"],
             pool_contributions=layout.contributions_by_source,
             excess_return=arrays["excess_return"],
+            asset_names=names,
+            annual_returns=arrays["annual_returns"],
             groups=layout.groups,
             final_non_holder=arrays["final_non_holder"],
             final_holder=arrays["final_holder"],
