@@ -14,6 +14,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
     [
         ("quickstart.py", ["--n-scenarios", "200", "--horizon", "3"], "$125.0B"),
         ("participant_sleeve.py", ["--n-scenarios", "200"], "5% bitcoin"),
+        ("pool_inflows.py", ["--n-scenarios", "100", "--horizon", "3"], "== aggressive"),
     ],
 )
 def test_example_runs(script, argv, expect, monkeypatch, capsys):
@@ -23,5 +24,5 @@ def test_example_runs(script, argv, expect, monkeypatch, capsys):
 
 
 def test_every_example_is_tested():
-    tested = {"quickstart.py", "participant_sleeve.py"}
+    tested = {"quickstart.py", "participant_sleeve.py", "pool_inflows.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested

@@ -92,6 +92,7 @@ def test_pool_is_the_weighted_sum_of_its_cells():
         default_fund=ak.DefaultChannel(sleeve_share=((25, 0.03), (65, 0.01))),
         reversal=ak.Reversal(hazard=0.1, treatment="unwind", unwind_years=2),
         horizon_years=6,
+        entrants=False,  # entrants copy the population's young cells: not additive over cells
     )
     whole = ak.Scenario(population=cells, **knobs).run(50, rng=9)
     parts = [ak.Scenario(population=cells.subset([i]), **knobs).run(50, rng=9) for i in range(20)]
@@ -239,11 +240,22 @@ def test_uncertain_draws_are_kept_and_used():
 
 
 def test_horizon_prefix_is_bit_identical():
-    short = ak.Scenario(horizon_years=4, opt_in_rate=0.2, rebalancing="quarterly").run(1500, rng=7)
-    long = ak.Scenario(horizon_years=9, opt_in_rate=0.2, rebalancing="quarterly").run(1500, rng=7)
+    knobs = dict(opt_in_rate=0.2, rebalancing="quarterly", entrants=False)
+    short = ak.Scenario(horizon_years=4, **knobs).run(1500, rng=7)
+    long = ak.Scenario(horizon_years=9, **knobs).run(1500, rng=7)
+    assert np.array_equal(short.annual_returns, long.annual_returns[:, :4])
     assert np.array_equal(short.flow_paths, long.flow_paths[:, :4])
     assert np.array_equal(short.holdings, long.holdings[:, :4])
-    assert np.array_equal(short.annual_returns, long.annual_returns[:, :4])
+
+
+def test_horizon_prefix_with_entrants():
+    # Entrants of later years add groups, which reorders sums: the same paths, and the
+    # same flows to rounding.
+    short = ak.Scenario(horizon_years=3, opt_in_rate=0.2).run(300, rng=7)
+    long = ak.Scenario(horizon_years=6, opt_in_rate=0.2).run(300, rng=7)
+    assert np.array_equal(short.annual_returns, long.annual_returns[:, :3])
+    scale = np.abs(long.holdings).max()
+    np.testing.assert_allclose(short.flow_paths, long.flow_paths[:, :3], rtol=1e-12, atol=1e-12 * scale)
 
 
 def test_same_paths_whatever_the_asset_and_portfolio():
@@ -341,3 +353,20 @@ def test_population_start_year_must_match():
     population = ak.Population.synthetic(n_cells=300, start_year=2028, rng=1)
     with pytest.raises(ValidationError, match=r"start_year \(2026\) must equal"):
         ak.Scenario(population=population)
+
+
+def test_entrants_replace_retirees():
+    scn = ak.Scenario(horizon_years=8)
+    out = scn.run(5, rng=0)
+    closed = scn.replace(entrants=False).run(5, rng=0)
+    population = scn.resolved_population()
+    age = population.age.astype(int)
+    working = population.working
+    retiring = sum(
+        population.weight[working & (age + k == population.retirement_age)].sum()
+        for k in range(1, 8)
+    )
+    joined = out.groups["people"].sum() - out.groups["people_start"].sum()
+    np.testing.assert_allclose(joined, retiring, rtol=1e-12)
+    assert out.pool_contributions[0].sum() == pytest.approx(closed.pool_contributions[0].sum())
+    assert np.all(out.pool_contributions[1:].sum(axis=1) > closed.pool_contributions[1:].sum(axis=1))

@@ -15,7 +15,7 @@ age (catch-ups at 50 and 60-63) and retirement age.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -51,8 +51,10 @@ class PoolLayout:
     ----------
     groups : DataFrame, one row per group
         ``segment, default_investor, cohort, working, retirement_age,
-        age`` (central age at the start), ``people``, ``balance`` (dollars,
-        all people), ``channel`` (active, default or none).
+        age`` (central age at the start), ``people_start`` and ``people``
+        (at the start and at the horizon, entrants included), ``balance``
+        (opening, dollars, all people), ``channel`` (active, default or
+        none).
     cell_group : ndarray, shape (P,), int
         Group of each cell.
     schedule : GroupSchedule
@@ -70,33 +72,126 @@ class PoolLayout:
     default_share: np.ndarray
 
 
-def build_layout(
-    scenario: Scenario, population: Population, names: tuple[str, ...], periods_per_year: int
-) -> PoolLayout:
-    """Group the population's cells and build the engine's schedule."""
+@dataclass(frozen=True)
+class _Cells:
+    """Per-cell inputs of the pool, the population's cells followed by entrants."""
+
+    segment: np.ndarray  # (P,) int code
+    default_investor: np.ndarray  # (P,) bool
+    cohort: np.ndarray  # (P,) int, birth year // 5
+    working: np.ndarray  # (P,) bool
+    retirement_age: np.ndarray  # (P,) int
+    weight: np.ndarray  # (P,) people
+    balance: np.ndarray  # (P,) dollars, all people of the cell
+    contributions: np.ndarray  # (3, Y, P) dollars, all people, by source
+    fee: np.ndarray  # (Y, P) flat fees, dollars, all people present
+    entry: np.ndarray  # (P,) first year present (0 for the population's cells)
+
+
+def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]) -> _Cells:
+    """The population's cells and, if ``scenario.entrants``, the young workers who replace retirees.
+
+    Entrants: in each year ``k >= 1`` as many people join as working cells
+    reach their retirement age that year, so the number of working
+    participants stays constant. They are copies of the population's working
+    cells under 30 (same ages, segments, deferrals, default-fund use), with pay
+    grown by their salary growth over ``k`` years, no balance, and weights in
+    proportion to the template's.
+    """
     n_years = scenario.horizon_years
     start_year = population.start_year
     segments = {seg.name: seg for seg in scenario.segments}
-    seg_names = list(segments)
-    seg_code = np.array([seg_names.index(s) for s in population.segment])
+    parts: list[tuple[Population, int, np.ndarray]] = [(population, 0, population.weight)]
+    if scenario.entrants and n_years > 1:
+        young = np.flatnonzero(population.working & (population.age < 30))
+        if young.size:
+            template = population.subset(young)
+            share = template.weight / template.weight.sum()
+            age = population.age.astype(int)
+            retiring = population.working & (age < population.retirement_age)
+            for k in range(1, n_years):
+                leaving = population.weight[retiring & (age + k == population.retirement_age)].sum()
+                if leaving > 0:
+                    parts.append((template, k, share * leaving))
+    columns: dict[str, list[np.ndarray]] = {
+        name: []
+        for name in (
+            "segment", "default_investor", "cohort", "working", "retirement_age", "weight",
+            "balance", "contributions", "fee", "entry",
+        )
+    }  # fmt: skip
+    for cells, k, weight in parts:
+        seg_code = np.array([seg_names.index(str(s)) for s in cells.segment])
+        growth = (1.0 + cells.salary_growth) ** k
+        columns["segment"].append(seg_code)
+        columns["default_investor"].append(cells.default_investor.astype(bool))
+        columns["cohort"].append((start_year + k - cells.age.astype(int)) // 5)
+        columns["working"].append(cells.working.astype(bool))
+        columns["retirement_age"].append(cells.retirement_age.astype(int))
+        columns["weight"].append(weight)
+        columns["balance"].append(weight * cells.balance if k == 0 else np.zeros(weight.size))
+        contributions = np.zeros((3, n_years, weight.size))
+        fee = np.zeros((n_years, weight.size))
+        for code, name in enumerate(seg_names):
+            rows = np.flatnonzero(seg_code == code)
+            if rows.size == 0:
+                continue
+            plan = scenario.plan if scenario.plan is not None else segments[name].plan
+            sub = cells.subset(rows).cells()
+            if k:
+                sub = replace(
+                    sub,
+                    salary=sub.salary * growth[rows],
+                    prior_year_wages=sub.prior_year_wages * growth[rows],
+                    balance=np.zeros(rows.size),
+                    roth_balance=np.zeros(rows.size),
+                )
+            c = annual_contributions(
+                sub,
+                plan,
+                start_year=start_year + k,
+                n_years=n_years - k,
+                indexing_rate=scenario.indexing_rate,
+            )
+            for i, part in enumerate((c.employee_pretax, c.employee_roth, c.employer)):
+                contributions[i, k:, rows] = (part * weight[rows][None, :]).T
+            fee[k:, rows] = plan.recordkeeping_fee * weight[rows]
+        columns["contributions"].append(contributions)
+        columns["fee"].append(fee)
+        columns["entry"].append(np.full(weight.size, k))
+    joined = {
+        name: np.concatenate(values, axis=-1 if name in ("contributions", "fee") else 0)
+        for name, values in columns.items()
+    }
+    return _Cells(**joined)
+
+
+def build_layout(
+    scenario: Scenario, population: Population, names: tuple[str, ...], periods_per_year: int
+) -> PoolLayout:
+    """Group the pool's cells and build the engine's schedule."""
+    n_years = scenario.horizon_years
+    start_year = population.start_year
+    seg_names = [seg.name for seg in scenario.segments]
     default_on = scenario.default_fund is not None
-    cohort = (start_year - population.age.astype(int)) // 5
+    cells = _pool_cells(scenario, population, seg_names)
     key = np.stack(
         [
-            seg_code,
-            population.default_investor.astype(int),
-            cohort,
-            population.working.astype(int),
-            population.retirement_age.astype(int),
+            cells.segment,
+            cells.default_investor.astype(int),
+            cells.cohort,
+            cells.working.astype(int),
+            cells.retirement_age,
         ],
         axis=1,
     )
     unique, cell_group = np.unique(key, axis=0, return_inverse=True)
     cell_group = cell_group.reshape(-1)
     n_groups = unique.shape[0]
-    weight = population.weight
-    people = np.bincount(cell_group, weights=weight, minlength=n_groups)
-    balance = np.bincount(cell_group, weights=weight * population.balance, minlength=n_groups)
+    present = cells.entry == 0
+    people_start = np.bincount(cell_group[present], cells.weight[present], minlength=n_groups)
+    people = np.bincount(cell_group, weights=cells.weight, minlength=n_groups)
+    balance = np.bincount(cell_group, weights=cells.balance, minlength=n_groups)
 
     g_segment = unique[:, 0]
     g_default = unique[:, 1].astype(bool)
@@ -123,38 +218,20 @@ def build_layout(
     portfolio = np.zeros(n_groups, dtype=int)
     portfolio[g_default] = 1 + np.searchsorted(tdf_cohorts, g_cohort[g_default])
 
-    # Contributions, by segment plan, summed into groups.
-    by_source = np.zeros((n_years, 3))
+    # Contributions and fees summed into groups.
     contrib = np.zeros((n_years, n_groups))
-    fee = np.zeros(n_groups)
-    cells = population.cells()
-    for code, name in enumerate(seg_names):
-        rows = np.flatnonzero(seg_code == code)
-        if rows.size == 0:
-            continue
-        plan = scenario.plan if scenario.plan is not None else segments[name].plan
-        sub = population.subset(rows).cells()
-        c = annual_contributions(
-            sub,
-            plan,
-            start_year=start_year,
-            n_years=n_years,
-            indexing_rate=scenario.indexing_rate,
+    fee = np.zeros((n_years, n_groups))
+    for y in range(n_years):
+        contrib[y] = np.bincount(
+            cell_group, weights=cells.contributions[:, y].sum(axis=0), minlength=n_groups
         )
-        w = cells.weight[rows]
-        for i, part in enumerate((c.employee_pretax, c.employee_roth, c.employer)):
-            weighted = part * w[None, :]
-            by_source[:, i] += weighted.sum(axis=1)
-            for y in range(n_years):
-                contrib[y] += np.bincount(cell_group[rows], weights=weighted[y], minlength=n_groups)
-        fee += np.bincount(
-            cell_group[rows], weights=w * plan.recordkeeping_fee, minlength=n_groups
-        )
+        fee[y] = np.bincount(cell_group, weights=cells.fee[y], minlength=n_groups)
+    by_source = cells.contributions.sum(axis=-1).T  # (Y, 3)
     if scenario.annual_contributions is not None:
         first = by_source[0].sum()
         scale = scenario.annual_contributions / first if first > 0 else 0.0
         contrib *= scale
-        by_source *= scale
+        by_source = by_source * scale
 
     if scenario.distribution_rate is not None:
         outflow = np.full((n_years, n_groups), scenario.distribution_rate)
@@ -176,7 +253,7 @@ def build_layout(
         expense_ratio=scenario.markets.subset(names).expense_ratios,
         contributions=contrib[None],
         balance0=balance[None],
-        flat_fee=np.broadcast_to(fee, (n_years, n_groups)),
+        flat_fee=fee,
         outflow=outflow,
         periods_per_year=periods_per_year,
         asset=names.index(scenario.asset),
@@ -189,6 +266,7 @@ def build_layout(
             "working": g_working,
             "retirement_age": g_retire,
             "age": age0,
+            "people_start": people_start,
             "people": people,
             "balance": balance,
             "channel": pd.Categorical.from_codes(channel, categories=list(CHANNEL_NAMES)),

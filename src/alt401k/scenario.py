@@ -297,6 +297,12 @@ class Scenario(Spec):
         choice can flip the sign of expected net flows over ten years.
     active_channel : bool
         Whether participants can elect the asset. Default True.
+    entrants : bool
+        Whether young workers join each year, as many as reach retirement
+        age, so the number of working participants stays constant (copies
+        of the population's working cells under 30, no balance, pay grown
+        with time). Default True; with False the population is closed and
+        ages through the horizon.
     default_fund : DefaultChannel, optional
         The default channel (off by default).
     reversal : Reversal, optional
@@ -336,6 +342,7 @@ class Scenario(Spec):
         frequency="never"
     )
     active_channel: bool = True
+    entrants: bool = True
     default_fund: DefaultChannel | None = None
     reversal: Reversal | None = None
     asset: str = "bitcoin"
