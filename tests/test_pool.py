@@ -370,3 +370,9 @@ def test_entrants_replace_retirees():
     np.testing.assert_allclose(joined, retiring, rtol=1e-12)
     assert out.pool_contributions[0].sum() == pytest.approx(closed.pool_contributions[0].sum())
     assert np.all(out.pool_contributions[1:].sum(axis=1) > closed.pool_contributions[1:].sum(axis=1))
+
+
+def test_pool_assets_that_cannot_be_matched():
+    frame = pd.DataFrame({"age": [40], "salary": [5e4], "balance": [0.0], "weight": [10.0]})
+    with pytest.raises(ValidationError, match=r"pool_assets=1e\+09 cannot be matched"):
+        ak.Scenario(population=frame, pool_assets=1e9)

@@ -399,6 +399,11 @@ class Scenario(Spec):
                     f"population segment {unknown[0]!r} is not among segments "
                     f"({', '.join(seg_names)})"
                 )
+            if self.pool_assets is not None and not self.population.total_assets > 0:
+                raise ValueError(
+                    f"pool_assets={self.pool_assets:g} cannot be matched: the population's "
+                    "balances total 0 (give some cell a balance > 0, or leave pool_assets unset)"
+                )
             if self.population.start_year != self.start_year:
                 raise ValueError(
                     f"start_year ({self.start_year}) must equal the population's start_year "
