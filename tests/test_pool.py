@@ -34,9 +34,7 @@ def flat_markets() -> ak.MarketModel:
 
 
 def test_headline_through_the_population_model():
-    out = ak.Scenario(sponsor_adoption=1.0, opt_in_rate=1.0, allocation_share=0.01).run(
-        200, rng=5
-    )
+    out = ak.Scenario(sponsor_adoption=1.0, opt_in_rate=1.0, allocation_share=0.01).run(200, rng=5)
     assert out.scenario.total_assets == pytest.approx(12.5e12, abs=1.0)
     np.testing.assert_allclose(out.component("reallocation")[:, 0], 125e9, rtol=0, atol=0.01)
 
@@ -54,7 +52,10 @@ def test_one_cell_population_reproduces_simulate_participant():
     )
     pool = scn.run(300, rng=11)
     saver = ak.simulate_participant(
-        SAVER, plan, ak.Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}), n_scenarios=300,
+        SAVER,
+        plan,
+        ak.Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}),
+        n_scenarios=300,
         rng=11,
     )
     np.testing.assert_allclose(pool.final_non_holder[:, 0], saver.terminal_balance, rtol=1e-12)
@@ -72,7 +73,9 @@ def test_sleeve_in_the_pool_equals_the_sleeve_of_a_saver():
         horizon_years=SAVER.n_years,
     )
     pool = scn.run(200, rng=3)
-    portfolio = ak.Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}, alt_sleeve={"bitcoin": 0.02})
+    portfolio = ak.Portfolio(
+        weights={"us_equity": 0.6, "us_bonds": 0.4}, alt_sleeve={"bitcoin": 0.02}
+    )
     saver = ak.simulate_participant(SAVER, ak.PlanDesign(), portfolio, n_scenarios=200, rng=3)
     # The pool pays the flat fee pro rata from the sleeve and the core, the saver's fund
     # rebalances it away within the month: the two differ by rounding only.
@@ -174,7 +177,9 @@ def test_bass_reallocation_follows_the_closed_form():
     out = scn.run(3, rng=0)
     years = np.arange(13)
     expected = 0.02 * 12.5e12 * np.diff(curve.cumulative(years))
-    np.testing.assert_allclose(out.component("reallocation"), expected[None, :].repeat(3, 0), rtol=1e-12)
+    np.testing.assert_allclose(
+        out.component("reallocation"), expected[None, :].repeat(3, 0), rtol=1e-12
+    )
 
 
 def test_default_channel_reaches_default_investors_only():
@@ -188,7 +193,9 @@ def test_default_channel_reaches_default_investors_only():
     assert np.all(held[:, 0] == 0.0)  # nobody elects actively
     population = scn.resolved_population()
     default_assets = (population.weight * population.balance)[population.default_investor].sum()
-    np.testing.assert_allclose(out.component("reallocation")[:, 0], 0.02 * default_assets, rtol=1e-12)
+    np.testing.assert_allclose(
+        out.component("reallocation")[:, 0], 0.02 * default_assets, rtol=1e-12
+    )
 
 
 def test_rebalancing_is_counter_cyclical():
@@ -255,7 +262,9 @@ def test_horizon_prefix_with_entrants():
     long = ak.Scenario(horizon_years=6, opt_in_rate=0.2).run(300, rng=7)
     assert np.array_equal(short.annual_returns, long.annual_returns[:, :3])
     scale = np.abs(long.holdings).max()
-    np.testing.assert_allclose(short.flow_paths, long.flow_paths[:, :3], rtol=1e-12, atol=1e-12 * scale)
+    np.testing.assert_allclose(
+        short.flow_paths, long.flow_paths[:, :3], rtol=1e-12, atol=1e-12 * scale
+    )
 
 
 def test_same_paths_whatever_the_asset_and_portfolio():
@@ -369,7 +378,9 @@ def test_entrants_replace_retirees():
     joined = out.groups["people"].sum() - out.groups["people_start"].sum()
     np.testing.assert_allclose(joined, retiring, rtol=1e-12)
     assert out.pool_contributions[0].sum() == pytest.approx(closed.pool_contributions[0].sum())
-    assert np.all(out.pool_contributions[1:].sum(axis=1) > closed.pool_contributions[1:].sum(axis=1))
+    assert np.all(
+        out.pool_contributions[1:].sum(axis=1) > closed.pool_contributions[1:].sum(axis=1)
+    )
 
 
 def test_pool_assets_that_cannot_be_matched():

@@ -11,7 +11,7 @@ def test_readme_tour_runs():
     assert blocks, "the README has no python block"
     code = re.sub(r"n_scenarios=[\d_]+", "n_scenarios=60", blocks[0])
     namespace: dict[str, object] = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 (our own README)
+    exec(compile(code, "README.md", "exec"), namespace)
     out = namespace["out"]
     assert abs(out.headline_reallocation - 125e9) < 0.01  # type: ignore[attr-defined]
     assert "holders" in namespace["r"].outcomes().index  # type: ignore[attr-defined]

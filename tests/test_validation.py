@@ -340,9 +340,7 @@ def test_scenario_bad_rebalancing_literal():
 
 def test_scenario_replace_revalidates():
     base = ak.Scenario()
-    with pytest.raises(
-        ValidationError, match=r"allocation_share must be between 0 and 1; got 2"
-    ):
+    with pytest.raises(ValidationError, match=r"allocation_share must be between 0 and 1; got 2"):
         base.replace(allocation_share=2.0)
     with pytest.raises(ValidationError, match=r"asset 'doge' is not in markets"):
         base.replace(asset="doge")

@@ -31,8 +31,8 @@ from .adoption import (
 from .contributions import AnnualContributions, annual_contributions
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year
 from .markets import AssetClass, InflationModel, MarketModel, ReturnPaths, default_markets
-from .plan import MatchFormula, PlanDesign
 from .outflows import outflow_rate
+from .plan import MatchFormula, PlanDesign
 from .population import Participant, Population
 from .portfolio import Portfolio, target_date_weights
 from .results import ParticipantResults, PoolResults

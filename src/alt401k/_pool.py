@@ -243,7 +243,7 @@ def build_layout(
         outflow = outflow_rate(each, g_working[None, None, :] & (each < g_retire)).mean(axis=0)
 
     default_share = np.zeros((n_years, n_groups))
-    if default_on:
+    if scenario.default_fund is not None:
         share = scenario.default_fund.share_at_age(ages)
         default_share[:, g_default] = share[:, g_default]
 
@@ -269,7 +269,7 @@ def build_layout(
             "people_start": people_start,
             "people": people,
             "balance": balance,
-            "channel": pd.Categorical.from_codes(channel, categories=list(CHANNEL_NAMES)),
+            "channel": pd.Categorical.from_codes(channel, categories=pd.Index(CHANNEL_NAMES)),
         }
     )
     return PoolLayout(groups, cell_group, schedule, by_source, default_share)
@@ -329,9 +329,7 @@ def build_channel(
     holder[:, :, channel == ACTIVE] *= opt_in[:, :, None]
     holder[:, :, channel == NONE] = 0.0
     if np.any(channel == DEFAULT):
-        target = np.where(
-            channel == DEFAULT, layout.default_share[None], allocation[:, None, None]
-        )
+        target = np.where(channel == DEFAULT, layout.default_share[None], allocation[:, None, None])
     else:  # a broadcast view: every group holds the drawn allocation share
         target = np.broadcast_to(allocation[:, None, None], holder.shape)
     new_money = target
@@ -390,4 +388,3 @@ def _keep_draws(
     for name, values in curve.parameter_draws(root, key, start, stop).items():
         if isinstance(getattr(curve, name), Distribution):
             draws[f"{key}/{name}"] = values
-

@@ -218,9 +218,7 @@ def keyed_uniforms(
     return out
 
 
-def by_blocks(
-    compute: Callable[[int, int], np.ndarray], start: int, stop: int
-) -> np.ndarray:
+def by_blocks(compute: Callable[[int, int], np.ndarray], start: int, stop: int) -> np.ndarray:
     """Evaluate ``compute(lo, hi)`` on whole seed blocks and keep rows ``start:stop``.
 
     Vectorized transcendental functions (``np.exp``, ``np.log``) may round

@@ -313,6 +313,15 @@ def _slice_channel(c: ChannelInputs, lo: int, hi: int) -> ChannelInputs:
     )
 
 
+@dataclass
+class _Holders:
+    """Holders' state in a row block: asset X, core Y, counterfactual Z, (K, S, G) each."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    Z: np.ndarray
+
+
 def _simulate_rows(
     returns: np.ndarray,
     sc: GroupSchedule,
@@ -322,148 +331,177 @@ def _simulate_rows(
     hi: int,
     record_ledger: bool,
 ) -> None:
+    """Run the time loop for scenarios ``lo:hi`` and write their outputs into ``out``."""
     n = sc.periods_per_year
     n_rows = hi - lo
     n_groups = sc.n_groups
-    k_sources = sc.contributions.shape[0]
-    shape = (k_sources, n_rows, n_groups)
+    shape = (sc.contributions.shape[0], n_rows, n_groups)
     portfolio = np.asarray(sc.portfolio)
     expense = np.asarray(sc.expense_ratio, dtype=float) / n
     core_expense = np.einsum("yaf,a->yf", sc.core_weights, expense)[:, portfolio]  # (Y, G)
     keep = 1.0 - period_rate(sc.outflow, n)  # (Y, G)
     # Outflow per period as a share of what stays (no group pays out everything).
     drain = (1.0 - keep) / keep
+    contributions = np.asarray(sc.contributions, dtype=float)
+    led = out.ledger if record_ledger else None
+    rows = slice(lo, hi)
 
     N = np.empty(shape)
     N[:] = np.asarray(sc.balance0, dtype=float)[:, None, :]
-    held = ch is not None
-    if held:
-        X, Y, Z = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-        asset_growth = 1.0 + returns[:, :, sc.asset] - expense[sc.asset]  # (S, T)
-        channel_masks = [(np.asarray(ch.channel) == c).astype(float) for c in (0, 1)]
+    hold = None if ch is None else _Holders(np.zeros(shape), np.zeros(shape), np.zeros(shape))
+    asset = -1 if sc.asset is None else sc.asset
+    asset_growth = 1.0 + returns[:, :, asset] - expense[asset] if hold is not None else None
     tmp = np.empty((n_rows, n_groups))
     kept = np.empty((n_rows, n_groups))
     h_prev = np.zeros((n_rows, n_groups))
-    led = out.ledger
+    h = h_prev
 
     for year in range(sc.n_years):
-        lo_t, hi_t = year * n, (year + 1) * n
-        # Core return of every group for the year's periods, period-major (n, S, G).
-        rho = np.matmul(returns[:, lo_t:hi_t, :], sc.core_weights[year])[:, :, portfolio]
-        rho = np.ascontiguousarray(rho.transpose(1, 0, 2))
-        # Growth net of expenses and of the outflow that follows it.
+        periods = range(year * n, (year + 1) * n)
+        # Core return of every group over the year's periods, period-major (n, S, G), and
+        # growth net of expenses and of the outflow that follows.
+        rho = np.matmul(returns[:, periods.start : periods.stop, :], sc.core_weights[year])
+        rho = np.ascontiguousarray(rho[:, :, portfolio].transpose(1, 0, 2))
         growth = rho + (1.0 - core_expense[year])
         growth *= keep[year]
-        contrib = np.asarray(sc.contributions, dtype=float)[:, year, None, :] / n  # (K, 1, G)
+        contrib = contributions[:, year, None, :] / n  # (K, 1, G)
         kept.fill(0.0)
 
-        if held:
+        if hold is None or ch is None or asset_growth is None:
+            for k, _t in enumerate(periods):
+                if led is not None:
+                    led.investment_return[rows, year] += N[0] * rho[k]
+                    led.fees[rows, year] += N[0] * core_expense[year]
+                N *= growth[k]
+                kept += N[0]
+                N += contrib
+        else:
             h = ch.holder_share[:, year]
             share = ch.target_share[:, year]
-            joining = np.divide(h - h_prev, 1.0 - h_prev, out=np.zeros_like(h), where=h_prev < 1.0)
-            moved = np.multiply(joining, N, order="C")
-            N -= moved
-            bought = np.multiply(share, moved, order="C")
-            X += bought
-            Y += moved
-            Y -= bought
-            Z += moved
-            out.flows[lo:hi, year, 0] += bought[0].sum(axis=-1)
+            new_money = ch.new_money_share[:, year]
+            out.flows[rows, year, 0] += _adopt(N, hold, h, h_prev, share)
             c_holder = np.multiply(h, contrib, order="C")
             c_non = contrib - c_holder
-            new_money = ch.new_money_share[:, year]
             c_asset = np.multiply(new_money, c_holder, order="C")
             c_core = c_holder - c_asset
-            out.flows[lo:hi, year, 1] = c_asset[0].sum(axis=-1) * n
+            out.flows[rows, year, 1] = c_asset[0].sum(axis=-1) * n
             outflow_rate = 1.0 - keep[year]
             rebalance_on = ch.rebalance_on[:, year, None]
-        else:
-            c_non = contrib
-
-        for k in range(n):
-            t = lo_t + k
-            if record_ledger:
-                core = N[0] + Y[0] if held else N[0]
-                led.investment_return[lo:hi, year] += core * rho[k]
-                led.fees[lo:hi, year] += core * core_expense[year]
-                if held:
-                    led.investment_return[lo:hi, year] += X[0] * returns[:, t, sc.asset, None]
-                    led.fees[lo:hi, year] += X[0] * expense[sc.asset]
-            N *= growth[k]
-            if held:
+            X, Y, Z = hold.X, hold.Y, hold.Z
+            for k, t in enumerate(periods):
+                if led is not None:
+                    core = N[0] + Y[0]
+                    led.investment_return[rows, year] += (
+                        core * rho[k] + X[0] * returns[:, t, asset, None]
+                    )
+                    led.fees[rows, year] += core * core_expense[year] + X[0] * expense[asset]
+                # Market, then outflows: core growth already nets the outflow.
+                N *= growth[k]
                 Y *= growth[k]
                 Z *= growth[k]
                 g = asset_growth[:, t, None]
-                out.asset_return[lo:hi, year] += (g[:, 0] - 1.0) * X[0].sum(axis=-1)
+                out.asset_return[rows, year] += (g[:, 0] - 1.0) * X[0].sum(axis=-1)
                 X *= g
                 np.multiply(X[0], outflow_rate, out=tmp)
-                out.flows[lo:hi, year, 2] -= tmp.sum(axis=-1)
-                if record_ledger:
-                    led.outflows[lo:hi, year] += tmp
+                out.flows[rows, year, 2] -= tmp.sum(axis=-1)
+                if led is not None:
+                    led.outflows[rows, year] += tmp
                 X *= keep[year]
                 np.add(N[0], Y[0], out=tmp)
                 kept += tmp
+                # Contributions.
                 N += c_non
                 X += c_asset
                 Y += c_core
                 Z += c_holder
+                # Rebalancing and unwinding.
                 fraction = ch.rebalance_fraction[t]
                 if fraction.any():
-                    trade = X + Y
-                    trade *= share
-                    trade -= X
-                    trade *= fraction
-                    trade *= rebalance_on
-                    X += trade
-                    Y -= trade
-                    out.flows[lo:hi, year, 3] += trade[0].sum(axis=-1)
+                    out.flows[rows, year, 3] += _rebalance(hold, share, fraction * rebalance_on)
                 u = ch.unwind[:, t, None]
                 if u.any():
                     sold = np.multiply(X, u, order="C")
                     X -= sold
                     Y += sold
-                    out.flows[lo:hi, year, 0] -= sold[0].sum(axis=-1)
-            else:
-                kept += N[0]
-                N += c_non
+                    out.flows[rows, year, 0] -= sold[0].sum(axis=-1)
 
         # Outflows from the core: what stayed each period times o / (1 - o).
         kept *= drain[year]
-        out.pool_outflows[lo:hi, year] = kept.sum(axis=-1) - out.flows[lo:hi, year, 2]
-        if record_ledger:
-            led.outflows[lo:hi, year] += kept
+        out.pool_outflows[rows, year] = kept.sum(axis=-1) - out.flows[rows, year, 2]
+        if led is not None:
+            led.outflows[rows, year] += kept
 
-        # Flat fee at year end, split by people between non-holders and holders.
         fee = np.asarray(sc.flat_fee[year], dtype=float)
         if fee.any():
-            fee_holders = h * fee if held else np.zeros_like(fee)
-            paid = _charge(N, fee - fee_holders)
-            if held:
-                # Holders pay from the asset and the core in the proportion their new money
-                # goes (linear in balances, so groups of cells add up exactly).
-                from_asset = _charge(X, fee_holders * new_money)
-                out.asset_return[lo:hi, year] -= from_asset.sum(axis=-1)
-                paid = paid + from_asset + _charge(Y, fee_holders * (1.0 - new_money))
-                _charge(Z, fee_holders)
-            if record_ledger:
-                led.fees[lo:hi, year] += paid
+            paid = _charge_fees(N, hold, fee, h, ch.new_money_share[:, year] if ch else None)
+            out.asset_return[rows, year] -= paid[1]
+            if led is not None:
+                led.fees[rows, year] += paid[0]
 
-        if held:
-            out.holdings[lo:hi, year] = X[0].sum(axis=-1)
-            for c, mask in enumerate(channel_masks):
-                out.holdings_by_channel[lo:hi, year, c] = (X[0] * mask).sum(axis=-1)
-            out.pool_assets[lo:hi, year] = (N[0] + X[0] + Y[0]).sum(axis=-1)
+        if hold is not None:
+            X, Y = hold.X, hold.Y
+            out.holdings[rows, year] = X[0].sum(axis=-1)
+            for c in (0, 1):
+                mask = (np.asarray(ch.channel) == c) if ch is not None else None
+                out.holdings_by_channel[rows, year, c] = (X[0] * mask).sum(axis=-1)
+            out.pool_assets[rows, year] = (N[0] + X[0] + Y[0]).sum(axis=-1)
             h_prev = h
         else:
-            out.pool_assets[lo:hi, year] = N[0].sum(axis=-1)
-        if record_ledger:
-            led.balance[:, lo:hi, year] = N + X + Y if held else N
+            out.pool_assets[rows, year] = N[0].sum(axis=-1)
+        if led is not None:
+            led.balance[:, rows, year] = N if hold is None else N + hold.X + hold.Y
 
-    out.final_non_holder[lo:hi] = N[0]
-    if held:
-        out.final_holder[lo:hi] = X[0] + Y[0]
-        out.final_holder_asset[lo:hi] = X[0]
-        out.final_counterfactual[lo:hi] = Z[0]
+    out.final_non_holder[rows] = N[0]
+    if hold is not None:
+        out.final_holder[rows] = hold.X[0] + hold.Y[0]
+        out.final_holder_asset[rows] = hold.X[0]
+        out.final_counterfactual[rows] = hold.Z[0]
+
+
+def _adopt(
+    N: np.ndarray, hold: _Holders, h: np.ndarray, h_prev: np.ndarray, share: np.ndarray
+) -> np.ndarray:
+    """Step 1: move the joining share of non-holders' money; return the purchases (S,)."""
+    joining = np.divide(h - h_prev, 1.0 - h_prev, out=np.zeros_like(h), where=h_prev < 1.0)
+    moved = np.multiply(joining, N, order="C")
+    N -= moved
+    bought = np.multiply(share, moved, order="C")
+    hold.X += bought
+    hold.Y += moved
+    hold.Y -= bought
+    hold.Z += moved
+    return bought[0].sum(axis=-1)
+
+
+def _rebalance(hold: _Holders, share: np.ndarray, fraction: np.ndarray) -> np.ndarray:
+    """Step 5: trade a share ``fraction`` of holders back to ``share``; return purchases (S,)."""
+    trade = hold.X + hold.Y
+    trade *= share
+    trade -= hold.X
+    trade *= fraction
+    hold.X += trade
+    hold.Y -= trade
+    return trade[0].sum(axis=-1)
+
+
+def _charge_fees(
+    N: np.ndarray,
+    hold: _Holders | None,
+    fee: np.ndarray,
+    h: np.ndarray,
+    new_money: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Step 7: the year's flat fee; return (paid per group (S, G), paid from the asset (S,))."""
+    if hold is None or new_money is None:
+        return _charge(N, fee), np.zeros(N.shape[1])
+    fee_holders = h * fee
+    paid = _charge(N, fee - fee_holders)
+    # Holders pay from the asset and the core in the proportion their new money goes
+    # (linear in balances, so groups of cells add up exactly).
+    from_asset = _charge(hold.X, fee_holders * new_money)
+    paid = paid + from_asset + _charge(hold.Y, fee_holders * (1.0 - new_money))
+    _charge(hold.Z, fee_holders)
+    return paid, from_asset.sum(axis=-1)
 
 
 def _charge(state: np.ndarray, fee: np.ndarray | float) -> np.ndarray:

@@ -148,7 +148,7 @@ def simulate_participant(
         )
         annual[start:stop] = paths.annual_returns()
         ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
-        assert ledger is not None  # noqa: S101  (record_ledger=True)
+        assert ledger is not None
         balance[start:stop] = ledger.balance[0, :, :, 0]
         roth[start:stop] = ledger.balance[1, :, :, 0]
         invest[start:stop] = ledger.investment_return[..., 0]
@@ -446,7 +446,7 @@ class Scenario(Spec):
 
     def assumptions(self) -> dict[str, str]:
         """The scenario's key assumptions in words, for summaries and printouts."""
-        rule = self.rebalancing.frequency
+        rule: str = self.rebalancing.frequency
         if self.rebalancing.fraction < 1.0:
             rule += f" (a share {self.rebalancing.fraction:g} of holders each time)"
         out = {

@@ -603,7 +603,9 @@ class MarketModel(BaseModel):
         columns = [self._index(name) for name in names]
 
         mean, factor = self.log_params(ppy)
-        shocks = period_normals(root, Stream.ASSETS, first_scenario, stop, n_years, ppy, self.n_assets)
+        shocks = period_normals(
+            root, Stream.ASSETS, first_scenario, stop, n_years, ppy, self.n_assets
+        )
         if columns == list(range(self.n_assets)):
             returns = shocks
             _shocks_to_returns(returns, mean, factor)
