@@ -12,7 +12,7 @@ a handful of operations per period, each off by at most half an ulp
 (eps = 2.2e-16) of the amounts involved. Each test states the scale of the
 money involved; :data:`RTOL` = 1e-10 relative to it is two orders of
 magnitude above the worst-case rounding worked out in
-:func:`test_accounts_conserve_money` (~1.3e-12) and far below anything a
+:func:`test_engine_conserves_money` (~1.5e-12) and far below anything a
 wrong formula would produce (a cent on a dollar is 1e-2). ``TINY`` = 1e-300
 absorbs products that land near the float64 underflow threshold (a tiny
 deferral rate times a tiny Roth fraction), where rounding is absolute
@@ -33,7 +33,7 @@ from pydantic import ValidationError
 
 import alt401k as ak
 from alt401k.contributions import annual_contributions
-from alt401k.engine import AccountSchedule, PoolSchedule, simulate_accounts, simulate_pool
+from alt401k.engine import ChannelInputs, EnginePaths, GroupSchedule, period_rate, simulate
 from alt401k.population import cells_from_participants
 
 RTOL = 1e-10
@@ -42,6 +42,8 @@ TINY = 1e-300
 PRODUCT_RTOL = 4.5e-16
 
 MARKETS = ak.default_markets()
+#: The smallest ``alt_cap`` of the default segments: the most a Scenario's allocation may be.
+ALT_CAP = min(seg.alt_cap for seg in ak.default_segments())
 CORE_ASSETS = ("us_equity", "us_bonds", "intl_equity", "cash", "private_equity")
 
 
@@ -135,13 +137,14 @@ def scenario_st(draw) -> ak.Scenario:
         pool_assets=draw(floats(1e6, 1e14)),
         sponsor_adoption=draw(fraction()),
         opt_in_rate=draw(fraction()),
-        allocation_share=draw(fraction()),
+        allocation_share=ALT_CAP * draw(fraction()),
         asset=draw(st.sampled_from(["bitcoin", "ether", "private_equity"])),
         horizon_years=draw(st.integers(1, 40)),
         start_year=draw(st.integers(2024, 2060)),
         annual_contributions=draw(floats(0.0, 1e12)),
-        contribution_growth=draw(floats(-0.5, 0.5)),
-        distribution_rate=draw(floats(0.0, 1.0)),
+        distribution_rate=draw(
+            st.floats(0.0, 1.0, exclude_max=True, allow_nan=False, allow_subnormal=False)
+        ),
         pool_portfolio=draw(weights_st()),
         rebalancing=draw(st.sampled_from(["monthly", "quarterly", "annual", "never"])),
         markets=ak.default_markets(draw(st.sampled_from(["base", "crypto_bull", "crypto_bear"]))),
@@ -221,172 +224,280 @@ def test_no_deferral_and_no_nonelective_means_no_employer_money(case):
     assert np.all(c.employee == 0.0)
 
 
-# --------------------------------------------------------------------------- engine: accounts
+# --------------------------------------------------------------------------- engine
 
 
 @st.composite
-def account_case(draw):
-    n_scenarios = draw(st.integers(1, 3))
-    n_years = draw(st.integers(1, 4))
-    n = draw(st.sampled_from([1, 2, 4, 12, 52]))
-    n_assets = draw(st.integers(1, 4))
-    n_cells = draw(st.integers(1, 3))
-    returns = draw(
-        hnp.arrays(float, (n_scenarios, n_years * n, n_assets), elements=floats(-0.95, 2.0))
-    )
-    raw = draw(hnp.arrays(float, (n_cells, n_assets), elements=floats(0.01, 1.0)))
-    schedule = AccountSchedule(
-        weights=raw / raw.sum(axis=1, keepdims=True),
-        expense_ratio=draw(hnp.arrays(float, n_assets, elements=floats(0.0, 0.05))),
-        contributions=draw(
-            hnp.arrays(float, (n_years, n_cells, 3), elements=st.just(0.0) | floats(0.0, 1e5))
-        ),
-        flat_fee=draw(hnp.arrays(float, n_cells, elements=floats(0.0, 5_000.0))),
-        balance0=draw(hnp.arrays(float, (n_cells, 2), elements=st.just(0.0) | floats(0.0, 1e6))),
-        periods_per_year=n,
-    )
-    return returns, schedule
+def engine_case(
+    draw,
+    *,
+    with_channel: bool = True,
+    zero_allocation: bool = False,
+    constant_holders: bool = False,
+    unwind: bool = True,
+):
+    """Returns, a schedule and (optionally) channel inputs for :func:`simulate`.
 
-
-def _per_period(schedule: AccountSchedule) -> AccountSchedule:
-    """The same accounts with every period a "year": its year ends are the period ends."""
-    n = schedule.periods_per_year
-    return AccountSchedule(
-        weights=schedule.weights,
-        expense_ratio=schedule.expense_ratio / n,
-        contributions=np.repeat(schedule.contributions / n, n, axis=0),
-        flat_fee=schedule.flat_fee / n,
-        balance0=schedule.balance0,
-        periods_per_year=1,
-    )
-
-
-@settings(max_examples=100, deadline=None)
-@given(account_case())
-def test_accounts_conserve_money(case):
-    """Per year: balance_end = previous + contributions + investment_return - fees.
-
-    Rounding: each of the n periods makes ~10 float operations on amounts no
-    larger than 3x the largest period-end balance of the year (a period return
-    is at most +200%), and the yearly accumulators add n terms of that size, so
-    the identity is off by at most ~(2 n**2 + 10 n) eps x scale, about 1.3e-12
-    x scale for n = 52, with scale = 3 x the largest balance (read from the same
-    accounts run period by period) + contributions + fees. RTOL = 1e-10.
+    Returns are at least -95% a period and expenses at most 2% a year, so
+    every growth factor is positive; holder shares are non-decreasing.
     """
-    returns, schedule = case
-    out = simulate_accounts(returns, schedule)
-    n = schedule.periods_per_year
-    by_period = simulate_accounts(returns, _per_period(schedule)).balance_end
-    n_scenarios, n_years, n_cells = out.balance_end.shape
-    assert (n_scenarios, n_cells) == (returns.shape[0], schedule.weights.shape[0])
-    previous = np.broadcast_to(schedule.balance0.sum(axis=-1), (n_scenarios, n_cells))
-    for year in range(n_years):
-        paid_in = schedule.contributions[year].sum(axis=-1)
-        peak = np.maximum(previous, by_period[:, year * n : (year + 1) * n].max(axis=1))
-        scale = 3.0 * peak + paid_in + out.fees[:, year]
-        expected = previous + paid_in + out.investment_return[:, year] - out.fees[:, year]
-        close(out.balance_end[:, year], expected, scale)
-        # Period by period, the year ends are the same balances.
-        close(by_period[:, (year + 1) * n - 1], out.balance_end[:, year], scale)
-        # The Roth part earns the same return: never above the total.
-        at_most(out.roth_balance_end[:, year], out.balance_end[:, year], scale)
-        previous = out.balance_end[:, year]
-    # Exact: growth factors are >= 0.05 * 0.95 > 0 and the flat fee is capped at the balance.
-    assert np.all(out.balance_end >= 0.0)
-    assert np.all(out.roth_balance_end >= 0.0)
-    assert np.all(out.fees >= 0.0)
-
-
-# --------------------------------------------------------------------------- engine: pool
-
-
-@st.composite
-def pool_case(draw, share=None, constant_participation: bool = False):
     n_scenarios = draw(st.integers(1, 3))
     n_years = draw(st.integers(1, 3))
-    n = draw(st.sampled_from([1, 4, 12]))
+    n = draw(st.sampled_from([1, 2, 4, 12, 52]))
+    n_assets = draw(st.integers(1, 4))
+    n_portfolios = draw(st.integers(1, 2))
+    n_groups = draw(st.integers(1, 3))
+    n_sources = draw(st.integers(1, 2))
     n_periods = n_years * n
-    asset = draw(hnp.arrays(float, (n_scenarios, n_periods), elements=floats(-0.9, 2.0)))
-    core = draw(hnp.arrays(float, (n_scenarios, n_periods), elements=floats(-0.5, 0.5)))
-    if constant_participation:
-        participation = np.full(n_periods, draw(pool_fraction()))
-    else:
-        steps = draw(hnp.arrays(float, n_periods, elements=pool_fraction()))
-        participation = np.maximum.accumulate(steps)  # non-decreasing, in [0, 1]
-    schedule = PoolSchedule(
-        pool_assets=draw(floats(1e6, 1e14)),
-        participation=participation,
-        allocation_share=draw(pool_fraction()) if share is None else share,
-        contributions=draw(hnp.arrays(float, n_periods, elements=floats(0.0, 1e11))),
-        distribution_rate=draw(floats(0.0, 0.05)),
-        rebalance_every=draw(st.integers(0, n)),
-        asset_expense=draw(floats(0.0, 0.01)),
-        core_expense=draw(floats(0.0, 0.01)),
-        periods_per_year=n,
+    returns = draw(
+        hnp.arrays(float, (n_scenarios, n_periods, n_assets), elements=floats(-0.95, 2.0))
     )
-    return asset, core, schedule
+    raw = draw(hnp.arrays(float, (n_years, n_assets, n_portfolios), elements=floats(0.01, 1.0)))
+    money = st.just(0.0) | floats(0.0, 1e5)
+    total = draw(hnp.arrays(float, (n_years, n_groups), elements=money))
+    opening = draw(hnp.arrays(float, n_groups, elements=st.just(0.0) | floats(0.0, 1e6)))
+    if n_sources == 2:
+        roth = draw(hnp.arrays(float, n_groups, elements=fraction()))
+        contributions = np.stack([total, total * roth])
+        balance0 = np.stack([opening, opening * roth])
+    else:
+        contributions, balance0 = total[None], opening[None]
+    schedule = GroupSchedule(
+        core_weights=raw / raw.sum(axis=1, keepdims=True),
+        portfolio=draw(hnp.arrays(int, n_groups, elements=st.integers(0, n_portfolios - 1))),
+        expense_ratio=draw(hnp.arrays(float, n_assets, elements=floats(0.0, 0.02))),
+        contributions=contributions,
+        balance0=balance0,
+        flat_fee=draw(hnp.arrays(float, (n_years, n_groups), elements=floats(0.0, 5_000.0))),
+        outflow=draw(
+            hnp.arrays(float, (n_years, n_groups), elements=st.just(0.0) | floats(0.0, 0.5))
+        ),
+        periods_per_year=n,
+        asset=draw(st.integers(0, n_assets - 1)),
+    )
+    if not with_channel:
+        return returns, schedule, None
+    per_year = (n_scenarios, n_years, n_groups)
+    if constant_holders:
+        holders = np.repeat(
+            draw(hnp.arrays(float, (n_scenarios, 1, n_groups), elements=pool_fraction())),
+            n_years,
+            axis=1,
+        )
+    else:
+        steps = draw(hnp.arrays(float, per_year, elements=pool_fraction()))
+        holders = np.maximum.accumulate(steps, axis=1)
+    shares = st.just(0.0) if zero_allocation else fraction()
+    rebalance = np.zeros((n_periods, n_groups))
+    for g in range(n_groups):
+        every = draw(st.integers(0, n))
+        if every:
+            rebalance[every - 1 :: every, g] = draw(fraction())
+    sold = st.just(0.0) | fraction() if unwind else st.just(0.0)
+    channel = ChannelInputs(
+        holder_share=holders,
+        target_share=draw(hnp.arrays(float, per_year, elements=shares)),
+        new_money_share=draw(hnp.arrays(float, per_year, elements=shares)),
+        rebalance_fraction=rebalance,
+        rebalance_on=draw(
+            hnp.arrays(float, (n_scenarios, n_years), elements=st.sampled_from([0.0, 1.0]))
+        ),
+        unwind=draw(hnp.arrays(float, (n_scenarios, n_periods), elements=sold)),
+        channel=draw(hnp.arrays(int, n_groups, elements=st.integers(0, 1))),
+    )
+    return returns, schedule, channel
+
+
+def _per_period(schedule: GroupSchedule, channel: ChannelInputs | None):
+    """The same accounts with every period a "year", so its year ends are the period ends.
+
+    Expenses and contributions are divided by n and outflow rates converted to
+    their per-period equivalents; the flat fee falls on the last period of each
+    year, the adoption and allocation inputs repeat within the year (so nobody
+    joins after its first period).
+    """
+    n = schedule.periods_per_year
+    fee = np.zeros((schedule.n_years * n, schedule.n_groups))
+    fee[n - 1 :: n] = schedule.flat_fee
+    by_period = GroupSchedule(
+        core_weights=np.repeat(schedule.core_weights, n, axis=0),
+        portfolio=schedule.portfolio,
+        expense_ratio=schedule.expense_ratio / n,
+        contributions=np.repeat(schedule.contributions / n, n, axis=1),
+        balance0=schedule.balance0,
+        flat_fee=fee,
+        outflow=np.repeat(period_rate(schedule.outflow, n), n, axis=0),
+        periods_per_year=1,
+        asset=schedule.asset,
+    )
+    if channel is None:
+        return by_period, None
+    return by_period, dataclasses.replace(
+        channel,
+        holder_share=np.repeat(channel.holder_share, n, axis=1),
+        target_share=np.repeat(channel.target_share, n, axis=1),
+        new_money_share=np.repeat(channel.new_money_share, n, axis=1),
+        rebalance_on=np.repeat(channel.rebalance_on, n, axis=1),
+    )
+
+
+def _group_scale(schedule: GroupSchedule, by_period: EnginePaths) -> np.ndarray:
+    """(S, Y, G): 3 x the largest balance of each group's year (a period return is at
+    most +200%) plus its contributions and fees: every amount the year's
+    identity adds is at most this large."""
+    n = schedule.periods_per_year
+    n_scenarios = by_period.pool_assets.shape[0]
+    balance = by_period.ledger.balance[0]  # (S, T, G)
+    start = np.broadcast_to(schedule.balance0[0], (n_scenarios, 1, schedule.n_groups))
+    ends = np.concatenate([start, balance], axis=1)  # period starts and ends
+    peak = np.stack(
+        [ends[:, y * n : (y + 1) * n + 1].max(axis=1) for y in range(schedule.n_years)], axis=1
+    )
+    fees = by_period.ledger.fees.reshape(n_scenarios, schedule.n_years, n, -1).sum(axis=2)
+    return 3.0 * peak + schedule.contributions[0][None] + fees
 
 
 @settings(max_examples=100, deadline=None)
-@given(pool_case())
-def test_pool_holdings_identity(case):
-    """holdings[y] = holdings[y-1] + flows[y].sum() + asset_return[y].
+@given(engine_case(with_channel=False) | engine_case())
+def test_engine_conserves_money(case):
+    """Per group and year: balance = previous + contributions + investment_return -
+    fees - outflows; for the asset, holdings = previous + flows + asset_return.
 
-    Same rounding argument as for the accounts: the terms are bounded by 3x the
-    largest period-end holding of the year (read from the same pool run with
-    one period a "year") plus the flows, and n <= 12.
+    Rounding: each of the n periods makes ~20 float operations on amounts no
+    larger than 3x the largest period-end balance of the year (read from the
+    same accounts run period by period), and the yearly accumulators add n
+    terms of that size, so the identity is off by at most ~(2 n**2 + 20 n) eps
+    x scale, about 1.5e-12 x scale for n = 52, with scale = 3 x that balance +
+    contributions + fees. RTOL = 1e-10.
     """
-    asset, core, schedule = case
-    out = simulate_pool(asset, core, schedule)
-    n = schedule.periods_per_year
-    by_period = simulate_pool(asset, core, dataclasses.replace(schedule, periods_per_year=1))
-    n_scenarios, n_years = out.holdings.shape
-    previous = np.zeros(n_scenarios)
+    returns, schedule, channel = case
+    out = simulate(returns, schedule, channel, record_ledger=True)
+    by_period = simulate(returns, *_per_period(schedule, channel), record_ledger=True)
+    led = out.ledger
+    n_scenarios, n_years = out.pool_assets.shape
+    scale = _group_scale(schedule, by_period)  # (S, Y, G)
+    pool_scale = scale.sum(axis=-1)
+
+    previous = np.broadcast_to(schedule.balance0[0], (n_scenarios, schedule.n_groups))
+    holdings = np.zeros(n_scenarios)
     for year in range(n_years):
+        balance = led.balance[0, :, year]
+        change = (
+            schedule.contributions[0, year]
+            + led.investment_return[:, year]
+            - led.fees[:, year]
+            - led.outflows[:, year]
+        )
+        close(balance, previous + change, scale[:, year])
         flows = out.flows[:, year]
-        peak = np.maximum(previous, by_period.holdings[:, year * n : (year + 1) * n].max(axis=1))
-        scale = 3.0 * peak + np.abs(flows).sum(axis=-1) + np.abs(out.asset_return[:, year])
-        expected = previous + flows.sum(axis=-1) + out.asset_return[:, year]
-        close(out.holdings[:, year], expected, scale)
-        previous = out.holdings[:, year]
-    assert np.all(out.holdings >= 0.0)
-    # Reallocation and contributions are purchases, distributions are sales: exact signs.
-    assert np.all(out.flows[..., 0] >= 0.0)
-    assert np.all(out.flows[..., 1] >= 0.0)
-    assert np.all(out.flows[..., 2] <= 0.0)
-
-
-@settings(max_examples=50, deadline=None)
-@given(pool_case(share=0.0))
-def test_pool_zero_allocation_moves_nothing(case):
-    asset, core, schedule = case
-    out = simulate_pool(asset, core, schedule)
-    assert np.all(out.flows == 0.0)
-    assert np.all(out.asset_return == 0.0)
-    assert np.all(out.holdings == 0.0)
+        s = pool_scale[:, year] + np.abs(flows).sum(axis=-1) + np.abs(out.asset_return[:, year])
+        close(out.holdings[:, year], holdings + flows.sum(axis=-1) + out.asset_return[:, year], s)
+        previous, holdings = balance, out.holdings[:, year]
+    close(out.pool_outflows, led.outflows.sum(axis=-1), pool_scale)
+    close(out.pool_assets, led.balance[0].sum(axis=-1), pool_scale)
+    close(out.holdings, out.holdings_by_channel.sum(axis=-1), pool_scale)
+    # The Roth part follows the same rules: never above the total.
+    at_most(led.balance[-1], led.balance[0], scale)
+    # Exact: every factor applied to N, X and Z is in [0, 1] or positive, fees are capped.
+    for name in ("final_non_holder", "final_holder_asset", "final_counterfactual", "holdings"):
+        assert np.all(getattr(out, name) >= 0.0), name
+    assert np.all(out.flows[..., 1] >= 0.0)  # new money buys
+    assert np.all(out.flows[..., 2] <= 0.0)  # outflows sell
+    # A rebalancing trade rounds near the target: Y and the core are >= 0 to rounding.
+    for amount in (led.balance[0], led.fees, led.outflows):
+        at_most(0.0, amount, scale)
+    if channel is None:
+        for name in ("flows", "holdings", "asset_return", "final_holder"):
+            assert np.all(getattr(out, name) == 0.0), name
 
 
 @settings(max_examples=60, deadline=None)
-@given(pool_case(constant_participation=True))
-def test_pool_year_one_reallocation(case):
-    asset, core, schedule = case
-    out = simulate_pool(asset, core, schedule)
-    participation = schedule.participation[0]
-    expected = schedule.allocation_share * participation * schedule.pool_assets
-    # The kernel rounds share * (participation * pool) (joining = participation exactly in
-    # period one); ``expected`` rounds the same two products in the other order. Each
-    # side is within 2 half-ulps (2u, u = 2**-53) of the exact product, so they differ
-    # by at most 4u (1 + u) < 4.5e-16 relative.
-    np.testing.assert_allclose(out.flows[:, 0, 0], expected, rtol=PRODUCT_RTOL, atol=0.0)
-    # Participation is reached in the first period: no reallocation afterwards.
+@given(engine_case(with_channel=False) | engine_case())
+def test_engine_periods_per_year_consistency(case):
+    """n periods a year equal n one-period "years" with per-period expenses,
+    contributions and outflow rates and the flat fee on the year's last period.
+
+    Both runs make the same operations except the outflow rate (converted
+    twice) and the new-money flow (n x one period vs a sum of n): a few
+    roundings per period, compounded over at most 156 periods, ~1e-13 x scale.
+    """
+    returns, schedule, channel = case
+    out = simulate(returns, schedule, channel, record_ledger=True)
+    by_period = simulate(returns, *_per_period(schedule, channel), record_ledger=True)
+    n = schedule.periods_per_year
+    n_scenarios, n_years = out.pool_assets.shape
+    scale = _group_scale(schedule, by_period)
+    pool_scale = scale.sum(axis=-1)
+    ends = np.arange(n_years) * n + n - 1
+
+    def yearly(a):  # (S, T, ...) -> (S, Y, ...): sums over each year's periods
+        return a.reshape(n_scenarios, n_years, n, *a.shape[2:]).sum(axis=2)
+
+    flows = yearly(np.abs(by_period.flows)).sum(axis=-1)
+    for name in ("pool_assets", "holdings"):
+        close(getattr(out, name), getattr(by_period, name)[:, ends], pool_scale)
+    close(out.holdings_by_channel, by_period.holdings_by_channel[:, ends], pool_scale[..., None])
+    close(out.flows, yearly(by_period.flows), (pool_scale + flows)[..., None])
+    close(out.asset_return, yearly(by_period.asset_return), pool_scale + flows)
+    close(out.pool_outflows, yearly(by_period.pool_outflows), pool_scale)
+    close(out.ledger.balance, by_period.ledger.balance[:, :, ends], scale[None])
+    for name in ("investment_return", "fees", "outflows"):
+        close(getattr(out.ledger, name), yearly(getattr(by_period.ledger, name)), scale)
+    final = scale[:, -1]
+    for name in ("final_non_holder", "final_holder", "final_holder_asset", "final_counterfactual"):
+        close(getattr(out, name), getattr(by_period, name), final)
+
+
+@settings(max_examples=50, deadline=None)
+@given(engine_case(zero_allocation=True))
+def test_engine_zero_allocation_moves_nothing(case):
+    returns, schedule, channel = case
+    out = simulate(returns, schedule, channel, record_ledger=True)
+    assert np.all(out.flows == 0.0)
+    assert np.all(out.asset_return == 0.0)
+    assert np.all(out.holdings == 0.0)
+    assert np.all(out.final_holder_asset == 0.0)
+    # Holders keep everything in the core: exactly their counterfactual.
+    assert np.array_equal(out.final_holder, out.final_counterfactual)
+    # Without flat fees (whose caps apply to holders and non-holders apart), the
+    # pool is the pool without a channel, to rounding.
+    no_fee = dataclasses.replace(schedule, flat_fee=np.zeros_like(schedule.flat_fee))
+    base = simulate(returns, no_fee, record_ledger=True)
+    with_channel = simulate(returns, no_fee, channel, record_ledger=True)
+    scale = _group_scale(no_fee, simulate(returns, *_per_period(no_fee, None), record_ledger=True))
+    for name in ("balance", "investment_return", "fees", "outflows"):
+        close(getattr(with_channel.ledger, name), getattr(base.ledger, name), scale)
+    close(
+        with_channel.final_non_holder + with_channel.final_holder,
+        base.final_non_holder,
+        scale[:, -1],
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(engine_case(constant_holders=True, unwind=False))
+def test_engine_year_one_reallocation(case):
+    returns, schedule, channel = case
+    out = simulate(returns, schedule, channel)
+    h = channel.holder_share[:, 0]
+    share = channel.target_share[:, 0]
+    # Joining = (H - 0) / (1 - 0) = H exactly in year one: share x (H x balance), summed
+    # over groups the same way.
+    assert np.array_equal(out.flows[:, 0, 0], (share * (h * schedule.balance0[0])).sum(axis=-1))
+    if schedule.n_groups == 1:
+        # The same three factors rounded in the other order: within PRODUCT_RTOL.
+        expected = share[:, 0] * h[:, 0] * schedule.balance0[0, 0]
+        np.testing.assert_allclose(out.flows[:, 0, 0], expected, rtol=PRODUCT_RTOL, atol=0.0)
+    # H is reached in the first period and nothing unwinds: no reallocation afterwards.
     assert np.all(out.flows[:, 1:, 0] == 0.0)
+    assert np.all(out.flows[..., 0] >= 0.0)
 
 
 @settings(max_examples=15, deadline=None)
 @given(
     adoption=pool_fraction(),
     opt_in=pool_fraction(),
-    share=pool_fraction(),
+    share=pool_fraction().map(lambda s: ALT_CAP * s),
     pool=floats(1e6, 1e14),
     seed=st.integers(0, 2**32),
 )
@@ -454,6 +565,16 @@ def test_zero_sleeve_equals_no_sleeve(saver, plan, weights, seed, sleeve_asset):
     np.testing.assert_array_equal(
         core.target_weights(MARKETS.names), zero.target_weights(MARKETS.names)
     )
+
+
+def test_zero_sleeve_equals_no_sleeve_with_a_one_asset_core():
+    saver = ak.Participant(age=18, retirement_age=19, salary=0.0, balance=1.0, deferral_rate=0.0)
+    plan = ak.PlanDesign(recordkeeping_fee=0.0)
+    core = ak.Portfolio(weights={"us_equity": 1.0})
+    zero = ak.Portfolio(weights={"us_equity": 1.0}, alt_sleeve={"bitcoin": 0.0})
+    base = ak.simulate_participant(saver, plan, core, markets=MARKETS, n_scenarios=3, rng=0)
+    same = ak.simulate_participant(saver, plan, zero, markets=MARKETS, n_scenarios=3, rng=0)
+    _same(base, same, PARTICIPANT_ARRAYS)
 
 
 def test_a_real_sleeve_changes_the_outcome():
@@ -542,24 +663,39 @@ def test_participant_run_with_one_scenario_chunks_is_a_prefix(n, chunk_size):
     _check_prefix(small, big_participant_run(), PARTICIPANT_ARRAYS)
 
 
-def test_account_kernel_rows_do_not_depend_on_the_batch():
-    rng = np.random.default_rng(0)
-    n_scenarios, n_assets = 5, 13
-    returns = rng.normal(0.0, 0.05, (n_scenarios, 24, n_assets))
-    weights = rng.random((1, n_assets))
-    schedule = AccountSchedule(
-        weights=weights / weights.sum(axis=1, keepdims=True),
-        expense_ratio=np.full(n_assets, 0.003),
-        contributions=np.full((2, 1, 3), 1_000.0),
-        flat_fee=np.array([50.0]),
-        balance0=np.array([[2e5, 0.0]]),
-        periods_per_year=12,
-    )
-    batch = simulate_accounts(returns, schedule)
-    for i in range(n_scenarios):
-        alone = simulate_accounts(returns[i : i + 1], schedule)
-        for field in ("balance_end", "roth_balance_end", "investment_return", "fees"):
-            assert np.array_equal(getattr(alone, field)[0], getattr(batch, field)[i]), field
+@settings(max_examples=40, deadline=None)
+@given(
+    case=engine_case(with_channel=False) | engine_case(),
+    data=st.data(),
+    column_major=st.booleans(),
+)
+def test_engine_rows_do_not_depend_on_the_batch(case, data, column_major):
+    returns, schedule, channel = case
+    if column_major:  # the inputs' memory layout does not matter either
+        returns = np.asfortranarray(returns)
+        if channel is not None:
+            channel = ChannelInputs(**{k: np.asfortranarray(v) for k, v in vars(channel).items()})
+    n_scenarios = returns.shape[0]
+    lo = data.draw(st.integers(0, n_scenarios - 1))
+    hi = data.draw(st.integers(lo + 1, n_scenarios))
+    whole = simulate(returns, schedule, channel, record_ledger=True)
+    rows = None
+    if channel is not None:
+        rows = dataclasses.replace(
+            channel,
+            holder_share=channel.holder_share[lo:hi],
+            target_share=channel.target_share[lo:hi],
+            new_money_share=channel.new_money_share[lo:hi],
+            rebalance_on=channel.rebalance_on[lo:hi],
+            unwind=channel.unwind[lo:hi],
+        )
+    part = simulate(returns[lo:hi], schedule, rows, record_ledger=True)
+    for field in dataclasses.fields(EnginePaths):
+        if field.name != "ledger":
+            assert np.array_equal(getattr(part, field.name), getattr(whole, field.name)[lo:hi])
+    for name in ("investment_return", "fees", "outflows"):
+        assert np.array_equal(getattr(part.ledger, name), getattr(whole.ledger, name)[lo:hi])
+    assert np.array_equal(part.ledger.balance, whole.ledger.balance[:, lo:hi])
 
 
 @settings(max_examples=20, deadline=None)

@@ -15,6 +15,7 @@ age (catch-ups at 50 and 60-63) and retirement age.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -282,12 +283,15 @@ def build_channel(
     start: int,
     stop: int,
     periods_per_year: int,
-) -> tuple[ChannelInputs, dict[str, np.ndarray]]:
+) -> tuple[Callable[[int, int], ChannelInputs], dict[str, np.ndarray]]:
     """Draw the per-scenario adoption, allocation and reversal inputs for ``start:stop``.
 
     Returns
     -------
-    ChannelInputs
+    rows : callable
+        ``rows(lo, hi)`` expands the draws into the :class:`ChannelInputs` of
+        rows ``lo:hi`` of the chunk (the engine asks block by block, so the
+        (S, Y, G) arrays never exist for a whole chunk).
     draws : dict of str to ndarray (S,)
         Every per-scenario draw (uncertain curve parameters, allocation
         share, reversal year), kept in the results.
@@ -325,16 +329,6 @@ def build_channel(
     seg_names = [seg.name for seg in scenario.segments]
     by_segment = np.stack([adoption[name] for name in seg_names], axis=-1)  # (S, Y, segments)
     seg_of_group = np.array([seg_names.index(name) for name in groups["segment"]])
-    holder = by_segment[:, :, seg_of_group]
-    holder[:, :, channel == ACTIVE] *= opt_in[:, :, None]
-    holder[:, :, channel == NONE] = 0.0
-    if np.any(channel == DEFAULT):
-        target = np.where(channel == DEFAULT, layout.default_share[None], allocation[:, None, None])
-    else:  # a broadcast view: every group holds the drawn allocation share
-        target = np.broadcast_to(allocation[:, None, None], holder.shape)
-    new_money = target
-    rebalance_on = np.ones((n_rows, n_years))
-    unwind = np.zeros((n_rows, n_years * n))
 
     active_rule = as_rebalancing(scenario.rebalancing)
     fraction = np.zeros((n_years * n, n_groups))
@@ -347,34 +341,50 @@ def build_channel(
             dates = (np.arange(n_years * n) + 1) % every == 0
             fraction[np.ix_(dates, channel == code)] = rule.fraction
 
+    rebalance_on = np.ones((n_rows, n_years))
+    unwind = np.zeros((n_rows, n_years * n))
+    after = np.zeros((n_rows, n_years), dtype=bool)
     reversal = scenario.reversal
     if reversal is not None:
         tau = reversal.reversal_years(root, start, stop)
         draws["reversal_year"] = tau
-        years = np.arange(n_years)
-        after = years[None, :] > tau[:, None]  # (S, Y): rules rescinded
-        frozen_at = np.minimum(tau, n_years - 1)
-        last = np.take_along_axis(holder, frozen_at[:, None, None], axis=1)
-        holder = np.where(after[:, :, None], last, holder)
+        after = np.arange(n_years)[None, :] > tau[:, None]  # (S, Y): rules rescinded
+        # No new adoption after the reversal: shares stay at their level in year tau.
+        frozen = np.minimum(np.arange(n_years)[None, :], tau[:, None])
+        by_segment = np.take_along_axis(by_segment, frozen[:, :, None], axis=1)
+        opt_in = np.take_along_axis(opt_in, frozen, axis=1)
         if reversal.treatment in ("freeze", "unwind"):
-            new_money = np.where(after[:, :, None], 0.0, target)
             rebalance_on[after] = 0.0
+        else:
+            after[:] = False  # "keep": new money goes on as before
         if reversal.treatment == "unwind":
             window = reversal.unwind_years * n
             period = np.arange(n_years * n)[None, :]
             j = period - (tau[:, None].astype(np.int64) + 1) * n
             inside = (j >= 0) & (j < window)
             unwind = np.where(inside, 1.0 / np.maximum(window - j, 1), 0.0)
-    channel_inputs = ChannelInputs(
-        holder_share=holder,
-        target_share=target,
-        new_money_share=new_money,
-        rebalance_fraction=fraction,
-        rebalance_on=rebalance_on,
-        unwind=unwind,
-        channel=channel,
-    )
-    return channel_inputs, draws
+
+    default_groups = channel == DEFAULT
+
+    def rows(lo: int, hi: int) -> ChannelInputs:
+        """The channel inputs of rows ``lo:hi`` of the chunk, (hi - lo, Y, G) each."""
+        holder = np.take(by_segment[lo:hi], seg_of_group, axis=2)
+        np.multiply(holder, opt_in[lo:hi, :, None], out=holder, where=channel == ACTIVE)
+        if np.any(channel == NONE):
+            holder[:, :, channel == NONE] = 0.0
+        target = np.where(default_groups, layout.default_share[None], allocation[lo:hi, None, None])
+        new_money = np.where(after[lo:hi, :, None], 0.0, target) if after.any() else target
+        return ChannelInputs(
+            holder_share=holder,
+            target_share=target,
+            new_money_share=new_money,
+            rebalance_fraction=fraction,
+            rebalance_on=rebalance_on[lo:hi],
+            unwind=unwind[lo:hi],
+            channel=channel,
+        )
+
+    return rows, draws
 
 
 def _keep_draws(

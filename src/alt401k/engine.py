@@ -59,6 +59,7 @@ balance[y-1] + contributions + investment_return - fees - outflows``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,8 +77,9 @@ __all__ = [
 #: Causes of net purchases of the alternative asset, the last axis of ``EnginePaths.flows``.
 COMPONENTS = ("reallocation", "contributions", "distributions", "rebalancing")
 
-#: Target bytes of one state array per row block: small enough to stay in cache.
-_BLOCK_BYTES = 1 << 19
+#: Target bytes of one state array per row block: the dozen arrays a period touches stay in
+#: the core's cache (measured: 2**16 is 16% faster than 2**19 for 246 groups).
+_BLOCK_BYTES = 1 << 16
 
 
 def period_rate(annual_rate: np.ndarray | float, periods_per_year: int) -> np.ndarray:
@@ -226,7 +228,7 @@ class EnginePaths:
 def simulate(
     returns: np.ndarray,
     schedule: GroupSchedule,
-    channel: ChannelInputs | None = None,
+    channel: ChannelInputs | Callable[[int, int], ChannelInputs] | None = None,
     *,
     record_ledger: bool = False,
 ) -> EnginePaths:
@@ -238,10 +240,12 @@ def simulate(
         Per-period simple returns of every asset the schedule uses.
     schedule : GroupSchedule
         Portfolios, contributions, opening balances, fees and outflows.
-    channel : ChannelInputs, optional
+    channel : ChannelInputs or callable, optional
         Adoption, allocation and rebalancing of the alternative asset
-        ``schedule.asset``; without it nobody holds the asset separately
-        (a sleeve may still sit inside a core portfolio's weights).
+        ``schedule.asset``, or a function ``channel(lo, hi)`` returning them
+        for rows ``lo:hi`` (so per-scenario inputs are built one row block at
+        a time); without it nobody holds the asset separately (a sleeve may
+        still sit inside a core portfolio's weights).
     record_ledger : bool
         Also return per-group yearly ledgers (memory S x Y x G per item).
 
@@ -271,7 +275,12 @@ def simulate(
     rows = max(8, _BLOCK_BYTES // (8 * k_sources * n_groups))
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
-        block = None if channel is None else _slice_channel(channel, lo, hi)
+        if channel is None:
+            block = None
+        elif isinstance(channel, ChannelInputs):
+            block = _slice_channel(channel, lo, hi)
+        else:
+            block = channel(lo, hi)
         _simulate_rows(returns[lo:hi], schedule, block, out, lo, hi, record_ledger)
     return out
 
@@ -338,7 +347,14 @@ def _simulate_rows(
     shape = (sc.contributions.shape[0], n_rows, n_groups)
     portfolio = np.asarray(sc.portfolio)
     expense = np.asarray(sc.expense_ratio, dtype=float) / n
-    core_expense = np.einsum("yaf,a->yf", sc.core_weights, expense)[:, portfolio]  # (Y, G)
+    weights = np.asarray(sc.core_weights, dtype=float)  # (Y, A, F)
+    # Sums over assets run in asset order, one asset at a time: an asset of weight 0 adds
+    # exact zeros, so holding it or not gives the same bits (a BLAS dot product would
+    # choose its summation order by the number of assets).
+    core_expense = np.zeros((weights.shape[0], weights.shape[2]))
+    for a in range(weights.shape[1]):
+        core_expense += weights[:, a] * expense[a]
+    core_expense = core_expense[:, portfolio]  # (Y, G)
     keep = 1.0 - period_rate(sc.outflow, n)  # (Y, G)
     # Outflow per period as a share of what stays (no group pays out everything).
     drain = (1.0 - keep) / keep
@@ -352,7 +368,8 @@ def _simulate_rows(
     asset = -1 if sc.asset is None else sc.asset
     asset_growth = 1.0 + returns[:, :, asset] - expense[asset] if hold is not None else None
     tmp = np.empty((n_rows, n_groups))
-    kept = np.empty((n_rows, n_groups))
+    kept = np.empty((n_rows, n_groups))  # core money left after each period's outflow
+    kept_asset = np.empty((n_rows, n_groups))  # the same for the asset
     h_prev = np.zeros((n_rows, n_groups))
     h = h_prev
 
@@ -360,12 +377,16 @@ def _simulate_rows(
         periods = range(year * n, (year + 1) * n)
         # Core return of every group over the year's periods, period-major (n, S, G), and
         # growth net of expenses and of the outflow that follows.
-        rho = np.matmul(returns[:, periods.start : periods.stop, :], sc.core_weights[year])
+        r = returns[:, periods.start : periods.stop, :]
+        rho = np.zeros((*r.shape[:2], weights.shape[2]))
+        for a in range(weights.shape[1]):
+            rho += r[:, :, a, None] * weights[year, a]
         rho = np.ascontiguousarray(rho[:, :, portfolio].transpose(1, 0, 2))
         growth = rho + (1.0 - core_expense[year])
         growth *= keep[year]
         contrib = contributions[:, year, None, :] / n  # (K, 1, G)
         kept.fill(0.0)
+        kept_asset.fill(0.0)
 
         if hold is None or ch is None or asset_growth is None:
             for k, _t in enumerate(periods):
@@ -385,7 +406,6 @@ def _simulate_rows(
             c_asset = np.multiply(new_money, c_holder, order="C")
             c_core = c_holder - c_asset
             out.flows[rows, year, 1] = c_asset[0].sum(axis=-1) * n
-            outflow_rate = 1.0 - keep[year]
             rebalance_on = ch.rebalance_on[:, year, None]
             X, Y, Z = hold.X, hold.Y, hold.Z
             for k, t in enumerate(periods):
@@ -402,11 +422,8 @@ def _simulate_rows(
                 g = asset_growth[:, t, None]
                 out.asset_return[rows, year] += (g[:, 0] - 1.0) * X[0].sum(axis=-1)
                 X *= g
-                np.multiply(X[0], outflow_rate, out=tmp)
-                out.flows[rows, year, 2] -= tmp.sum(axis=-1)
-                if led is not None:
-                    led.outflows[rows, year] += tmp
                 X *= keep[year]
+                kept_asset += X[0]
                 np.add(N[0], Y[0], out=tmp)
                 kept += tmp
                 # Contributions.
@@ -425,11 +442,13 @@ def _simulate_rows(
                     Y += sold
                     out.flows[rows, year, 0] -= sold[0].sum(axis=-1)
 
-        # Outflows from the core: what stayed each period times o / (1 - o).
+        # Outflows: what stayed after each period's payout times o / (1 - o).
         kept *= drain[year]
-        out.pool_outflows[rows, year] = kept.sum(axis=-1) - out.flows[rows, year, 2]
+        kept_asset *= drain[year]
+        out.flows[rows, year, 2] = -kept_asset.sum(axis=-1)
+        out.pool_outflows[rows, year] = kept.sum(axis=-1) + kept_asset.sum(axis=-1)
         if led is not None:
-            led.outflows[rows, year] += kept
+            led.outflows[rows, year] += kept + kept_asset
 
         fee = np.asarray(sc.flat_fee[year], dtype=float)
         if fee.any():

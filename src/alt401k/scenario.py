@@ -539,7 +539,7 @@ class Scenario(Spec):
                 "final_counterfactual",
             ):
                 arrays[name][start:stop] = getattr(out, name)
-            arrays["final_holder_share"][start:stop] = channel.holder_share[:, -1]
+            arrays["final_holder_share"][start:stop] = channel(0, stop - start).holder_share[:, -1]
             annual = paths.annual_returns()
             arrays["annual_returns"][start:stop] = annual
             arrays["excess_return"][start:stop] = annual[:, :, asset_index] - annual @ core

@@ -606,12 +606,13 @@ class MarketModel(BaseModel):
         shocks = period_normals(
             root, Stream.ASSETS, first_scenario, stop, n_years, ppy, self.n_assets
         )
+        # Every asset is transformed, then columns are taken: a product over fewer output
+        # columns could round differently, and paths must not depend on the request.
+        _shocks_to_returns(shocks, mean, factor)
         if columns == list(range(self.n_assets)):
             returns = shocks
-            _shocks_to_returns(returns, mean, factor)
         else:
-            returns = np.empty((n_scenarios, n_years * ppy, len(columns)))
-            _shocks_to_returns(shocks, mean[columns], factor[columns], out=returns)
+            returns = np.ascontiguousarray(shocks[:, :, columns])
 
         infl_mean, infl_sd = self.inflation.log_params(ppy)
         inflation = period_normals(
@@ -633,30 +634,24 @@ class MarketModel(BaseModel):
         )
 
 
-def _shocks_to_returns(
-    shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray, out: np.ndarray | None = None
-) -> None:
-    """Turn standard normals (S, T, A) into simple returns of K assets.
+def _shocks_to_returns(shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray) -> None:
+    """Turn standard normals (S, T, A) into simple returns, in place.
 
-    ``out[s, t] <- expm1(mean + factor @ shocks[s, t])`` with ``factor`` of
-    shape (K, A) and ``mean`` (K,); in place (``out`` = ``shocks``, K = A)
-    when ``out`` is None. The matmul is stacked over scenarios, so numpy
-    makes one (T, A) x (A, K) product per scenario: the arithmetic of a row
-    never depends on how many scenarios are in the call, which keeps chunked
-    runs bit-identical.
+    ``shocks[s, t] <- expm1(mean + factor @ shocks[s, t])``. The matmul is
+    stacked over scenarios, so numpy makes one (T, A) x (A, A) product per
+    scenario: the arithmetic of a row never depends on how many scenarios
+    are in the call, which keeps chunked runs bit-identical.
     """
     n_scenarios, n_periods, n_assets = shocks.shape
-    target = shocks if out is None else out
-    n_out = target.shape[2]
     if n_scenarios == 0:
         return
-    rows = max(1, _CHUNK_ELEMENTS // (n_periods * max(n_assets, n_out)))
-    buffer = np.empty((min(rows, n_scenarios), n_periods, n_out))
+    rows = max(1, _CHUNK_ELEMENTS // (n_periods * n_assets))
+    buffer = np.empty((min(rows, n_scenarios), n_periods, n_assets))
     factor_t = factor.T
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
+        chunk = shocks[lo:hi]
         product = buffer[: hi - lo]
-        np.matmul(shocks[lo:hi], factor_t, out=product)
-        chunk = target[lo:hi]
+        np.matmul(chunk, factor_t, out=product)
         np.add(product, mean, out=chunk)
         np.expm1(chunk, out=chunk)
