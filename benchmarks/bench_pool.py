@@ -19,10 +19,12 @@ How to read the output:
   multiplies a balance; the kernel's work scales with groups, not cells.
 * *end to end*: ``scn.run(n, rng=1)``, best of ``--repeat`` after a warm-up
   run on 100 scenarios. *kernel*: ``alt401k.engine.simulate`` alone on the
-  same inputs, built per chunk as ``Scenario.run`` builds them (input building
-  not timed). *floor*: drawing the same count of standard normals the run
-  draws for asset shocks, S x T x A_model (the sampler draws every asset of the
-  market model, not only those the pool holds), with
+  same inputs, built per chunk as ``Scenario.run`` builds them (drawing the
+  per-scenario inputs not timed; expanding them into each row block's
+  (rows, Y, G) arrays is part of the kernel call, as in a run). *floor*:
+  drawing the same count of standard normals the run draws for asset shocks,
+  S x T x A_model (the sampler draws every asset of the market model, not only
+  those the pool holds), with
   ``alt401k._random.period_normals`` in chunks of ``--chunk-size``. The ratios
   to the floor say how far a run is from the cost of its random numbers alone.
 * *per cell-scenario-period*: end-to-end time / (cells x scenarios x periods);
@@ -61,7 +63,7 @@ import numpy as np
 import alt401k as ak
 from alt401k._pool import build_channel, build_layout
 from alt401k._random import Stream, as_seed_sequence, period_normals
-from alt401k.engine import ChannelInputs, simulate
+from alt401k.engine import simulate
 from alt401k.execution import DEFAULT_CHUNK_SIZE, chunk_ranges
 
 PERIODS_PER_YEAR = 12
@@ -147,21 +149,14 @@ def time_kernel(scn: ak.Scenario, n_scenarios: int, repeat: int, chunk: int) -> 
         )
         channel, _ = build_channel(scn, layout, root, start, stop, PERIODS_PER_YEAR)
         inputs.append((paths.returns, channel))
-    simulate(inputs[0][0][:100], layout.schedule, _head(inputs[0][1], 100))  # warm-up
+    # Warm-up; the channel builds the inputs of each row block (timed with the kernel).
+    simulate(inputs[0][0][:100], layout.schedule, inputs[0][1])
 
     def kernel() -> None:
         for returns, channel in inputs:
             simulate(returns, layout.schedule, channel)
 
     return best_of(repeat, kernel)
-
-
-def _head(channel: ChannelInputs, rows: int) -> ChannelInputs:
-    """The first ``rows`` scenarios of a channel's inputs."""
-    per_scenario = ("holder_share", "target_share", "new_money_share", "rebalance_on", "unwind")
-    return dataclasses.replace(
-        channel, **{name: getattr(channel, name)[:rows] for name in per_scenario}
-    )
 
 
 def time_floor(
