@@ -387,3 +387,9 @@ def test_pool_assets_that_cannot_be_matched():
     frame = pd.DataFrame({"age": [40], "salary": [5e4], "balance": [0.0], "weight": [10.0]})
     with pytest.raises(ValidationError, match=r"pool_assets=1e\+09 cannot be matched"):
         ak.Scenario(population=frame, pool_assets=1e9)
+
+
+def test_segments_must_cover_the_synthetic_population():
+    segments = tuple(s for s in ak.default_segments() if s.name != "micro")
+    with pytest.raises(ValidationError, match=r"segments must include 'micro'"):
+        ak.Scenario(segments=segments)

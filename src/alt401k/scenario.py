@@ -53,7 +53,7 @@ from .engine import GroupSchedule, simulate
 from .execution import check_n_scenarios, chunk_ranges
 from .markets import MarketModel, default_markets
 from .plan import PlanDesign
-from .population import Participant, Population, cells_from_participants
+from .population import SEGMENTS, Participant, Population, cells_from_participants
 from .portfolio import Portfolio
 from .results import ParticipantResults, PoolResults, check_quantiles, quantile_label
 from .segments import PlanSegment, default_segments
@@ -392,7 +392,14 @@ class Scenario(Spec):
         seg_names = [seg.name for seg in self.segments]
         if len(set(seg_names)) != len(seg_names):
             raise ValueError(f"segments must have unique names; got {seg_names}")
-        if self.population is not None:
+        if self.population is None:
+            missing = [name for name in SEGMENTS if name not in seg_names]
+            if missing:
+                raise ValueError(
+                    f"segments must include {missing[0]!r}: the synthetic population has cells "
+                    f"in every segment ({', '.join(SEGMENTS)}); pass population= to use others"
+                )
+        else:
             unknown = sorted({str(v) for v in self.population.segment} - set(seg_names))
             if unknown:
                 raise ValueError(
@@ -449,7 +456,15 @@ class Scenario(Spec):
         rule: str = self.rebalancing.frequency
         if self.rebalancing.fraction < 1.0:
             rule += f" (a share {self.rebalancing.fraction:g} of holders each time)"
+        population = (
+            f"synthetic, {DEFAULT_CELLS:,} cells, {self.n_participants / 1e6:g}M participants"
+            if self.population is None
+            else f"{self.population.n_cells:,} cells, {self.population.n_participants:,.0f} people"
+        )
+        if self.entrants:
+            population += "; entrants replace retirees"
         out = {
+            "population": population,
             "asset": self.asset,
             "sponsor_adoption": _describe(self.sponsor_adoption),
             "active_channel": (

@@ -42,6 +42,11 @@ Curve = Annotated[Fixed | Logistic | Bass, Field(discriminator="kind")]
 class PlanSegment(Spec):
     """A group of plans of similar size.
 
+    The segments' shares of participants and assets (PLANSPONSOR 2020) are in
+    :data:`alt401k.population.SEGMENT_SHARES`; the synthetic population matches
+    them exactly, and a population of your own says which segment each cell's
+    plan belongs to.
+
     Parameters
     ----------
     name : str
