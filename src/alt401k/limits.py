@@ -298,8 +298,12 @@ def _limits(years: NDArray[np.int64], rate: float) -> dict[str, NDArray[np.float
     """Limits for validated years; see the module docstring for the projection."""
     published = years <= LAST_PUBLISHED_YEAR
     table_index = np.clip(years - FIRST_FULL_YEAR, 0, len(PUBLISHED_YEARS) - 1)
-    n_years_out = np.maximum(years - LAST_PUBLISHED_YEAR, 0).astype(np.float64)
-    growth = (1.0 + rate) ** n_years_out
+    n_years_out = np.maximum(years - LAST_PUBLISHED_YEAR, 0)
+    # One scalar power per horizon, looked up: numpy's vectorized power may round the last
+    # bit differently from the scalar one, and the floor to the step can amplify that.
+    top = int(n_years_out.max(initial=0))
+    powers = np.array([math.pow(1.0 + rate, k) for k in range(top + 1)])
+    growth = powers[n_years_out]
     out: dict[str, NDArray[np.float64]] = {}
     for name in LIMIT_NAMES:
         table = _PUBLISHED_ARRAYS[name]

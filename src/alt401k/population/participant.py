@@ -1,0 +1,73 @@
+"""One saver: the :class:`Participant` specification."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from .._spec import Spec
+from ..limits import MAX_YEAR
+from .targets import DEFAULT_SALARY_GROWTH
+
+
+class Participant(Spec):
+    """One saver in a defined-contribution plan.
+
+    Parameters
+    ----------
+    age : int
+        Age attained in ``start_year`` (used for catch-up eligibility), 16-99.
+    salary : float
+        Annual pay in ``start_year``, nominal dollars, >= 0.
+    balance : float
+        Account balance at the start of ``start_year``, dollars, >= 0.
+    deferral_rate : float
+        Employee deferral as a fraction of plan compensation, [0, 1].
+    roth_fraction : float
+        Share of employee deferrals designated Roth, [0, 1].
+    retirement_age : int
+        Age at which contributions stop and the simulation ends; > ``age``, <= 100.
+    salary_growth : float
+        Nominal annual pay growth, [-0.2, 0.5]. Default 3.5% (*est.*).
+    start_year : int
+        First simulated calendar year, >= 2024 (first year with a full IRS table).
+    roth_balance : float
+        Part of ``balance`` that is Roth, dollars, in [0, balance].
+    prior_year_wages : float or None
+        FICA wages of the year before ``start_year`` (SECURE 2.0 §603 Roth
+        catch-up test); default ``salary / (1 + salary_growth)``.
+    """
+
+    age: int = Field(ge=16, le=99)
+    salary: float = Field(ge=0.0, le=1e9)
+    balance: float = Field(default=0.0, ge=0.0, le=1e11)
+    deferral_rate: float = Field(ge=0.0, le=1.0)
+    roth_fraction: float = Field(default=0.0, ge=0.0, le=1.0)
+    retirement_age: int = Field(default=65, ge=17, le=100)
+    salary_growth: float = Field(default=DEFAULT_SALARY_GROWTH, ge=-0.2, le=0.5)
+    start_year: int = Field(default=2026, ge=2024, le=2150)
+    roth_balance: float = Field(default=0.0, ge=0.0)
+    prior_year_wages: float | None = Field(default=None, ge=0.0, le=1e9)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Participant:
+        if self.retirement_age <= self.age:
+            raise ValueError(
+                f"retirement_age must be greater than age ({self.age}); got {self.retirement_age}"
+            )
+        last_year = self.start_year + self.retirement_age - self.age - 1
+        if last_year > MAX_YEAR:
+            raise ValueError(
+                f"start_year + (retirement_age - age) - 1 must be <= {MAX_YEAR} (last year with "
+                f"IRS limits); got {last_year}"
+            )
+        if self.roth_balance > self.balance:
+            raise ValueError(
+                f"roth_balance must be between 0 and balance ({self.balance:g}); "
+                f"got {self.roth_balance:g}"
+            )
+        return self
+
+    @property
+    def n_years(self) -> int:
+        """Years simulated: from ``age`` up to (not including) ``retirement_age``."""
+        return self.retirement_age - self.age
