@@ -1,27 +1,8 @@
-"""The scenario API: specify, run, sweep.
-
-* :func:`simulate_participant` -- one saver, thousands of market paths.
-* :class:`Scenario` -- the DC pool and one alternative asset: how much money
-  flows in, how fast, and what it does to the savers who hold it, for given
-  sponsor adoption, opt-in channels, allocation share and policy risk.
-* :func:`sweep` -- a Scenario over a grid of knobs, one tidy row per point.
-
-Both run on the same engine (:func:`alt401k.engine.simulate`): a saver is a
-population of one cell, the pool a population of weighted cells grouped by
-shared rules.
-
-Every entry point takes a keyword-only ``rng`` (None, int, SeedSequence or
-Generator). Runs with the same seed and the same market model see the same
-market paths whatever else differs -- the horizon, the asset, the
-portfolios, the retirement age, a saver vs the pool -- so comparisons
-between variants are paired (common random numbers).
-"""
+"""The DC pool meets one alternative asset: :class:`Scenario` and its run."""
 
 from __future__ import annotations
 
 import functools
-import itertools
-from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -36,10 +17,10 @@ from pydantic import (
     model_validator,
 )
 
-from ._pool import build_channel, build_layout
-from ._random import RngLike, as_seed_sequence
-from ._spec import ReadOnlyWeights, Spec
-from .adoption import (
+from .._pool import build_channel, build_layout
+from .._random import RngLike, as_seed_sequence
+from .._spec import ReadOnlyWeights, Spec
+from ..adoption import (
     CurveField,
     DefaultChannel,
     Distribution,
@@ -48,127 +29,17 @@ from .adoption import (
     Uncertain,
     check_uncertain_range,
 )
-from .contributions import annual_contributions
-from .engine import GroupSchedule, simulate
-from .execution import check_n_scenarios, chunk_ranges
-from .markets import MarketModel, default_markets
-from .plan import PlanDesign
-from .population import SEGMENTS, Participant, Population, cells_from_participants
-from .portfolio import Portfolio
-from .results import ParticipantResults, PoolResults, check_quantiles, quantile_label
-from .segments import PlanSegment, default_segments
+from ..engine import simulate
+from ..execution import check_n_scenarios, chunk_ranges
+from ..markets import MarketModel, default_markets
+from ..plan import PlanDesign
+from ..population import SEGMENTS, Participant, Population
+from ..portfolio import Portfolio
+from ..results import PoolResults
+from ..segments import PlanSegment, default_segments
+from ._common import _check_periods
 
-__all__ = ["Scenario", "simulate_participant", "sweep"]
-
-_PERIODS = (1, 2, 4, 12, 52)
-
-
-def simulate_participant(
-    participant: Participant,
-    plan: PlanDesign | None = None,
-    portfolio: Portfolio | None = None,
-    *,
-    markets: MarketModel | None = None,
-    n_scenarios: int = 1_000,
-    rng: RngLike = None,
-    periods_per_year: int = 12,
-    indexing_rate: float = 0.025,
-    chunk_size: int | None = None,
-) -> ParticipantResults:
-    """Simulate one saver's account from today to retirement.
-
-    Parameters
-    ----------
-    participant : Participant
-        Age, pay, balance, deferral election.
-    plan : PlanDesign, optional
-        Match and fees; default ``PlanDesign()`` (modal 50% of the first 6%).
-    portfolio : Portfolio, optional
-        Target weights, rebalanced every period; default 60/40 US equity/bonds.
-    markets : MarketModel, optional
-        Return model; default :func:`alt401k.default_markets`. Shocks are
-        drawn for *all* its assets and keyed by year, so portfolios, assets
-        and retirement ages that differ see identical paths for the same
-        ``rng`` (common random numbers), and so does a pool run.
-    n_scenarios : int
-        Market paths S, >= 1.
-    rng : None, int, SeedSequence or Generator
-        Seed (keyword-only).
-    periods_per_year : int
-        1, 2, 4, 12 (default) or 52.
-    indexing_rate : float
-        Annual indexing of IRS limits after 2026.
-    chunk_size : int, optional
-        Scenarios held in memory at once; results do not depend on it.
-
-    Returns
-    -------
-    ParticipantResults
-        ``terminal_balance`` (S,), ``ledger()``, ``summary()`` and the raw
-        (S, Y) arrays.
-    """
-    n_scenarios = check_n_scenarios(n_scenarios)
-    plan = PlanDesign() if plan is None else plan
-    portfolio = (
-        Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
-    )
-    markets = default_markets() if markets is None else markets
-    _check_periods(periods_per_year)
-    portfolio.target_weights(markets.names)  # every asset held must be in the market model
-    names = portfolio.asset_names
-    weights = portfolio.target_weights(names)
-    root = as_seed_sequence(rng)
-
-    cells = cells_from_participants([participant])
-    n_years = participant.n_years
-    contributions = annual_contributions(
-        cells, plan, start_year=participant.start_year, n_years=n_years, indexing_rate=indexing_rate
-    )
-    total = contributions.total[:, 0]
-    schedule = GroupSchedule(
-        core_weights=np.broadcast_to(weights[None, :, None], (n_years, len(names), 1)),
-        portfolio=np.zeros(1, dtype=int),
-        expense_ratio=markets.subset(names).expense_ratios,
-        contributions=np.stack([total, contributions.employee_roth[:, 0]])[:, :, None],
-        balance0=np.array([[participant.balance], [participant.roth_balance]]),
-        flat_fee=np.full((n_years, 1), plan.recordkeeping_fee),
-        outflow=np.zeros((n_years, 1)),
-        periods_per_year=periods_per_year,
-    )
-
-    balance = np.empty((n_scenarios, n_years))
-    roth = np.empty((n_scenarios, n_years))
-    invest = np.empty((n_scenarios, n_years))
-    fees = np.empty((n_scenarios, n_years))
-    prices = np.empty((n_scenarios, n_years))
-    annual = np.empty((n_scenarios, n_years, len(names)))
-    for start, stop in chunk_ranges(n_scenarios, chunk_size):
-        paths = markets.sample(
-            stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
-        )
-        annual[start:stop] = paths.annual_returns()
-        ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
-        assert ledger is not None
-        balance[start:stop] = ledger.balance[0, :, :, 0]
-        roth[start:stop] = ledger.balance[1, :, :, 0]
-        invest[start:stop] = ledger.investment_return[..., 0]
-        fees[start:stop] = ledger.fees[..., 0]
-        prices[start:stop] = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
-    return ParticipantResults(
-        participant=participant,
-        plan=plan,
-        portfolio=portfolio,
-        contributions=contributions,
-        balance_end=balance,
-        roth_balance_end=roth,
-        investment_return=invest,
-        fees=fees,
-        price_level=prices,
-        asset_names=names,
-        annual_returns=annual,
-        seed=root,
-        periods_per_year=periods_per_year,
-    )
+__all__ = ["DEFAULT_CELLS", "POPULATION_SEED", "Scenario"]
 
 
 #: Cells of the default synthetic population.
@@ -589,74 +460,3 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"{float(value):g}"
     return repr(value)
-
-
-def _check_periods(periods_per_year: Any) -> None:
-    if (
-        isinstance(periods_per_year, bool)
-        or not isinstance(periods_per_year, int)
-        or (periods_per_year not in _PERIODS)
-    ):
-        raise ValueError(f"periods_per_year must be one of {_PERIODS}; got {periods_per_year!r}")
-
-
-def sweep(
-    base: Scenario,
-    *,
-    n_scenarios: int = 1_000,
-    rng: RngLike = None,
-    quantiles: Sequence[float] = (0.05, 0.5, 0.95),
-    chunk_size: int | None = None,
-    **grids: Iterable[Any],
-) -> pd.DataFrame:
-    """Run ``base`` over the Cartesian product of knob values.
-
-    Parameters
-    ----------
-    base : Scenario
-        Values for every knob not in ``grids``.
-    n_scenarios : int
-        Paths per grid point.
-    rng : None, int, SeedSequence or Generator
-        One seed for the whole sweep: every grid point sees the same market
-        paths, so differences between rows are due to the knobs alone.
-    quantiles : sequence of float
-        Quantiles of cumulative flows to report.
-    **grids
-        Field name to a sequence of values, e.g. ``sponsor_adoption=[0.1, 0.5]``.
-
-    Returns
-    -------
-    DataFrame
-        One row per grid point: the knob values, ``headline_reallocation``
-        (first-year reallocation of existing balances, dollars), mean and
-        quantiles of cumulative net flows over the horizon
-        (``cumulative_flow_*``), and median final holdings.
-    """
-    if not grids:
-        raise ValueError("sweep needs at least one grid, e.g. sponsor_adoption=[0.1, 0.5]")
-    unknown = sorted(set(grids) - set(Scenario.model_fields))
-    if unknown:
-        raise ValueError(
-            f"unknown Scenario field {unknown[0]!r} in sweep; "
-            f"fields: {', '.join(Scenario.model_fields)}"
-        )
-    axes = {name: list(values) for name, values in grids.items()}
-    for name, values in axes.items():
-        if not values:
-            raise ValueError(f"grid {name!r} must hold at least one value; got none")
-    n_scenarios = check_n_scenarios(n_scenarios)
-    quantiles = check_quantiles(quantiles)
-    root = as_seed_sequence(rng)
-    rows = []
-    for point in itertools.product(*axes.values()):
-        knobs = dict(zip(axes, point, strict=True))
-        result = base.replace(**knobs).run(n_scenarios, rng=root, chunk_size=chunk_size)
-        total = result.cumulative_flows[:, -1]
-        row: dict[str, Any] = {**knobs, "headline_reallocation": result.headline_reallocation}
-        row["cumulative_flow_mean"] = float(total.mean())
-        for q, v in zip(quantiles, np.quantile(total, quantiles), strict=True):
-            row[f"cumulative_flow_{quantile_label(q)}"] = float(v)
-        row["final_holdings_p50"] = float(np.median(result.holdings[:, -1]))
-        rows.append(row)
-    return pd.DataFrame(rows)

@@ -1,0 +1,17 @@
+"""Results objects: what came out of a run, as arrays and tidy DataFrames.
+
+Results hold the validated specification, the raw arrays and the seed used.
+Statistics are computed on demand; nothing here draws random numbers.
+"""
+
+from ._stats import DEFAULT_QUANTILES, check_quantiles, quantile_label
+from .participant import ParticipantResults
+from .pool import PoolResults
+
+__all__ = [
+    "DEFAULT_QUANTILES",
+    "ParticipantResults",
+    "PoolResults",
+    "check_quantiles",
+    "quantile_label",
+]

@@ -1,0 +1,130 @@
+"""One saver, thousands of market paths: :func:`simulate_participant`.
+
+The saver is a population of one cell run through the same engine as the pool
+(:func:`alt401k.engine.simulate`), with the ledger recorded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._random import RngLike, as_seed_sequence
+from ..contributions import annual_contributions
+from ..engine import GroupSchedule, simulate
+from ..execution import check_n_scenarios, chunk_ranges
+from ..markets import MarketModel, default_markets
+from ..plan import PlanDesign
+from ..population import Participant, cells_from_participants
+from ..portfolio import Portfolio
+from ..results import ParticipantResults
+from ._common import _check_periods
+
+__all__ = ["simulate_participant"]
+
+
+def simulate_participant(
+    participant: Participant,
+    plan: PlanDesign | None = None,
+    portfolio: Portfolio | None = None,
+    *,
+    markets: MarketModel | None = None,
+    n_scenarios: int = 1_000,
+    rng: RngLike = None,
+    periods_per_year: int = 12,
+    indexing_rate: float = 0.025,
+    chunk_size: int | None = None,
+) -> ParticipantResults:
+    """Simulate one saver's account from today to retirement.
+
+    Parameters
+    ----------
+    participant : Participant
+        Age, pay, balance, deferral election.
+    plan : PlanDesign, optional
+        Match and fees; default ``PlanDesign()`` (modal 50% of the first 6%).
+    portfolio : Portfolio, optional
+        Target weights, rebalanced every period; default 60/40 US equity/bonds.
+    markets : MarketModel, optional
+        Return model; default :func:`alt401k.default_markets`. Shocks are
+        drawn for *all* its assets and keyed by year, so portfolios, assets
+        and retirement ages that differ see identical paths for the same
+        ``rng`` (common random numbers), and so does a pool run.
+    n_scenarios : int
+        Market paths S, >= 1.
+    rng : None, int, SeedSequence or Generator
+        Seed (keyword-only).
+    periods_per_year : int
+        1, 2, 4, 12 (default) or 52.
+    indexing_rate : float
+        Annual indexing of IRS limits after 2026.
+    chunk_size : int, optional
+        Scenarios held in memory at once; results do not depend on it.
+
+    Returns
+    -------
+    ParticipantResults
+        ``terminal_balance`` (S,), ``ledger()``, ``summary()`` and the raw
+        (S, Y) arrays.
+    """
+    n_scenarios = check_n_scenarios(n_scenarios)
+    plan = PlanDesign() if plan is None else plan
+    portfolio = (
+        Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
+    )
+    markets = default_markets() if markets is None else markets
+    _check_periods(periods_per_year)
+    portfolio.target_weights(markets.names)  # every asset held must be in the market model
+    names = portfolio.asset_names
+    weights = portfolio.target_weights(names)
+    root = as_seed_sequence(rng)
+
+    cells = cells_from_participants([participant])
+    n_years = participant.n_years
+    contributions = annual_contributions(
+        cells, plan, start_year=participant.start_year, n_years=n_years, indexing_rate=indexing_rate
+    )
+    total = contributions.total[:, 0]
+    schedule = GroupSchedule(
+        core_weights=np.broadcast_to(weights[None, :, None], (n_years, len(names), 1)),
+        portfolio=np.zeros(1, dtype=int),
+        expense_ratio=markets.subset(names).expense_ratios,
+        contributions=np.stack([total, contributions.employee_roth[:, 0]])[:, :, None],
+        balance0=np.array([[participant.balance], [participant.roth_balance]]),
+        flat_fee=np.full((n_years, 1), plan.recordkeeping_fee),
+        outflow=np.zeros((n_years, 1)),
+        periods_per_year=periods_per_year,
+    )
+
+    balance = np.empty((n_scenarios, n_years))
+    roth = np.empty((n_scenarios, n_years))
+    invest = np.empty((n_scenarios, n_years))
+    fees = np.empty((n_scenarios, n_years))
+    prices = np.empty((n_scenarios, n_years))
+    annual = np.empty((n_scenarios, n_years, len(names)))
+    for start, stop in chunk_ranges(n_scenarios, chunk_size):
+        paths = markets.sample(
+            stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
+        )
+        annual[start:stop] = paths.annual_returns()
+        ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
+        assert ledger is not None
+        balance[start:stop] = ledger.balance[0, :, :, 0]
+        roth[start:stop] = ledger.balance[1, :, :, 0]
+        invest[start:stop] = ledger.investment_return[..., 0]
+        fees[start:stop] = ledger.fees[..., 0]
+        prices[start:stop] = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
+    return ParticipantResults(
+        participant=participant,
+        plan=plan,
+        portfolio=portfolio,
+        contributions=contributions,
+        balance_end=balance,
+        roth_balance_end=roth,
+        investment_return=invest,
+        fees=fees,
+        price_level=prices,
+        asset_names=names,
+        annual_returns=annual,
+        seed=root,
+        periods_per_year=periods_per_year,
+    )
