@@ -11,7 +11,6 @@ import pandas as pd
 
 from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
-
 from ._stats import (
     DEFAULT_QUANTILES,
     _annual_return,
