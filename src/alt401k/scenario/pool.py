@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Annotated, Any, Literal
 
@@ -412,19 +413,9 @@ class Scenario(Spec):
             )
             channel, chunk_draws = build_channel(self, layout, root, start, stop, periods_per_year)
             out = simulate(paths.returns, layout.schedule, channel)
-            for name in (
-                "flows",
-                "asset_return",
-                "holdings",
-                "holdings_by_channel",
-                "pool_assets",
-                "pool_outflows",
-                "final_non_holder",
-                "final_holder",
-                "final_holder_asset",
-                "final_counterfactual",
-            ):
-                arrays[name][start:stop] = getattr(out, name)
+            for field in dataclasses.fields(out):
+                if field.name != "ledger":
+                    arrays[field.name][start:stop] = getattr(out, field.name)
             arrays["final_holder_share"][start:stop] = channel(0, stop - start).holder_share[:, -1]
             annual = paths.annual_returns()
             arrays["annual_returns"][start:stop] = annual
