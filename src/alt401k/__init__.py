@@ -36,8 +36,17 @@ from .plan import MatchFormula, PlanDesign
 from .population import Participant, Population
 from .portfolio import Portfolio, target_date_weights
 from .results import ParticipantResults, PoolResults
+from .retirement import Retirement, RetirementPaths
 from .scenario import Scenario, simulate_participant, sweep
 from .segments import PlanSegment, default_segments
+from .tax import (
+    TaxSchedule,
+    early_withdrawal_penalty,
+    required_minimum_distribution,
+    rmd_start_age,
+    taxable_social_security,
+    uniform_lifetime_divisor,
+)
 
 __version__ = "0.1.0"
 
@@ -64,9 +73,12 @@ __all__ = [
     "Population",
     "Portfolio",
     "Rebalancing",
+    "Retirement",
+    "RetirementPaths",
     "ReturnPaths",
     "Reversal",
     "Scenario",
+    "TaxSchedule",
     "Triangular",
     "Uniform",
     "__version__",
@@ -76,11 +88,16 @@ __all__ = [
     "crypto_sponsor_curves",
     "default_markets",
     "default_segments",
+    "early_withdrawal_penalty",
     "irs_limits",
     "limits_by_year",
     "outflow_rate",
     "private_markets_sponsor_curves",
+    "required_minimum_distribution",
+    "rmd_start_age",
     "simulate_participant",
     "sweep",
     "target_date_weights",
+    "taxable_social_security",
+    "uniform_lifetime_divisor",
 ]

@@ -11,6 +11,11 @@ Rules that depend on age are rules of the cohort: the target-date glide
 path of its vintage (central birth year ``5c + 2``) and the outflow rate
 averaged over its five birth years; contributions use each cell's exact
 age (catch-ups at 50 and 60-63) and retirement age.
+
+Retirees' RMD-driven withdrawals apply to whole balances in the pool: the
+pool carries all money as one source, so Roth 401(k) money (about 5% of the
+synthetic population's assets) is not exempted there as it is for a saver.
+A per-cell Roth share would break the exact sum over cells.
 """
 
 from __future__ import annotations
@@ -241,7 +246,11 @@ def build_layout(
         # cohort retires and ages through the rate table gradually.
         offsets = np.arange(-2, 3)[:, None, None]
         each = ages[None] + offsets
-        outflow = outflow_rate(each, g_working[None, None, :] & (each < g_retire)).mean(axis=0)
+        outflow = outflow_rate(
+            each,
+            g_working[None, None, :] & (each < g_retire),
+            birth_year=start_year - (age0[None, None, :] + offsets),
+        ).mean(axis=0)
 
     default_share = np.zeros((n_years, n_groups))
     if scenario.default_fund is not None:

@@ -51,6 +51,10 @@ follows the same rules):
    charge exceeds the balance it is taken from, and each money source pays
    pro rata.
 
+Runs without a channel may also take **withdrawals by rule** at the start of
+each year (``GroupSchedule.withdraw``: the retirement phase), recorded by
+money source.
+
 Money is conserved: for the asset, ``holdings[y] = holdings[y-1] +
 flows[y].sum() + asset_return[y]`` where ``asset_return`` is the market
 gain net of expenses and flat fees; for a group's ledger, ``balance[y] =
@@ -118,6 +122,13 @@ class GroupSchedule:
     asset : int or None
         Index of the alternative asset on the returns' asset axis, or None
         when no channel is simulated.
+    withdraw : callable, optional
+        Withdrawals by rule (the retirement phase), for runs without a
+        channel: ``withdraw(year, rows, state)`` is called at the start of
+        every year with the balances ``state`` (K, S, G) of scenarios ``rows``
+        (a slice of the run) and returns the amounts (K, S, G) to take out,
+        each no larger than the balance it comes from (index 0 all money,
+        1 its Roth part). The engine subtracts and records them.
     """
 
     core_weights: np.ndarray
@@ -129,6 +140,7 @@ class GroupSchedule:
     outflow: np.ndarray
     periods_per_year: int
     asset: int | None = None
+    withdraw: Callable[[int, slice, np.ndarray], np.ndarray] | None = None
 
     @property
     def n_groups(self) -> int:
@@ -180,13 +192,16 @@ class Ledger:
     ``balance`` (K, S, Y, G): year-end balance by money source (holders'
     and non-holders' money together); ``investment_return``,
     ``fees``, ``outflows`` (S, Y, G): market gain gross of expenses,
-    expenses plus flat fees, and money paid out, dollars per year.
+    expenses plus flat fees, and money paid out at the outflow rates,
+    dollars per year; ``withdrawals`` (K, S, Y, G): money taken out by
+    ``GroupSchedule.withdraw`` at the start of each year, by source.
     """
 
     balance: np.ndarray
     investment_return: np.ndarray
     fees: np.ndarray
     outflows: np.ndarray
+    withdrawals: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -271,6 +286,8 @@ def simulate(
         )
     if channel is not None and schedule.asset is None:
         raise ValueError("a channel needs schedule.asset, the index of the alternative asset")
+    if channel is not None and schedule.withdraw is not None:
+        raise ValueError("withdrawals by rule (schedule.withdraw) are for runs without a channel")
     out = _allocate(n_scenarios, n_years, n_groups, k_sources, record_ledger)
     rows = max(8, _BLOCK_BYTES // (8 * k_sources * n_groups))
     for lo in range(0, n_scenarios, rows):
@@ -303,6 +320,7 @@ def _allocate(s: int, y: int, g: int, k: int, ledger: bool) -> EnginePaths:
                 investment_return=np.zeros((s, y, g)),
                 fees=np.zeros((s, y, g)),
                 outflows=np.zeros((s, y, g)),
+                withdrawals=np.zeros((k, s, y, g)),
             )
             if ledger
             else None
@@ -389,6 +407,12 @@ def _simulate_rows(
         kept_asset.fill(0.0)
 
         if hold is None or ch is None or asset_growth is None:
+            if sc.withdraw is not None:
+                taken = sc.withdraw(year, rows, N)
+                N -= taken
+                out.pool_outflows[rows, year] += taken[0].sum(axis=-1)
+                if led is not None:
+                    led.withdrawals[:, rows, year] = taken
             for k, _t in enumerate(periods):
                 if led is not None:
                     led.investment_return[rows, year] += N[0] * rho[k]
@@ -446,7 +470,7 @@ def _simulate_rows(
         kept *= drain[year]
         kept_asset *= drain[year]
         out.flows[rows, year, 2] = -kept_asset.sum(axis=-1)
-        out.pool_outflows[rows, year] = kept.sum(axis=-1) + kept_asset.sum(axis=-1)
+        out.pool_outflows[rows, year] += kept.sum(axis=-1) + kept_asset.sum(axis=-1)
         if led is not None:
             led.outflows[rows, year] += kept + kept_asset
 

@@ -28,11 +28,16 @@ Separation hazards ``ln 2 / median tenure``: 2.7 years at 25-34 gives 25.7%,
 Participants no longer working: separated before 60, money left in the
 plan, 10% a year (*est.*: gradual consolidation and rollovers); retirees
 aged 60-69, 24.2% a year: about a quarter of assets is still in the plan
-five years after retirement (Vanguard 2019, 2025), ``1 - 0.25^(1/5)``;
-from 70 those who stayed mostly withdraw what the law requires: one over
-the Uniform Lifetime Table divisor (72: 27.4, 73: 26.5, 75: 24.6, 80:
-20.2, 85: 16.0, 90: 12.2, 95: 8.9; interpolated, so 3.6% at 70 and 11% at
-95), since 52% of those subject to RMDs would take less if allowed.
+five years after retirement (Vanguard 2019, 2025), ``1 - 0.25^(1/5)``
+(mostly rollovers out of the plan at retirement: the leakage work will
+model them as rules); from 70 those who stayed withdraw what the law
+requires, as most retirees do (52% of those subject to RMDs would take less
+if allowed): the required minimum distribution of :mod:`alt401k.tax` --
+the pre-tax share of the balance over the Uniform Lifetime divisor of the
+age, from 73 (born 1951-1959) or 75 (born 1960+). Between 70 and that age
+the rate of the first RMD is used (*est.*: retirees drawing about what the
+rule will soon require); cohorts born before 1951, already past their RMD
+start, use the table at their age. Roth 401(k) money has no RMD.
 
 ``../shared/CALIBRATION.md``, "The population" (separation and leakage).
 """
@@ -41,6 +46,8 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from .tax import rmd_start_age, uniform_lifetime_divisor
 
 __all__ = ["outflow_rate"]
 
@@ -52,11 +59,15 @@ _RETIREE_AGE = 60
 _SEPARATED_RATE = 0.10
 _RETIREE_RATE = 1.0 - 0.25 ** (1 / 5)
 _RMD_FROM_AGE = 70
-_ULT_AGES = np.array([72.0, 73.0, 75.0, 80.0, 85.0, 90.0, 95.0])
-_ULT_DIVISORS = np.array([27.4, 26.5, 24.6, 20.2, 16.0, 12.2, 8.9])
 
 
-def outflow_rate(age: ArrayLike, working: ArrayLike) -> np.ndarray:
+def outflow_rate(
+    age: ArrayLike,
+    working: ArrayLike,
+    *,
+    birth_year: ArrayLike | None = None,
+    pretax_share: ArrayLike = 1.0,
+) -> np.ndarray:
     """Annual share of the balance paid out of the plan, by age and work status.
 
     Parameters
@@ -65,6 +76,11 @@ def outflow_rate(age: ArrayLike, working: ArrayLike) -> np.ndarray:
         Age in the year, years.
     working : array_like of bool
         Whether the participant is employed and contributing; broadcast with ``age``.
+    birth_year : array_like of int, optional
+        For the RMD start age of retirees 70 and over; default: born so as to
+        be ``age`` in 2026.
+    pretax_share : array_like
+        Pre-tax share of the balance (RMDs apply to it only), in [0, 1].
 
     Returns
     -------
@@ -75,16 +91,14 @@ def outflow_rate(age: ArrayLike, working: ArrayLike) -> np.ndarray:
     working = np.asarray(working, dtype=bool)
     band = np.searchsorted(_WORKING_AGES, age, side="right") - 1
     active_rate = _WORKING_RATES[np.clip(band, 0, _WORKING_RATES.size - 1)]
-    # Divisors extrapolated linearly below 72 (the table's slope between 72 and 73).
-    slope = _ULT_DIVISORS[0] - _ULT_DIVISORS[1]
-    divisor = np.where(
-        age < _ULT_AGES[0],
-        _ULT_DIVISORS[0] + slope * (_ULT_AGES[0] - age),
-        np.interp(age, _ULT_AGES, _ULT_DIVISORS),
+    born = 2026 - age if birth_year is None else np.asarray(birth_year, dtype=float)
+    start = rmd_start_age(np.maximum(np.round(born), 1951).astype(np.int64))
+    rmd_rate = np.asarray(pretax_share, dtype=float) / uniform_lifetime_divisor(
+        np.maximum(age, start)
     )
     idle_rate = np.where(
         age >= _RMD_FROM_AGE,
-        1.0 / divisor,
+        rmd_rate,
         np.where(age >= _RETIREE_AGE, _RETIREE_RATE, _SEPARATED_RATE),
     )
     return np.where(working, active_rate, idle_rate)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..plan import PlanDesign
     from ..population import Participant
     from ..portfolio import Portfolio
+    from ..retirement import Retirement, RetirementPaths
 
 __all__ = ["ParticipantResults"]
 
@@ -53,6 +54,12 @@ class ParticipantResults:
         Root seed; rerunning with it reproduces every number.
     periods_per_year : int
         Simulation periods per year.
+    retirement : Retirement or None
+        The retirement phase simulated, if any (the run then ends at
+        ``retirement.end_age``).
+    retirement_paths : RetirementPaths or None
+        Withdrawals by source, tax, penalty, Social Security, other income
+        and shortfalls per scenario and year, nominal dollars, (S, Y) each.
     """
 
     participant: Participant
@@ -68,6 +75,8 @@ class ParticipantResults:
     annual_returns: np.ndarray
     seed: np.random.SeedSequence
     periods_per_year: int
+    retirement: Retirement | None = None
+    retirement_paths: RetirementPaths | None = None
 
     @property
     def n_scenarios(self) -> int:
@@ -84,18 +93,37 @@ class ParticipantResults:
 
     @property
     def terminal_balance(self) -> np.ndarray:
-        """Balance at retirement, shape (S,), nominal dollars."""
+        """Balance at the end of the run, shape (S,), nominal dollars.
+
+        At retirement, or at ``retirement.end_age`` when the retirement phase
+        was simulated (then see :attr:`balance_at_retirement`).
+        """
         return self.balance_end[:, -1]
 
     @property
     def terminal_roth_balance(self) -> np.ndarray:
-        """Roth part of the balance at retirement, shape (S,), nominal dollars."""
+        """Roth part of :attr:`terminal_balance`, shape (S,), nominal dollars."""
         return self.roth_balance_end[:, -1]
 
     @property
     def terminal_real_balance(self) -> np.ndarray:
-        """Balance at retirement in start-year dollars, shape (S,)."""
+        """:attr:`terminal_balance` in start-year dollars, shape (S,)."""
         return self.balance_end[:, -1] / self.price_level[:, -1]
+
+    @property
+    def retirement_year_index(self) -> int:
+        """Index of the first retirement year in :attr:`years` (Y if not simulated)."""
+        return int(self.participant.retirement_age - self.participant.age)
+
+    @property
+    def balance_at_retirement(self) -> np.ndarray:
+        """Balance when the saver retires (end of the last working year), (S,), nominal dollars."""
+        return self.balance_end[:, min(self.retirement_year_index, self.balance_end.shape[1]) - 1]
+
+    @property
+    def price_at_start(self) -> np.ndarray:
+        """Price level at the start of each year, (S, Y), 1 in the first year."""
+        return np.concatenate([np.ones((self.n_scenarios, 1)), self.price_level[:, :-1]], axis=1)
 
     @property
     def paid_in(self) -> float:
@@ -120,7 +148,11 @@ class ParticipantResults:
             One row per year: ``year, age, salary, employee_pretax,
             employee_roth, employer, investment_return, fees, balance_end``
             (dollars). ``balance_end[t] = balance_end[t-1] + employee_pretax +
-            employee_roth + employer + investment_return - fees``.
+            employee_roth + employer + investment_return - fees``; with the
+            retirement phase also ``withdrawals_pretax, withdrawals_roth``
+            (subtracted in that identity), ``income_tax`` (the tax the
+            withdrawals add), ``penalty``, ``social_security`` and
+            ``after_tax_income`` (withdrawals - income_tax - penalty).
         """
         if scenario is None:
             pick = lambda a: a.mean(axis=0)  # noqa: E731
@@ -128,7 +160,7 @@ class ParticipantResults:
             i = _check_scenario_index(scenario, self.n_scenarios)
             pick = lambda a: a[i]  # noqa: E731
         c = self.contributions
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
                 "year": c.years,
                 "age": c.age[:, 0].astype(int),
@@ -141,6 +173,15 @@ class ParticipantResults:
                 "balance_end": pick(self.balance_end),
             }
         )
+        r = self.retirement_paths
+        if r is not None:
+            frame["withdrawals_pretax"] = pick(r.pretax)
+            frame["withdrawals_roth"] = pick(r.roth)
+            frame["income_tax"] = pick(r.tax)
+            frame["penalty"] = pick(r.penalty)
+            frame["social_security"] = pick(r.social_security)
+            frame["after_tax_income"] = pick(r.after_tax_income)
+        return frame
 
     def summary(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
         """Distribution of outcomes at retirement.
@@ -177,6 +218,124 @@ class ParticipantResults:
         frame["prob_below_paid_in"] = np.nan
         frame.loc["terminal_balance", "prob_below_paid_in"] = self.prob_below(self.paid_in)
         frame.index.name = "metric"
+        return frame
+
+    def retirement_outcomes(self, *, real: bool = True) -> dict[str, np.ndarray]:
+        """Per-scenario retirement outcomes, (S,) each.
+
+        Parameters
+        ----------
+        real : bool
+            Start-year dollars (deflated by the simulated price level) if
+            True, nominal dollars if False.
+
+        Returns
+        -------
+        dict of str to ndarray (S,)
+            ``balance_at_retirement``; ``first_year_income`` (after-tax income
+            from the plan in the first retirement year); ``mean_income``
+            (after-tax income from the plan, averaged over the retirement
+            years); ``after_tax_terminal_wealth`` (the balance at the end age,
+            its pre-tax part taxed as if withdrawn in that year: Roth + pre-tax
+            - the tax it would add); ``total_tax`` (income tax and penalty the
+            withdrawals caused, summed); ``replacement_ratio`` (first-year
+            withdrawals plus Social Security, before tax, over the last
+            year's pay); ``ran_out`` (1 if a desired withdrawal went unpaid
+            before the end age, else 0).
+
+        Raises
+        ------
+        ValueError
+            If the run had no retirement phase.
+        """
+        r, spec = self.retirement_paths, self.retirement
+        if r is None or spec is None:
+            raise ValueError(
+                "this run has no retirement phase: pass retirement=ak.Retirement(...) to "
+                "simulate_participant"
+            )
+        first = self.retirement_year_index
+        deflate = self.price_at_start if real else np.ones_like(self.price_at_start)
+        income = r.after_tax_income / deflate
+        at_retirement = self.balance_at_retirement / (
+            self.price_level[:, first - 1] if real and first > 0 else 1.0
+        )
+        pretax_end = np.maximum(self.terminal_balance - self.terminal_roth_balance, 0.0)
+        last = self.balance_end.shape[1] - 1
+        schedule, index0 = spec.schedule(int(self.years[0]))
+        schedule = schedule.indexed(1.0, year=int(self.years[last]))
+        age = float(self.participant.age + last)
+        price = self.price_at_start[:, last]
+        other = spec.other_income * price
+        ss = spec.social_security * price if age >= spec.social_security_age else 0.0 * price
+        kwargs: dict[str, Any] = {"age": age, "social_security": ss, "index": index0 * price}
+        lump_tax = schedule.income_tax(pretax_end + other, **kwargs) - schedule.income_tax(
+            other, **kwargs
+        )
+        end_deflator = self.price_level[:, -1] if real else 1.0
+        final_pay = self.contributions.salary[first - 1, 0] if first > 0 else 0.0
+        gross_first = r.withdrawals[:, first] + r.social_security[:, first]
+        return {
+            "balance_at_retirement": at_retirement,
+            "first_year_income": income[:, first],
+            "mean_income": income[:, first:].mean(axis=1),
+            "after_tax_terminal_wealth": (self.terminal_balance - lump_tax) / end_deflator,
+            "total_tax": ((r.tax + r.penalty) / deflate).sum(axis=1),
+            "replacement_ratio": (
+                gross_first / final_pay if final_pay > 0 else np.zeros(self.n_scenarios)
+            ),
+            "ran_out": (r.shortfall[:, first:] > 0).any(axis=1).astype(float),
+        }
+
+    def retirement_summary(
+        self,
+        quantiles: Sequence[float] = DEFAULT_QUANTILES,
+        *,
+        real: bool = True,
+        baseline: ParticipantResults | None = None,
+    ) -> pd.DataFrame:
+        """Distribution of retirement outcomes across scenarios, optionally paired.
+
+        Parameters
+        ----------
+        quantiles : sequence of float
+        real : bool
+            Start-year dollars (default) or nominal.
+        baseline : ParticipantResults, optional
+            The same saver on the same paths with another portfolio (e.g.
+            ``portfolio.without_sleeve()``, same ``rng`` and markets); adds
+            rows ``<metric>_vs_baseline`` with the distribution of the
+            scenario-by-scenario difference.
+
+        Returns
+        -------
+        DataFrame indexed by ``metric``
+            Rows from :meth:`retirement_outcomes`; columns ``mean`` and the
+            quantiles. For ``ran_out`` the mean is the probability of running
+            out before the end age.
+        """
+        qs = check_quantiles(quantiles)
+        outcomes = self.retirement_outcomes(real=real)
+        series = dict(outcomes)
+        if baseline is not None:
+            if baseline.n_scenarios != self.n_scenarios or not np.array_equal(
+                baseline.years, self.years
+            ):
+                raise ValueError(
+                    "baseline must be the same saver over the same years and scenarios "
+                    f"({self.n_scenarios} scenarios, {self.years[0]}-{self.years[-1]})"
+                )
+            base = baseline.retirement_outcomes(real=real)
+            series.update({f"{k}_vs_baseline": v - base[k] for k, v in outcomes.items()})
+        rows = {}
+        for name, values in series.items():
+            row = {"mean": float(values.mean())}
+            for q, v in zip(qs, np.quantile(values, qs), strict=True):
+                row[quantile_label(q)] = float(v)
+            rows[name] = row
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "metric"
+        frame.attrs["dollars"] = "start-year (real)" if real else "nominal"
         return frame
 
     def metadata(self) -> dict[str, Any]:

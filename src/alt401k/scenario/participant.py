@@ -6,6 +6,8 @@ The saver is a population of one cell run through the same engine as the pool
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from .._random import RngLike, as_seed_sequence
@@ -17,6 +19,8 @@ from ..plan import PlanDesign
 from ..population import Participant, cells_from_participants
 from ..portfolio import Portfolio
 from ..results import ParticipantResults
+from ..retirement import Retirement, RetirementPaths, WithdrawalPolicy
+from ..tax import rmd_start_age
 from ._common import _check_periods
 
 __all__ = ["simulate_participant"]
@@ -33,8 +37,9 @@ def simulate_participant(
     periods_per_year: int = 12,
     indexing_rate: float = 0.025,
     chunk_size: int | None = None,
+    retirement: Retirement | None = None,
 ) -> ParticipantResults:
-    """Simulate one saver's account from today to retirement.
+    """Simulate one saver's account from today to retirement, and through it.
 
     Parameters
     ----------
@@ -59,12 +64,18 @@ def simulate_participant(
         Annual indexing of IRS limits after 2026.
     chunk_size : int, optional
         Scenarios held in memory at once; results do not depend on it.
+    retirement : Retirement, optional
+        The retirement phase: withdrawals by rule, RMDs, tax and penalty
+        from the retirement age to ``retirement.end_age`` on the same paths
+        (:mod:`alt401k.retirement`). Without it the run ends at retirement.
 
     Returns
     -------
     ParticipantResults
         ``terminal_balance`` (S,), ``ledger()``, ``summary()`` and the raw
-        (S, Y) arrays.
+        (S, Y) arrays; with ``retirement``, ``retirement_paths`` and
+        ``retirement_summary()`` (after-tax income, probability of running
+        out, after-tax terminal wealth, replacement ratio).
     """
     n_scenarios = check_n_scenarios(n_scenarios)
     plan = PlanDesign() if plan is None else plan
@@ -80,6 +91,15 @@ def simulate_participant(
 
     cells = cells_from_participants([participant])
     n_years = participant.n_years
+    birth_year = participant.start_year - participant.age
+    if retirement is not None:
+        if retirement.end_age <= participant.retirement_age:
+            raise ValueError(
+                f"retirement.end_age must be greater than the participant's retirement_age "
+                f"({participant.retirement_age}); got {retirement.end_age}"
+            )
+        rmd_start_age(birth_year)  # a birth year with no defined RMD age fails here
+        n_years = retirement.end_age - participant.age + 1
     contributions = annual_contributions(
         cells, plan, start_year=participant.start_year, n_years=n_years, indexing_rate=indexing_rate
     )
@@ -101,18 +121,46 @@ def simulate_participant(
     fees = np.empty((n_scenarios, n_years))
     prices = np.empty((n_scenarios, n_years))
     annual = np.empty((n_scenarios, n_years, len(names)))
+    phases: list[RetirementPaths] = []
+    ages = participant.age + np.arange(n_years)
     for start, stop in chunk_ranges(n_scenarios, chunk_size):
         paths = markets.sample(
             stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
         )
         annual[start:stop] = paths.annual_returns()
-        ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
+        price = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
+        chunk_schedule = schedule
+        policy = None
+        if retirement is not None:
+            starts = np.concatenate([np.ones((stop - start, 1)), price], axis=1)
+            policy = WithdrawalPolicy(
+                retirement,
+                ages=ages,
+                retirement_age=participant.retirement_age,
+                birth_year=birth_year,
+                start_year=participant.start_year,
+                price_level=starts,
+            )
+            chunk_schedule = dataclasses.replace(schedule, withdraw=policy)
+        ledger = simulate(paths.returns, chunk_schedule, record_ledger=True).ledger
         assert ledger is not None
+        if policy is not None:
+            phases.append(policy.paths())
         balance[start:stop] = ledger.balance[0, :, :, 0]
         roth[start:stop] = ledger.balance[1, :, :, 0]
         invest[start:stop] = ledger.investment_return[..., 0]
         fees[start:stop] = ledger.fees[..., 0]
-        prices[start:stop] = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
+        prices[start:stop] = price
+    retirement_paths = (
+        RetirementPaths(
+            **{
+                field.name: np.concatenate([getattr(p, field.name) for p in phases])
+                for field in dataclasses.fields(RetirementPaths)
+            }
+        )
+        if phases
+        else None
+    )
     return ParticipantResults(
         participant=participant,
         plan=plan,
@@ -127,4 +175,6 @@ def simulate_participant(
         annual_returns=annual,
         seed=root,
         periods_per_year=periods_per_year,
+        retirement=retirement,
+        retirement_paths=retirement_paths,
     )
