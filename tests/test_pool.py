@@ -393,3 +393,22 @@ def test_segments_must_cover_the_synthetic_population():
     segments = tuple(s for s in ak.default_segments() if s.name != "micro")
     with pytest.raises(ValidationError, match=r"segments must include 'micro'"):
         ak.Scenario(segments=segments)
+
+
+def test_after_tax_outcomes():
+    out = ak.Scenario(opt_in_rate=0.3, allocation_share=0.03, horizon_years=3).run(100, rng=1)
+    nominal = out.outcomes()
+    taxed = out.outcomes(after_tax=True)
+    real = out.outcomes(real=True)
+    assert taxed.attrs["dollars"] == "after-tax nominal"
+    assert (
+        taxed.loc[["holders", "non_holders"], "mean"]
+        < nominal.loc[["holders", "non_holders"], "mean"]
+    ).all()
+    assert (real["mean"].abs() <= nominal["mean"].abs()).all()
+    # All-Roth money is not taxed when cashed out.
+    roth = SAVER.replace(balance=100_000, roth_balance=100_000, roth_fraction=1.0)
+    one = ak.Scenario(population=roth, horizon_years=2, sponsor_adoption=0.0).run(20, rng=1)
+    np.testing.assert_allclose(
+        one.outcomes(after_tax=True)["mean"], one.outcomes()["mean"], rtol=1e-12
+    )

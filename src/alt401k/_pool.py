@@ -59,8 +59,8 @@ class PoolLayout:
         ``segment, default_investor, cohort, working, retirement_age,
         age`` (central age at the start), ``people_start`` and ``people``
         (at the start and at the horizon, entrants included), ``balance``
-        (opening, dollars, all people), ``channel`` (active, default or
-        none).
+        (opening, dollars, all people), ``pretax_share`` (opening pre-tax
+        share of it), ``channel`` (active, default or none).
     cell_group : ndarray, shape (P,), int
         Group of each cell.
     schedule : GroupSchedule
@@ -89,6 +89,7 @@ class _Cells:
     retirement_age: np.ndarray  # (P,) int
     weight: np.ndarray  # (P,) people
     balance: np.ndarray  # (P,) dollars, all people of the cell
+    roth_balance: np.ndarray  # (P,) its Roth part (reported, not used by the rules)
     contributions: np.ndarray  # (3, Y, P) dollars, all people, by source
     fee: np.ndarray  # (Y, P) flat fees, dollars, all people present
     entry: np.ndarray  # (P,) first year present (0 for the population's cells)
@@ -123,7 +124,7 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
         name: []
         for name in (
             "segment", "default_investor", "cohort", "working", "retirement_age", "weight",
-            "balance", "contributions", "fee", "entry",
+            "balance", "roth_balance", "contributions", "fee", "entry",
         )
     }  # fmt: skip
     for cells, k, weight in parts:
@@ -136,6 +137,9 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
         columns["retirement_age"].append(cells.retirement_age.astype(int))
         columns["weight"].append(weight)
         columns["balance"].append(weight * cells.balance if k == 0 else np.zeros(weight.size))
+        columns["roth_balance"].append(
+            weight * cells.roth_balance if k == 0 else np.zeros(weight.size)
+        )
         contributions = np.zeros((3, n_years, weight.size))
         fee = np.zeros((n_years, weight.size))
         for code, name in enumerate(seg_names):
@@ -198,6 +202,8 @@ def build_layout(
     people_start = np.bincount(cell_group[present], cells.weight[present], minlength=n_groups)
     people = np.bincount(cell_group, weights=cells.weight, minlength=n_groups)
     balance = np.bincount(cell_group, weights=cells.balance, minlength=n_groups)
+    roth = np.bincount(cell_group, weights=cells.roth_balance, minlength=n_groups)
+    pretax_share = np.divide(balance - roth, balance, out=np.ones(n_groups), where=balance > 0)
 
     g_segment = unique[:, 0]
     g_default = unique[:, 1].astype(bool)
@@ -279,6 +285,7 @@ def build_layout(
             "people_start": people_start,
             "people": people,
             "balance": balance,
+            "pretax_share": pretax_share,
             "channel": pd.Categorical.from_codes(channel, categories=pd.Index(CHANNEL_NAMES)),
         }
     )

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
+from ..tax import TaxSchedule, early_withdrawal_penalty
 from ._stats import (
     DEFAULT_QUANTILES,
     _annual_return,
@@ -60,6 +61,8 @@ class PoolResults:
     annual_returns : ndarray, shape (S, Y, A)
         Each asset's return compounded over each calendar year, gross of
         expenses: the market paths of the run.
+    price_level : ndarray, shape (S, Y)
+        Consumer price index at each year end, 1 at the start.
     groups : DataFrame
         One row per group of cells sharing rules (segment, default investor,
         birth cohort, working, retirement age, central age, people, opening
@@ -89,6 +92,7 @@ class PoolResults:
     excess_return: np.ndarray
     asset_names: tuple[str, ...]
     annual_returns: np.ndarray
+    price_level: np.ndarray
     groups: pd.DataFrame
     final_non_holder: np.ndarray
     final_holder: np.ndarray
@@ -189,8 +193,27 @@ class PoolResults:
         frame.attrs["assumptions"] = self.scenario.assumptions()
         return frame
 
-    def outcomes(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+    def outcomes(
+        self,
+        quantiles: Sequence[float] = DEFAULT_QUANTILES,
+        *,
+        after_tax: bool = False,
+        real: bool = False,
+    ) -> pd.DataFrame:
         """Balances per person at the horizon: holders of the asset vs the rest, same paths.
+
+        Parameters
+        ----------
+        quantiles : sequence of float
+        after_tax : bool
+            Value each balance after tax: its pre-tax part (the group's
+            opening pre-tax share) taxed as ordinary income in the horizon
+            year, as one withdrawal by a single filer of the group's central
+            age, with the 10% penalty below 59 1/2 -- what a cash-out would
+            leave (federal 2026 schedule indexed by the scenario's price
+            path; see :mod:`alt401k.tax`).
+        real : bool
+            Start-year dollars (deflated by the scenario's price level).
 
         Returns
         -------
@@ -202,7 +225,7 @@ class PoolResults:
             Columns ``people_mean`` (people in the row, mean over scenarios),
             ``mean`` and the quantiles (``p05`` ...) of the balance per person
             over scenarios and groups of cells, weighted by people. Dollars,
-            nominal.
+            nominal unless ``real``; ``attrs`` says which.
         """
         qs = check_quantiles(quantiles)
         people = self.groups["people"].to_numpy()[None, :]
@@ -212,15 +235,18 @@ class PoolResults:
         def per_person(total: np.ndarray, count: np.ndarray) -> np.ndarray:
             return np.divide(total, count, out=np.zeros_like(total), where=count > 0)
 
+        value = self._after_tax_value if after_tax else (lambda x: x)
+        holder = value(per_person(self.final_holder, holders))
+        without = value(per_person(self.final_counterfactual, holders))
         series = {
-            "holders": (per_person(self.final_holder, holders), holders),
-            "holders_without_asset": (per_person(self.final_counterfactual, holders), holders),
-            "non_holders": (per_person(self.final_non_holder, others), others),
-            "holder_gain": (
-                per_person(self.final_holder - self.final_counterfactual, holders),
-                holders,
-            ),
+            "holders": (holder, holders),
+            "holders_without_asset": (without, holders),
+            "non_holders": (value(per_person(self.final_non_holder, others)), others),
+            "holder_gain": (holder - without, holders),
         }
+        if real:
+            deflator = self.price_level[:, -1:]
+            series = {k: (v / deflator, w) for k, (v, w) in series.items()}
         rows = {}
         for name, (values, weights) in series.items():
             total = float(weights.sum())
@@ -235,7 +261,24 @@ class PoolResults:
             rows[name] = row
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "group"
+        frame.attrs["dollars"] = ("after-tax " if after_tax else "") + (
+            "start-year (real)" if real else "nominal"
+        )
         return frame
+
+    def _after_tax_value(self, per_person: np.ndarray) -> np.ndarray:
+        """Per-person balances (S, G) net of the tax and penalty of cashing them out."""
+        year = int(self.years[-1])
+        base = TaxSchedule.federal(year=2026, filing_status="single")
+        schedule = base.indexed(1.0, year=year)
+        # The price path starts in the first simulated year; 2.5% a year before it.
+        index0 = 1.025 ** max(int(self.years[0]) - 2026, 0)
+        index = index0 * self.price_level[:, -1:]
+        age = (self.groups["age"].to_numpy() + len(self.years) - 1)[None, :].astype(float)
+        pretax = per_person * self.groups["pretax_share"].to_numpy()[None, :]
+        tax = schedule.income_tax(pretax, age=age, index=index)
+        penalty = early_withdrawal_penalty(pretax, age)
+        return per_person - tax - penalty
 
     def countercyclicality(self) -> pd.DataFrame:
         """How counter-cyclical rebalancing is: its correlation with the asset's excess return.

@@ -400,6 +400,7 @@ class Scenario(Spec):
             "pool_outflows": np.empty((n_scenarios, y)),
             "excess_return": np.empty((n_scenarios, y)),
             "annual_returns": np.empty((n_scenarios, y, len(names))),
+            "price_level": np.empty((n_scenarios, y)),
             "final_non_holder": np.empty((n_scenarios, g)),
             "final_holder": np.empty((n_scenarios, g)),
             "final_holder_asset": np.empty((n_scenarios, g)),
@@ -419,6 +420,7 @@ class Scenario(Spec):
             arrays["final_holder_share"][start:stop] = channel(0, stop - start).holder_share[:, -1]
             annual = paths.annual_returns()
             arrays["annual_returns"][start:stop] = annual
+            arrays["price_level"][start:stop] = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
             arrays["excess_return"][start:stop] = annual[:, :, asset_index] - annual @ core
             for key, values in chunk_draws.items():
                 draws.setdefault(key, []).append(values)
@@ -435,6 +437,7 @@ class Scenario(Spec):
             excess_return=arrays["excess_return"],
             asset_names=names,
             annual_returns=arrays["annual_returns"],
+            price_level=arrays["price_level"],
             groups=layout.groups,
             final_non_holder=arrays["final_non_holder"],
             final_holder=arrays["final_holder"],
