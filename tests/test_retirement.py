@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import alt401k as ak
@@ -241,3 +243,51 @@ def test_birth_year_without_an_rmd_age():
 def test_retirement_validation(changes, pattern):
     with pytest.raises(ValidationError, match=pattern):
         ak.Retirement(**changes)
+
+
+def test_a_state_tax_on_top_raises_the_tax():
+    state = ak.TaxSchedule.federal(year=2026, filing_status="single", state_rate=0.05)
+    plain = run(saver(), ak.Retirement(end_age=70))
+    taxed = run(saver(), ak.Retirement(end_age=70, tax_schedule=state))
+    assert np.all(taxed.retirement_paths.tax[:, 1:] > plain.retirement_paths.tax[:, 1:])
+    with pytest.raises(ValidationError, match=r"tax_schedule is for 'single' but filing_status"):
+        ak.Retirement(filing_status="married_joint", tax_schedule=state)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    age=st.integers(50, 72),
+    work=st.integers(1, 8),
+    span=st.integers(2, 20),
+    rule=st.sampled_from(["fixed_real", "fixed_share", "rmd_only", "target_income"]),
+    order=st.sampled_from(["pretax_first", "roth_first", "pro_rata"]),
+    roth_share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**16),
+)
+def test_retirement_properties(age, work, span, rule, order, roth_share, seed):
+    p = ak.Participant(
+        age=age, salary=70_000, balance=300_000, roth_balance=300_000 * roth_share,
+        deferral_rate=0.08, roth_fraction=roth_share, retirement_age=age + work,
+    )  # fmt: skip
+    retirement = ak.Retirement(
+        end_age=age + work + span, rule=rule, order=order, rate=0.05, target_income=20_000
+    )
+    res = ak.simulate_participant(p, n_scenarios=20, rng=seed, retirement=retirement)
+    paths = res.retirement_paths
+    # Money is conserved.
+    previous = np.concatenate([np.full((20, 1), p.balance), res.balance_end[:, :-1]], axis=1)
+    change = res.contributions.total[:, 0] + res.investment_return - res.fees - paths.withdrawals
+    scale = max(np.abs(res.balance_end).max(), 1.0)
+    np.testing.assert_allclose(res.balance_end - previous, change, atol=1e-9 * scale)
+    # Roth withdrawals are never taxed: with no pre-tax withdrawal there is no tax.
+    assert np.all(paths.tax[paths.pretax == 0] == 0.0)
+    assert np.all(paths.penalty[paths.pretax == 0] == 0.0)
+    # The RMD is taken whenever the pre-tax balance allows.
+    pretax_prev = previous - np.concatenate(
+        [np.full((20, 1), p.roth_balance), res.roth_balance_end[:, :-1]], axis=1
+    )
+    ages = age + np.arange(res.balance_end.shape[1])
+    rmd = ak.required_minimum_distribution(
+        np.maximum(pretax_prev, 0.0), ages, p.start_year - p.age
+    ) * (ages >= p.retirement_age)
+    assert np.all(paths.pretax >= rmd * (1 - 1e-9) - 1e-6)

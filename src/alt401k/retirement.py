@@ -93,6 +93,11 @@ class Retirement(Spec):
     sepp : bool
         Whether withdrawals before 59 1/2 are substantially equal periodic
         payments (no penalty).
+    tax_schedule : TaxSchedule, optional
+        Your own schedule (e.g. ``TaxSchedule.federal(2026, "single",
+        state_rate=0.05)`` for a flat state tax on top, or changed brackets);
+        its dollar amounts are in its own year's dollars. Default: the federal
+        schedule of ``filing_status``.
     """
 
     end_age: int = Field(default=95, ge=18, le=120)
@@ -105,23 +110,34 @@ class Retirement(Spec):
     social_security_age: int = Field(default=67, ge=62, le=70)
     other_income: float = Field(default=0.0, ge=0.0, le=1e9)
     sepp: bool = False
+    tax_schedule: TaxSchedule | None = None
 
     @model_validator(mode="after")
     def _target_given(self) -> Retirement:
         if self.rule == "target_income" and self.target_income is None:
             raise ValueError("rule='target_income' needs target_income (start-year dollars >= 0)")
+        if self.tax_schedule is not None and self.tax_schedule.filing_status != self.filing_status:
+            raise ValueError(
+                f"tax_schedule is for {self.tax_schedule.filing_status!r} but filing_status is "
+                f"{self.filing_status!r}; they must agree"
+            )
         return self
 
     def schedule(self, start_year: int) -> tuple[TaxSchedule, float]:
-        """The federal schedule used and the index that brings it to ``start_year`` dollars.
+        """The schedule used and the index that brings it to ``start_year`` dollars.
 
-        2025 and 2026 have published schedules; a later start year uses 2026's
-        indexed at 2.5% a year to the start (the simulated inflation takes
-        over from there).
+        The given ``tax_schedule``, or the federal one: 2025 and 2026 are
+        published; a later start year uses 2026's. A schedule of an earlier
+        year is indexed at 2.5% a year to the start year (J.P. Morgan 2026
+        LTCMA inflation); the simulated inflation takes over from there.
         """
-        base_year = min(max(start_year, 2025), 2026)
-        factor = (1.0 + _INFLATION_BEFORE_START) ** max(start_year - 2026, 0)
-        return TaxSchedule.federal(year=base_year, filing_status=self.filing_status), factor
+        if self.tax_schedule is not None:
+            schedule = self.tax_schedule
+        else:
+            base_year = min(max(start_year, 2025), 2026)
+            schedule = TaxSchedule.federal(year=base_year, filing_status=self.filing_status)
+        factor = (1.0 + _INFLATION_BEFORE_START) ** max(start_year - schedule.year, 0)
+        return schedule, factor
 
 
 @dataclass(frozen=True, eq=False)
