@@ -15,6 +15,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
         ("quickstart.py", ["--n-scenarios", "200", "--horizon", "3"], "$125.0B"),
         ("participant_sleeve.py", ["--n-scenarios", "200"], "5% bitcoin"),
         ("pool_inflows.py", ["--n-scenarios", "100", "--horizon", "3"], "== aggressive"),
+        ("roth_vs_traditional.py", ["--n-scenarios", "100"], "roth_minus_traditional"),
+        ("retirement_income.py", ["--n-scenarios", "100"], "RMD only"),
     ],
 )
 def test_example_runs(script, argv, expect, monkeypatch, capsys):
@@ -24,5 +26,11 @@ def test_example_runs(script, argv, expect, monkeypatch, capsys):
 
 
 def test_every_example_is_tested():
-    tested = {"quickstart.py", "participant_sleeve.py", "pool_inflows.py"}
+    tested = {
+        "quickstart.py",
+        "participant_sleeve.py",
+        "pool_inflows.py",
+        "roth_vs_traditional.py",
+        "retirement_income.py",
+    }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested

@@ -28,6 +28,13 @@ from .adoption import (
     crypto_sponsor_curves,
     private_markets_sponsor_curves,
 )
+from .comparisons import (
+    RothTraditionalComparison,
+    TaxableAccountPaths,
+    roth_vs_traditional,
+    tax_deferred_vs_taxable,
+    taxable_account,
+)
 from .contributions import AnnualContributions, annual_contributions
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year
 from .markets import AssetClass, InflationModel, MarketModel, ReturnPaths, default_markets
@@ -77,8 +84,10 @@ __all__ = [
     "RetirementPaths",
     "ReturnPaths",
     "Reversal",
+    "RothTraditionalComparison",
     "Scenario",
     "TaxSchedule",
+    "TaxableAccountPaths",
     "Triangular",
     "Uniform",
     "__version__",
@@ -95,9 +104,12 @@ __all__ = [
     "private_markets_sponsor_curves",
     "required_minimum_distribution",
     "rmd_start_age",
+    "roth_vs_traditional",
     "simulate_participant",
     "sweep",
     "target_date_weights",
+    "tax_deferred_vs_taxable",
+    "taxable_account",
     "taxable_social_security",
     "uniform_lifetime_divisor",
 ]

@@ -1,0 +1,172 @@
+"""Tax deferral vs a taxable account: :func:`tax_deferred_vs_taxable`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._random import RngLike, as_seed_sequence
+from ..markets import MarketModel, default_markets
+from ..plan import MatchFormula, PlanDesign
+from ..population import Participant
+from ..portfolio import Portfolio
+from ..results import ParticipantResults
+from ..results._stats import DEFAULT_QUANTILES
+from ..retirement import Retirement
+from ..scenario import simulate_participant
+from ._common import (
+    _check_rate,
+    _check_taxable_rates,
+    _distribution,
+    _portfolio_returns,
+    _working_marginal_rate,
+)
+from .taxable import taxable_account
+
+__all__ = ["tax_deferred_vs_taxable"]
+
+
+def _after_tax_at_retirement(results: ParticipantResults, fallback_rate: float) -> np.ndarray:
+    """Plan balance at retirement net of the tax its withdrawals pay, (S,) nominal dollars."""
+    first = results.retirement_year_index
+    paths = results.retirement_paths
+    assert paths is not None  # simulated with a retirement phase
+    roth = results.roth_balance_end[:, first - 1]
+    pretax = results.balance_end[:, first - 1] - roth
+    rate = _withdrawal_tax_rate(results, fallback_rate)
+    return pretax * (1.0 - rate) + roth
+
+
+def _withdrawal_tax_rate(results: ParticipantResults, fallback_rate: float) -> np.ndarray:
+    """Income tax and penalty over pre-tax withdrawals, whole retirement, (S,) fraction."""
+    paths = results.retirement_paths
+    assert paths is not None  # simulated with a retirement phase
+    paid = (paths.tax + paths.penalty).sum(axis=1)
+    drawn = paths.pretax.sum(axis=1)
+    return np.divide(paid, drawn, out=np.full_like(paid, fallback_rate), where=drawn > 0)
+
+
+def tax_deferred_vs_taxable(
+    participant: Participant,
+    plan: PlanDesign | None = None,
+    portfolio: Portfolio | None = None,
+    *,
+    retirement: Retirement,
+    markets: MarketModel | None = None,
+    n_scenarios: int = 1_000,
+    rng: RngLike = None,
+    marginal_tax_rate: float | None = None,
+    quantiles: Sequence[float] = DEFAULT_QUANTILES,
+    **taxable_rates: float,
+) -> pd.DataFrame:
+    r"""The value of tax deferral and of the match: the plan vs a taxable account.
+
+    Three savers on the same paths (same seed and markets), compared at
+    retirement (the end of the last working year):
+
+    - ``401k``: the participant in ``plan`` (employee deferrals and match);
+    - ``401k_own``: the same plan with no match and no nonelective
+      contribution -- the saver's own money only;
+    - ``taxable``: the saver's own deferrals in a taxable account instead,
+      after tax: a pre-tax deferral :math:`E` becomes :math:`E(1-m)` (the tax
+      it would have saved is paid), a Roth deferral goes in whole. No match:
+      an employer does not match saving outside the plan. Grown with the
+      portfolio's annual return net of fund expenses on the same paths,
+      dividends and realised gains taxed yearly (:func:`taxable_account`).
+
+    Parameters
+    ----------
+    participant, plan, portfolio, retirement, markets, n_scenarios, rng
+        As in :func:`roth_vs_traditional` (the participant's ``roth_fraction``
+        is kept). ``retirement`` sets the tax the plan's withdrawals pay.
+    marginal_tax_rate : float, optional
+        Marginal rate on pay, [0, 1); default as in :func:`roth_vs_traditional`.
+    quantiles : sequence of float
+        Quantile columns.
+    **taxable_rates : float
+        The taxable account's rates (:func:`taxable_account`).
+
+    Returns
+    -------
+    DataFrame
+        Rows ``(metric, account)``, start-year dollars: ``balance_at_retirement``
+        (the plan's balance, pre-tax money included, or the taxable account's
+        market value); ``after_tax_at_retirement`` (the plan's Roth part plus
+        its pre-tax part net of :math:`\bar\tau`; the taxable account net of
+        the tax on its unrealised gains); ``withdrawal_tax_rate``
+        (:math:`\bar\tau`, plans only). Accounts ``401k``, ``401k_own``,
+        ``taxable``, ``401k_own_minus_taxable`` (the value of tax deferral)
+        and ``401k_minus_401k_own`` (the value of the match). Columns ``mean``
+        and the quantiles. ``attrs`` states the assumptions.
+
+    Raises
+    ------
+    ValueError
+        A rate outside [0, 1), an unknown taxable-account rate.
+
+    Notes
+    -----
+    The plan's pre-tax money is worth what is left after the tax its
+    withdrawals pay: :math:`\bar\tau = \sum_t (\text{tax}_t +
+    \text{penalty}_t) / \sum_t W^{pre}_t`, the average rate of income tax
+    and penalty over the pre-tax withdrawals of the simulated retirement
+    phase (``retirement``, same scenario; :math:`m` where nothing pre-tax was
+    withdrawn). Using one average rate for the balance at retirement is an
+    approximation: later withdrawals include growth taxed at the same rate.
+    """
+    plan = PlanDesign() if plan is None else plan
+    if marginal_tax_rate is None:
+        rate = _working_marginal_rate(participant, retirement.filing_status)
+    else:
+        rate = _check_rate("marginal_tax_rate", marginal_tax_rate)
+    rates = _check_taxable_rates(taxable_rates)
+    markets = default_markets() if markets is None else markets
+    root = as_seed_sequence(rng)
+    common: dict[str, Any] = dict(
+        markets=markets, n_scenarios=n_scenarios, rng=root, retirement=retirement
+    )
+    with_match = simulate_participant(participant, plan, portfolio, **common)
+    own_plan = plan.replace(match=MatchFormula(tiers=()), nonelective_rate=0.0)
+    own = simulate_participant(participant, own_plan, portfolio, **common)
+    c = own.contributions
+    deposits = c.employee_pretax[:, 0] * (1.0 - rate) + c.employee_roth[:, 0]
+    first = own.retirement_year_index
+    side = taxable_account(deposits[:first], _portfolio_returns(own, markets)[:, :first], **rates)
+
+    deflate = own.price_level[:, first - 1]
+    values = {
+        "balance_at_retirement": {
+            "401k": with_match.balance_at_retirement / deflate,
+            "401k_own": own.balance_at_retirement / deflate,
+            "taxable": side.balance[:, -1] / deflate,
+        },
+        "after_tax_at_retirement": {
+            "401k": _after_tax_at_retirement(with_match, rate) / deflate,
+            "401k_own": _after_tax_at_retirement(own, rate) / deflate,
+            "taxable": side.after_tax_value / deflate,
+        },
+    }
+    series: dict[tuple[str, str], np.ndarray] = {}
+    for metric, by in values.items():
+        series.update({(metric, name): v for name, v in by.items()})
+        series[(metric, "401k_own_minus_taxable")] = by["401k_own"] - by["taxable"]
+        series[(metric, "401k_minus_401k_own")] = by["401k"] - by["401k_own"]
+    series[("withdrawal_tax_rate", "401k")] = _withdrawal_tax_rate(with_match, rate)
+    series[("withdrawal_tax_rate", "401k_own")] = _withdrawal_tax_rate(own, rate)
+    frame = _distribution(series, quantiles)
+    frame.attrs.update(
+        {
+            "dollars": "start-year (real), at the end of the last working year",
+            "marginal_tax_rate": rate,
+            "taxable_account": rates,
+            "taxable_deposits": "employee pre-tax deferrals x (1 - marginal rate) + Roth deferrals",
+            "employer_match": "none outside the plan; '401k_own' is the plan without match",
+            "plan_after_tax": "pre-tax balance x (1 - average tax rate of its simulated "
+            "withdrawals) + Roth balance",
+            "paths": "common random numbers: same seed and market model for every run",
+        }
+    )
+    return frame
