@@ -134,3 +134,26 @@ def test_modal_match_formula():
     np.testing.assert_allclose(
         m.match([0.0, 3_000.0, 6_000.0, 9_000.0], 100_000.0), [0.0, 1_500.0, 3_000.0, 3_000.0]
     )
+
+
+@pytest.mark.parametrize(
+    ("age", "employer", "catch_up", "regular"),
+    [
+        # 2026: pay $300k (under the $360k cap), deferral 8% = $24,000 (under 402(g) $24,500),
+        # non-elective 17% = $51,000, no match. 24,000 + 51,000 = 75,000 > 415(c) $72,000.
+        # At 55 the $3,000 above the limit are catch-ups (Treas. Reg. 1.414(v)-1(b)(1)(i)):
+        # regular 21,000 + employer 51,000 = 72,000, catch-up 3,000 (room $8,000).
+        (55, 51_000.0, 3_000.0, 21_000.0),
+        # At 45 there is no catch-up: the employer amount is cut to 72,000 - 24,000 = 48,000.
+        (45, 48_000.0, 0.0, 24_000.0),
+    ],
+)
+def test_415c_excess_deferrals_are_catch_ups(age, employer, catch_up, regular):
+    p = ak.Participant(age=age, salary=300_000, deferral_rate=0.08, start_year=2026)
+    plan = ak.PlanDesign(match=ak.MatchFormula(tiers=()), nonelective_rate=0.17)
+    c = annual_contributions(cells_from_participants([p]), plan, start_year=2026, n_years=1)
+    assert c.employer[0, 0] == employer
+    assert c.catch_up[0, 0] == catch_up
+    assert c.employee[0, 0] - c.catch_up[0, 0] == regular
+    # What counts toward 415(c) never exceeds it.
+    assert c.employee[0, 0] - c.catch_up[0, 0] + c.employer[0, 0] <= 72_000

@@ -164,8 +164,32 @@ def test_catch_up_limit_broadcasts() -> None:
 
 def test_catch_up_limit_projected() -> None:
     # 2027 at 2.5%: regular floor(8,000 * 1.025 / 500) * 500 = floor(16.4) * 500 = 8,000;
-    # 60-63: 11,250 * 1.025 = 11,531.25 -> floor(23.0625) * 500 = 11,500.
-    np.testing.assert_array_equal(catch_up_limit([45, 55, 62, 70], 2027), [0, 8_000, 11_500, 8_000])
+    # 60-63 (IRC 414(v)(2)(E)): max(10,000 * 1.025**2 = 10,506.25 -> 10,500; 11,250) = 11,250.
+    np.testing.assert_array_equal(
+        catch_up_limit([45, 55, 59, 60, 63, 64, 70], 2027),
+        [0, 8_000, 8_000, 11_250, 11_250, 8_000, 8_000],
+    )
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        # 10,000 * 1.025**2 = 10,506.25 -> 10,500 < 11,250: the 150% floor holds ($250 less
+        # than growing 11,250 by 2.5%, which gives 11,531.25 -> 11,500).
+        (2027, 11_250),
+        # 10,000 * 1.025**6 = 11,596.93 -> 11,500 > 11,250 (11,250 grown: 12,728 -> 12,500).
+        (2031, 11_500),
+        # 10,000 * 1.025**10 = 12,800.85 -> 12,500 (11,250 grown: 14,049 -> 14,000).
+        (2035, 12_500),
+    ],
+)
+def test_catch_up_60_63_follows_the_statute(year: int, expected: float) -> None:
+    assert irs_limits(year).catch_up_60_63 == expected
+    ages = np.array([59, 60, 63, 64])
+    regular = irs_limits(year).catch_up
+    np.testing.assert_array_equal(
+        catch_up_limit(ages, year), [regular, expected, expected, regular]
+    )
 
 
 # --- projection --------------------------------------------------------------
@@ -196,16 +220,16 @@ def test_zero_and_negative_rates() -> None:
         assert getattr(irs_limits(2050, indexing_rate=0.0), name) == EXPECTED_PUBLISHED[2026][name]
     # 24,500 * 0.95 = 23,275 -> 23,000; limits may fall under deflation.
     assert irs_limits(2027, indexing_rate=-0.05).elective_deferral == 23_000
-    # 11,250 * 0.95 = 10,687.5 -> 10,500.
-    assert irs_limits(2027, indexing_rate=-0.05).catch_up_60_63 == 10_500
+    # The 60-63 catch-up never falls below 150% of the 2024 catch-up, $11,250.
+    assert irs_limits(2027, indexing_rate=-0.05).catch_up_60_63 == 11_250
 
 
 def test_catch_up_60_63_held_at_published_value() -> None:
-    # 11,250 is not a multiple of $500: at 1% it would floor to 11,000 in 2027
-    # (11,250 * 1.01 = 11,362.5), so it is held at 11,250 until indexing reaches 11,500.
-    assert irs_limits(2027, indexing_rate=0.01).catch_up_60_63 == 11_250
-    # 11,250 * 1.01**3 = 11,590.9 -> 11,500.
-    assert irs_limits(2029, indexing_rate=0.01).catch_up_60_63 == 11_500
+    # At 1%: 10,000 * 1.01**4 = 10,406 -> 10,000 < 11,250 in 2029; 10,000 * 1.01**13 =
+    # 11,381 -> 11,000 still below in 2038; 10,000 * 1.01**16 = 11,726 -> 11,500 in 2041.
+    assert irs_limits(2029, indexing_rate=0.01).catch_up_60_63 == 11_250
+    assert irs_limits(2038, indexing_rate=0.01).catch_up_60_63 == 11_250
+    assert irs_limits(2041, indexing_rate=0.01).catch_up_60_63 == 11_500
 
 
 @settings(max_examples=50, deadline=None)

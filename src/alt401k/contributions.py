@@ -10,9 +10,17 @@ Rules applied each calendar year, per cell (``L`` = that year's IRS limits):
    age-based limit (50+; higher at ages 60-63, SECURE 2.0 §109):
    ``C = min(E - R, catch_up_limit(age, year))``.
 3. Employer: match formula on ``R + C`` (or ``R`` if the plan does not match
-   catch-ups) plus ``nonelective_rate * W``; then 415(c): ``R + employer <=
-   min(L.annual_additions, salary)`` by reducing the employer amount (catch-ups
-   do not count toward 415(c)).
+   catch-ups) plus ``nonelective_rate * W``, computed on the elected
+   deferrals. Then 415(c), ``R + employer <= min(L.annual_additions,
+   salary)``; catch-ups do not count toward it. For a participant eligible
+   for catch-ups (50+), deferrals above the limit are catch-ups first:
+   ``min(excess, R, catch-up room left)`` moves from ``R`` to ``C`` (Treas.
+   Reg. 1.414(v)-1(b)(1)(i), IRC 414(v)(3)(A)); only what remains cuts the
+   employer amount (the plan is assumed to limit its own contribution rather
+   than refund deferrals).
+
+The deferral rate applies to plan compensation, pay capped at 401(a)(17);
+the 100%-of-pay part of 415(c) uses uncapped pay.
 4. Roth: ``roth_fraction`` of ``R`` and of ``C``; from 2026 all of ``C`` is Roth
    when the prior year's wages exceed the SECURE 2.0 §603 threshold.
 
@@ -124,8 +132,12 @@ def annual_contributions(
 
     matched = regular + catch_up if plan.match_catch_up else regular
     employer = plan.match.match(matched, compensation) + plan.nonelective_rate * compensation
-    additions_room = np.maximum(np.minimum(lim["annual_additions"], salary) - regular, 0.0)
-    employer = np.minimum(employer, additions_room)
+    additions_limit = np.minimum(lim["annual_additions"], salary)
+    excess = np.maximum(regular + employer - additions_limit, 0.0)
+    reclassified = np.minimum(np.minimum(excess, regular), catch_up_room - catch_up)
+    regular = regular - reclassified
+    catch_up = catch_up + reclassified
+    employer = np.minimum(employer, np.maximum(additions_limit - regular, 0.0))
 
     roth_fraction = cells.roth_fraction[None, :]
     catch_up_must_be_roth = prior_wages > lim["roth_catch_up_wage_threshold"]

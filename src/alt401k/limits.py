@@ -58,10 +58,18 @@ its step ``s`` once, from the base (not compounded year-on-year roundings)::
 
     L_y = floor(L * (1 + r) ** (y - 2026) / s) * s
 
-With ``r >= 0`` a projected limit is never below ``L``. That only binds for
-the age 60-63 catch-up, whose published $11,250 (150% of the 2024 regular
-catch-up) is not a multiple of $500: it stays at $11,250 until indexing lifts
-it to $11,500 or more. With ``r < 0`` limits fall (real IRS limits do not).
+With ``r >= 0`` a projected limit is never below ``L``. With ``r < 0``
+limits fall (real IRS limits do not).
+
+The age 60-63 catch-up follows its own statute, IRC 414(v)(2)(E): the
+greater of $10,000 indexed for years after 2025 (rounded down to $500) and
+150% of the 2024 regular catch-up, a fixed $11,250 (IRS Notice 2025-67 keeps
+$11,250 for 2026 although the regular catch-up rose to $8,000)::
+
+    L_y = max(floor(10000 * (1 + r) ** (y - 2025) / 500) * 500, 11250)
+
+so it stays at $11,250 until the indexed $10,000 passes it ($11,500 in 2031
+at 2.5%), rather than growing from $11,250.
 
 Actual IRS indexing differs: each limit is its statutory base amount scaled by
 the ratio of CPI-U for a recent quarter to a statutory base-period quarter,
@@ -195,6 +203,10 @@ _MAX_AGE = 130
 # step landing a few ulps below it; in units of steps, so far below any real
 # fraction of a step.
 _FLOOR_TOLERANCE = 1e-9
+#: IRC 414(v)(2)(E): $10,000 indexed for years after 2025, and 150% of the 2024 catch-up.
+_CATCH_UP_60_63_BASE = 10_000.0
+_CATCH_UP_60_63_INDEX_YEAR = 2025
+_CATCH_UP_60_63_FLOOR = 11_250.0
 
 _PUBLISHED_ARRAYS: dict[str, NDArray[np.float64]] = {
     name: np.array([PUBLISHED_LIMITS[y][name] for y in PUBLISHED_YEARS], dtype=np.float64)
@@ -301,20 +313,30 @@ def _limits(years: NDArray[np.int64], rate: float) -> dict[str, NDArray[np.float
     n_years_out = np.maximum(years - LAST_PUBLISHED_YEAR, 0)
     # One scalar power per horizon, looked up: numpy's vectorized power may round the last
     # bit differently from the scalar one, and the floor to the step can amplify that.
-    top = int(n_years_out.max(initial=0))
-    powers = np.array([math.pow(1.0 + rate, k) for k in range(top + 1)])
-    growth = powers[n_years_out]
+    growth = powers_from(rate, n_years_out)
     out: dict[str, NDArray[np.float64]] = {}
     for name in LIMIT_NAMES:
         table = _PUBLISHED_ARRAYS[name]
         base = table[-1]
         step = ROUNDING_STEPS[name]
-        projected = np.floor(base / step * growth + _FLOOR_TOLERANCE) * step
-        if rate >= 0.0:
-            # Only binds for a base that is not a multiple of its step ($11,250).
-            projected = np.maximum(projected, base)
+        if name == "catch_up_60_63":
+            # IRC 414(v)(2)(E): max($10,000 indexed after 2025, 150% of the 2024 catch-up).
+            since_2025 = powers_from(rate, years - _CATCH_UP_60_63_INDEX_YEAR)
+            indexed = np.floor(_CATCH_UP_60_63_BASE / step * since_2025 + _FLOOR_TOLERANCE) * step
+            projected = np.maximum(indexed, _CATCH_UP_60_63_FLOOR)
+        else:
+            projected = np.floor(base / step * growth + _FLOOR_TOLERANCE) * step
+            if rate >= 0.0:
+                projected = np.maximum(projected, base)
         out[name] = np.where(published, table[table_index], projected).astype(np.float64)
     return out
+
+
+def powers_from(rate: float, exponents: NDArray[np.int64]) -> NDArray[np.float64]:
+    """``(1 + rate) ** k`` for integer ``k >= 0`` elementwise, from scalar powers (exact bits)."""
+    k = np.maximum(exponents, 0)
+    table = np.array([math.pow(1.0 + rate, i) for i in range(int(k.max(initial=0)) + 1)])
+    return table[k]
 
 
 def limits_by_year(
