@@ -32,7 +32,14 @@ def test_shapes_and_columns(result):
         "investment_return",
         "fees",
         "balance_end",
+        "employer_match",
+        "employer_nonelective",
+        "employer_profit_sharing",
+        "employer_roth",
+        "vested_share",
     ]
+    kinds = ledger[["employer_match", "employer_nonelective", "employer_profit_sharing"]]
+    np.testing.assert_allclose(kinds.sum(axis=1), ledger["employer"], rtol=1e-12)
     assert len(ledger) == 30
     assert ledger["year"].iloc[0] == 2026 and ledger["age"].iloc[-1] == 64
     np.testing.assert_allclose(ledger["balance_end"].iloc[-1], result.terminal_balance.mean())

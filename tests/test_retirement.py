@@ -291,3 +291,19 @@ def test_retirement_properties(age, work, span, rule, order, roth_share, seed):
         np.maximum(pretax_prev, 0.0), ages, p.start_year - p.age
     ) * (ages >= p.retirement_age)
     assert np.all(paths.pretax >= rmd * (1 - 1e-9) - 1e-6)
+
+
+def test_service_years_reach_the_ledger_and_employer_roth_reaches_the_roth_balance():
+    plan = ak.PlanDesign(vesting=ak.Vesting(kind="cliff", years=3), employer_roth_fraction=1.0)
+    p = ak.Participant(age=30, salary=60_000, deferral_rate=0.06, service_years=1.0)
+    res = ak.simulate_participant(p, plan, n_scenarios=5, rng=0)
+    ledger = res.ledger()
+    # Cliff at 3 years: 1 year of service at the start, 2 at the first year end, 3 after two.
+    assert ledger["vested_share"].iloc[0] == 0.0
+    assert ledger["vested_share"].iloc[-1] == 1.0
+    # Employer Roth only once vested (SECURE 2.0 sec. 604): Roth grows by those dollars too.
+    vested_years = ledger["vested_share"] == 1.0
+    np.testing.assert_allclose(
+        ledger.loc[vested_years, "employer_roth"], ledger.loc[vested_years, "employer"]
+    )
+    assert res.roth_balance_end[0, -1] > 0.0

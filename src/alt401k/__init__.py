@@ -39,7 +39,7 @@ from .contributions import AnnualContributions, annual_contributions
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year
 from .markets import AssetClass, InflationModel, MarketModel, ReturnPaths, default_markets
 from .outflows import outflow_rate
-from .plan import MatchFormula, PlanDesign
+from .plan import PLAN_PRESETS, MatchFormula, PlanDesign, Vesting
 from .population import Participant, Population
 from .portfolio import Portfolio, target_date_weights
 from .results import ParticipantResults, PoolResults
@@ -58,6 +58,7 @@ from .tax import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "PLAN_PRESETS",
     "ActiveChannel",
     "Alt401kWarning",
     "AnnualContributions",
@@ -90,6 +91,7 @@ __all__ = [
     "TaxableAccountPaths",
     "Triangular",
     "Uniform",
+    "Vesting",
     "__version__",
     "annual_contributions",
     "catch_up_limit",

@@ -129,7 +129,9 @@ def tax_deferred_vs_taxable(
         markets=markets, n_scenarios=n_scenarios, rng=root, retirement=retirement
     )
     with_match = simulate_participant(participant, plan, portfolio, **common)
-    own_plan = plan.replace(match=MatchFormula(tiers=()), nonelective_rate=0.0)
+    own_plan = plan.replace(
+        match=MatchFormula(tiers=()), nonelective_rate=0.0, profit_sharing_rate=0.0
+    )
     own = simulate_participant(participant, own_plan, portfolio, **common)
     c = own.contributions
     deposits = c.employee_pretax[:, 0] * (1.0 - rate) + c.employee_roth[:, 0]

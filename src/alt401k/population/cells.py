@@ -18,6 +18,8 @@ class ParticipantCells:
     real participants a cell stands for (1 for a single saver). ``working``
     is True where the cell is employed and contributing in the start year;
     False where it has separated or retired and left its money in the plan.
+    ``service_years`` (optional) is each cell's years of service at the start,
+    for vesting (``inf`` or None: fully vested).
     """
 
     age: np.ndarray
@@ -31,6 +33,7 @@ class ParticipantCells:
     prior_year_wages: np.ndarray
     weight: np.ndarray
     working: np.ndarray
+    service_years: np.ndarray | None = None
 
     @property
     def n_cells(self) -> int:
@@ -67,4 +70,11 @@ def cells_from_participants(participants: Sequence[Participant]) -> ParticipantC
         ),
         weight=np.ones(len(participants)),
         working=np.ones(len(participants), dtype=bool),
+        service_years=(
+            None
+            if all(p.service_years is None for p in participants)
+            else np.array(
+                [np.inf if p.service_years is None else p.service_years for p in participants]
+            )
+        ),
     )

@@ -35,6 +35,9 @@ class Participant(Spec):
     prior_year_wages : float or None
         FICA wages of the year before ``start_year`` (SECURE 2.0 §603 Roth
         catch-up test); default ``salary / (1 + salary_growth)``.
+    service_years : float or None
+        Years of service with the employer at the start of ``start_year``,
+        for vesting of employer money; default None: fully vested.
     """
 
     age: int = Field(ge=16, le=99)
@@ -47,6 +50,7 @@ class Participant(Spec):
     start_year: int = Field(default=2026, ge=2024, le=2150)
     roth_balance: float = Field(default=0.0, ge=0.0)
     prior_year_wages: float | None = Field(default=None, ge=0.0, le=1e9)
+    service_years: float | None = Field(default=None, ge=0.0, le=80.0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Participant:

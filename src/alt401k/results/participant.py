@@ -148,7 +148,11 @@ class ParticipantResults:
             One row per year: ``year, age, salary, employee_pretax,
             employee_roth, employer, investment_return, fees, balance_end``
             (dollars). ``balance_end[t] = balance_end[t-1] + employee_pretax +
-            employee_roth + employer + investment_return - fees``; with the
+            employee_roth + employer + investment_return - fees``; then the
+            employer money by kind (``employer_match``, ``employer_nonelective``,
+            ``employer_profit_sharing``, summing to ``employer``), its Roth part
+            ``employer_roth`` and the ``vested_share`` of employer money at the
+            year end; with the
             retirement phase also ``withdrawals_pretax, withdrawals_roth``
             (subtracted in that identity), ``income_tax`` (the tax the
             withdrawals add), ``penalty``, ``social_security`` and
@@ -173,6 +177,11 @@ class ParticipantResults:
                 "balance_end": pick(self.balance_end),
             }
         )
+        frame["employer_match"] = c.match[:, 0]
+        frame["employer_nonelective"] = c.nonelective[:, 0]
+        frame["employer_profit_sharing"] = c.profit_sharing[:, 0]
+        frame["employer_roth"] = c.employer_roth[:, 0]
+        frame["vested_share"] = c.vested_share[:, 0]
         r = self.retirement_paths
         if r is not None:
             frame["withdrawals_pretax"] = pick(r.pretax)

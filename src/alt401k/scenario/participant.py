@@ -108,7 +108,7 @@ def simulate_participant(
         core_weights=np.broadcast_to(weights[None, :, None], (n_years, len(names), 1)),
         portfolio=np.zeros(1, dtype=int),
         expense_ratio=markets.subset(names).expense_ratios,
-        contributions=np.stack([total, contributions.employee_roth[:, 0]])[:, :, None],
+        contributions=np.stack([total, contributions.roth_total[:, 0]])[:, :, None],
         balance0=np.array([[participant.balance], [participant.roth_balance]]),
         flat_fee=np.full((n_years, 1), plan.recordkeeping_fee),
         outflow=np.zeros((n_years, 1)),
