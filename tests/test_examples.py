@@ -17,6 +17,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
         ("pool_inflows.py", ["--n-scenarios", "100", "--horizon", "3"], "== aggressive"),
         ("roth_vs_traditional.py", ["--n-scenarios", "100"], "roth_minus_traditional"),
         ("retirement_income.py", ["--n-scenarios", "100"], "RMD only"),
+        (
+            "plan_designs.py",
+            ["--n-scenarios", "100"],
+            "per_period  deferrals $24,500, match $7,385",
+        ),
     ],
 )
 def test_example_runs(script, argv, expect, monkeypatch, capsys):
@@ -32,5 +37,6 @@ def test_every_example_is_tested():
         "pool_inflows.py",
         "roth_vs_traditional.py",
         "retirement_income.py",
+        "plan_designs.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
