@@ -37,6 +37,8 @@ def test_shapes_and_columns(result):
         "employer_profit_sharing",
         "employer_roth",
         "vested_share",
+        "employer_vested_end",
+        "employer_unvested_end",
     ]
     kinds = ledger[["employer_match", "employer_nonelective", "employer_profit_sharing"]]
     np.testing.assert_allclose(kinds.sum(axis=1), ledger["employer"], rtol=1e-12)

@@ -36,9 +36,10 @@ from .comparisons import (
     taxable_account,
 )
 from .contributions import AnnualContributions, annual_contributions
+from .leakage import Leakage
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year
 from .markets import AssetClass, InflationModel, MarketModel, ReturnPaths, default_markets
-from .outflows import outflow_rate
+from .outflows import outflow_parts, outflow_rate
 from .plan import PLAN_PRESETS, MatchFormula, PlanDesign, Vesting
 from .population import Participant, Population
 from .portfolio import Portfolio, target_date_weights
@@ -69,6 +70,7 @@ __all__ = [
     "Fixed",
     "IRSLimits",
     "InflationModel",
+    "Leakage",
     "Logistic",
     "MarketModel",
     "MatchFormula",
@@ -102,6 +104,7 @@ __all__ = [
     "early_withdrawal_penalty",
     "irs_limits",
     "limits_by_year",
+    "outflow_parts",
     "outflow_rate",
     "private_markets_sponsor_curves",
     "required_minimum_distribution",

@@ -35,7 +35,7 @@ from .adoption import (
 )
 from .contributions import annual_contributions
 from .engine import ChannelInputs, GroupSchedule
-from .outflows import outflow_rate
+from .outflows import outflow_parts, outflow_rate
 from .portfolio import Portfolio, target_date_weights
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ class PoolLayout:
         employer, dollars.
     default_share : ndarray, shape (Y, G)
         Sleeve share of the default fund for default-channel groups.
+    outflow_names : tuple of str
+        Causes of the outflows, in the order of ``schedule.outflow_parts``.
     """
 
     groups: pd.DataFrame
@@ -76,6 +78,7 @@ class PoolLayout:
     schedule: GroupSchedule
     contributions_by_source: np.ndarray
     default_share: np.ndarray
+    outflow_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,7 +180,7 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
 
 
 def build_layout(
-    scenario: Scenario, population: Population, names: tuple[str, ...], periods_per_year: int
+    scenario: Scenario, population: Population, asset_names: tuple[str, ...], periods_per_year: int
 ) -> PoolLayout:
     """Group the pool's cells and build the engine's schedule."""
     n_years = scenario.horizon_years
@@ -220,13 +223,13 @@ def build_layout(
         channel[g_default] = DEFAULT
 
     # Core portfolios: 0 is the pool portfolio; default investors hold their vintage's TDF.
-    core = Portfolio(weights=scenario.pool_portfolio).target_weights(names)
+    core = Portfolio(weights=scenario.pool_portfolio).target_weights(asset_names)
     tdf_cohorts = np.unique(g_cohort[g_default])
-    core_weights = np.empty((n_years, len(names), 1 + tdf_cohorts.size))
+    core_weights = np.empty((n_years, len(asset_names), 1 + tdf_cohorts.size))
     core_weights[:, :, 0] = core
     if tdf_cohorts.size:
         tdf_ages = (start_year - (5 * tdf_cohorts + 2))[None, :] + np.arange(n_years)[:, None]
-        core_weights[:, :, 1:] = target_date_weights(tdf_ages, names).transpose(1, 0, 2)
+        core_weights[:, :, 1:] = target_date_weights(tdf_ages, asset_names).transpose(1, 0, 2)
     portfolio = np.zeros(n_groups, dtype=int)
     portfolio[g_default] = 1 + np.searchsorted(tdf_cohorts, g_cohort[g_default])
 
@@ -245,6 +248,8 @@ def build_layout(
         contrib *= scale
         by_source = by_source * scale
 
+    parts: np.ndarray | None = None
+    causes: tuple[str, ...] = ()
     if scenario.distribution_rate is not None:
         outflow = np.full((n_years, n_groups), scenario.distribution_rate)
     else:
@@ -252,11 +257,16 @@ def build_layout(
         # cohort retires and ages through the rate table gradually.
         offsets = np.arange(-2, 3)[:, None, None]
         each = ages[None] + offsets
-        outflow = outflow_rate(
-            each,
-            g_working[None, None, :] & (each < g_retire),
+        rules: dict[str, Any] = dict(
+            age=each,
+            working=g_working[None, None, :] & (each < g_retire),
             birth_year=start_year - (age0[None, None, :] + offsets),
-        ).mean(axis=0)
+            leakage=scenario.leakage,
+        )
+        outflow = outflow_rate(**rules).mean(axis=0)
+        by_cause = outflow_parts(**rules)
+        causes = tuple(by_cause)
+        parts = np.stack([by_cause[name].mean(axis=0) for name in causes])
 
     default_share = np.zeros((n_years, n_groups))
     if scenario.default_fund is not None:
@@ -266,13 +276,14 @@ def build_layout(
     schedule = GroupSchedule(
         core_weights=core_weights,
         portfolio=portfolio,
-        expense_ratio=scenario.markets.subset(names).expense_ratios,
+        expense_ratio=scenario.markets.subset(asset_names).expense_ratios,
         contributions=contrib[None],
         balance0=balance[None],
         flat_fee=fee,
         outflow=outflow,
         periods_per_year=periods_per_year,
-        asset=names.index(scenario.asset),
+        asset=asset_names.index(scenario.asset),
+        outflow_parts=parts,
     )
     groups = pd.DataFrame(
         {
@@ -289,7 +300,7 @@ def build_layout(
             "channel": pd.Categorical.from_codes(channel, categories=pd.Index(CHANNEL_NAMES)),
         }
     )
-    return PoolLayout(groups, cell_group, schedule, by_source, default_share)
+    return PoolLayout(groups, cell_group, schedule, by_source, default_share, causes)
 
 
 def build_channel(

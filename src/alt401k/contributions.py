@@ -4,7 +4,8 @@ All functions work on arrays of shape (Y, P): years by participant cells; the
 per-period match adds a trailing axis of pay periods, (Y, P, n).
 
 Rules applied each calendar year, per cell, in the order the law applies them
-(``L`` = that year's IRS limits, :func:`alt401k.limits.limits_by_year`):
+(``L`` = that year's IRS limits, :func:`alt401k.limits.limits_by_year` or the
+``limits`` argument):
 
 1. Plan compensation ``W = min(salary, L.compensation)`` (401(a)(17)). Every
    rate of the plan (deferral, match tiers, non-elective, profit sharing)
@@ -59,17 +60,25 @@ Rules applied each calendar year, per cell, in the order the law applies them
    computed here).
 
 Amounts are annual; the engine spreads them evenly over the year's periods.
+
+Pay and limits per scenario: ``salary`` and ``limits`` override the cells'
+``salary * (1 + salary_growth) ** y`` path and :func:`limits_by_year`, e.g.
+with :func:`alt401k.pay.salary_paths` and :func:`alt401k.limits.limits_from_prices`.
+For S scenarios of one saver, pass cells that repeat the saver S times (P =
+S), ``salary`` of shape (Y, S) (the transposed (S, Y) pay paths) and limits of
+shape (Y, S) each; the rules above are unchanged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .limits import catch_up_limit, limits_by_year
+from .limits import LIMIT_NAMES, catch_up_limit, limits_by_year
 from .plan import PlanDesign
 from .population import ParticipantCells
 
@@ -170,6 +179,8 @@ def annual_contributions(
     n_years: int,
     indexing_rate: float = 0.025,
     service_years: ArrayLike | None = None,
+    salary: ArrayLike | None = None,
+    limits: Mapping[str, ArrayLike] | None = None,
 ) -> AnnualContributions:
     """Compute each cell's contributions for ``n_years`` calendar years.
 
@@ -193,6 +204,22 @@ def annual_contributions(
         Completed years of service of each cell at the start of
         ``start_year``, for vesting. Default ``cells.service_years`` if the
         cells have it, else fully vested.
+    salary : array_like, shape (Y, P), optional
+        Nominal pay by year and cell, dollars per year, finite and >= 0,
+        replacing ``cells.salary * (1 + cells.salary_growth) ** y``. Set to 0
+        where the cell does not work (retired, or ``cells.working`` False),
+        whatever is passed there. The prior-year wages of the §603 test
+        (rule 7) are ``cells.prior_year_wages`` in the first year and this
+        ``salary`` of the year before afterwards, as for the default path.
+    limits : mapping of str to array_like, optional
+        IRS limits, dollars, overriding :func:`limits_by_year`: names from
+        :data:`alt401k.limits.LIMIT_NAMES` (e.g. ``limits_from_prices`` output
+        transposed), each of shape (Y, P), (Y, 1) or (Y,) (the same for every
+        cell), >= 0 (``roth_catch_up_wage_threshold`` may be ``inf``). Names
+        left out come from ``limits_by_year(years, indexing_rate)``; when all
+        are given, ``start_year`` may precede 2024. The catch-up room of rule
+        3 is then ``catch_up_60_63`` at ages 60-63, ``catch_up`` at 50-59 and
+        64+, 0 below 50.
 
     Returns
     -------
@@ -207,12 +234,22 @@ def annual_contributions(
     active = age < cells.retirement_age[None, :]
     if working is not None:
         active &= np.asarray(working, dtype=bool)[None, :]
-    salary = np.where(
-        active, cells.salary[None, :] * (1.0 + cells.salary_growth[None, :]) ** offset, 0.0
-    )
+    if salary is None:
+        pay = cells.salary[None, :] * (1.0 + cells.salary_growth[None, :]) ** offset
+    else:
+        pay = _checked_salary(salary, (n_years, cells.n_cells))
+    salary = np.where(active, pay, 0.0)
     prior_wages = np.concatenate([cells.prior_year_wages[None, :], salary[:-1]], axis=0)
-    lim = {k: v[:, None] for k, v in limits_by_year(years, indexing_rate=indexing_rate).items()}
-    catch_up_room = catch_up_limit(age, years[:, None], indexing_rate=indexing_rate)
+    if limits is None:
+        lim = {k: v[:, None] for k, v in limits_by_year(years, indexing_rate=indexing_rate).items()}
+        catch_up_room = catch_up_limit(age, years[:, None], indexing_rate=indexing_rate)
+    else:
+        lim = _checked_limits(limits, years, cells.n_cells, indexing_rate)
+        catch_up_room = np.where(
+            age < 50,
+            0.0,
+            np.where((age >= 60) & (age <= 63), lim["catch_up_60_63"], lim["catch_up"]),
+        )
 
     # Rule 1.
     compensation = np.minimum(salary, lim["compensation"])
@@ -260,6 +297,49 @@ def annual_contributions(
         profit_sharing=amounts["profit_sharing"],
         vested_share=vested,
     )
+
+
+def _checked_salary(salary: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
+    """The ``salary`` override as float64 (Y, P), or a ValueError naming the problem."""
+    pay = np.asarray(salary, dtype=np.float64)
+    if pay.shape != shape:
+        raise ValueError(f"salary must have shape (n_years, n_cells) = {shape}; got {pay.shape}")
+    bad = ~(np.isfinite(pay) & (pay >= 0.0))
+    if np.any(bad):
+        raise ValueError(f"salary must be finite and >= 0 dollars; got {pay[bad].flat[0]}")
+    return pay
+
+
+def _checked_limits(
+    limits: Mapping[str, ArrayLike], years: np.ndarray, n_cells: int, indexing_rate: float
+) -> dict[str, np.ndarray]:
+    """The ``limits`` override, completed from :func:`limits_by_year`, as (Y, 1) or (Y, P)."""
+    unknown = sorted(set(limits) - set(LIMIT_NAMES))
+    if unknown:
+        raise ValueError(
+            f"limits has unknown name(s) {unknown}; allowed names: {', '.join(LIMIT_NAMES)}"
+        )
+    missing = [name for name in LIMIT_NAMES if name not in limits]
+    lim: dict[str, np.ndarray] = {}
+    if missing:
+        lim = {k: v[:, None] for k, v in limits_by_year(years, indexing_rate=indexing_rate).items()}
+    n_years = years.shape[0]
+    for name, value in limits.items():
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.shape == (n_years,):
+            arr = arr[:, None]
+        if arr.shape not in {(n_years, 1), (n_years, n_cells)}:
+            raise ValueError(
+                f"limits[{name!r}] must have shape (n_years,), (n_years, 1) or (n_years, "
+                f"n_cells) = ({n_years}, {n_cells}); got {arr.shape}"
+            )
+        may_be_inf = name == "roth_catch_up_wage_threshold"
+        bad = np.isnan(arr) | (arr < 0.0) | (~np.isfinite(arr) & (not may_be_inf))
+        if np.any(bad):
+            allowed = ">= 0 (inf allowed)" if may_be_inf else "finite and >= 0"
+            raise ValueError(f"limits[{name!r}] must be {allowed} dollars; got {arr[bad].flat[0]}")
+        lim[name] = arr
+    return lim
 
 
 def _deferrals_and_employer(

@@ -109,14 +109,20 @@ class GroupSchedule:
         Index of each group's core portfolio in ``core_weights``.
     expense_ratio : ndarray, shape (A,)
         Annual expense ratio of each asset, fraction.
-    contributions : ndarray, shape (K, Y, G)
-        Contributions per year, dollars (index 0: all money; 1: Roth part).
+    contributions : ndarray, shape (K, Y, G) or (K, S, Y, G)
+        Contributions per year, dollars (index 0: all money; 1: its Roth
+        part; 2, when tracked: employer money); with a scenario axis when
+        pay or limits differ by scenario.
     balance0 : ndarray, shape (K, G)
         Opening balances, dollars.
     flat_fee : ndarray, shape (Y, G)
         Flat fees per year (people x per-person fee), dollars.
     outflow : ndarray, shape (Y, G)
         Annual outflow rate, fraction of the balance paid out per year.
+    outflow_parts : ndarray, shape (R, Y, G), optional
+        The same rate split by cause (e.g. rollovers, cash-outs, hardship,
+        retirees' withdrawals), summing to ``outflow``; each period's outflow
+        is split in these proportions and recorded by cause.
     periods_per_year : int
         Periods per year n; returns have T = Y * n periods.
     asset : int or None
@@ -140,6 +146,7 @@ class GroupSchedule:
     outflow: np.ndarray
     periods_per_year: int
     asset: int | None = None
+    outflow_parts: np.ndarray | None = None
     withdraw: Callable[[int, slice, np.ndarray], np.ndarray] | None = None
 
     @property
@@ -148,7 +155,7 @@ class GroupSchedule:
 
     @property
     def n_years(self) -> int:
-        return int(self.contributions.shape[1])
+        return int(self.contributions.shape[-2])
 
 
 @dataclass(frozen=True)
@@ -194,7 +201,8 @@ class Ledger:
     ``fees``, ``outflows`` (S, Y, G): market gain gross of expenses,
     expenses plus flat fees, and money paid out at the outflow rates,
     dollars per year; ``withdrawals`` (K, S, Y, G): money taken out by
-    ``GroupSchedule.withdraw`` at the start of each year, by source.
+    ``GroupSchedule.withdraw`` at the start of each year, by source;
+    ``outflow_parts`` (R, S, Y, G): ``outflows`` split by cause.
     """
 
     balance: np.ndarray
@@ -202,6 +210,7 @@ class Ledger:
     fees: np.ndarray
     outflows: np.ndarray
     withdrawals: np.ndarray
+    outflow_parts: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -222,6 +231,9 @@ class EnginePaths:
         All balances at each year end, dollars.
     pool_outflows : ndarray, shape (S, Y)
         All money paid out of the plans each year, dollars.
+    outflow_by_part : ndarray, shape (S, Y, R)
+        The outflows at the schedule's rates split by cause
+        (``GroupSchedule.outflow_parts``; R = 0 without it), dollars.
     final_non_holder, final_holder, final_holder_asset, final_counterfactual : ndarray, shape (S, G)
         Balances at the horizon (all money): ``N``, ``X + Y``, ``X`` and ``Z``.
     ledger : Ledger or None
@@ -233,6 +245,7 @@ class EnginePaths:
     holdings_by_channel: np.ndarray
     pool_assets: np.ndarray
     pool_outflows: np.ndarray
+    outflow_by_part: np.ndarray
     final_non_holder: np.ndarray
     final_holder: np.ndarray
     final_holder_asset: np.ndarray
@@ -288,7 +301,8 @@ def simulate(
         raise ValueError("a channel needs schedule.asset, the index of the alternative asset")
     if channel is not None and schedule.withdraw is not None:
         raise ValueError("withdrawals by rule (schedule.withdraw) are for runs without a channel")
-    out = _allocate(n_scenarios, n_years, n_groups, k_sources, record_ledger)
+    n_parts = 0 if schedule.outflow_parts is None else schedule.outflow_parts.shape[0]
+    out = _allocate(n_scenarios, n_years, n_groups, k_sources, n_parts, record_ledger)
     rows = max(8, _BLOCK_BYTES // (8 * k_sources * n_groups))
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
@@ -302,7 +316,7 @@ def simulate(
     return out
 
 
-def _allocate(s: int, y: int, g: int, k: int, ledger: bool) -> EnginePaths:
+def _allocate(s: int, y: int, g: int, k: int, r: int, ledger: bool) -> EnginePaths:
     return EnginePaths(
         flows=np.zeros((s, y, len(COMPONENTS))),
         asset_return=np.zeros((s, y)),
@@ -310,6 +324,7 @@ def _allocate(s: int, y: int, g: int, k: int, ledger: bool) -> EnginePaths:
         holdings_by_channel=np.zeros((s, y, 2)),
         pool_assets=np.zeros((s, y)),
         pool_outflows=np.zeros((s, y)),
+        outflow_by_part=np.zeros((s, y, r)),
         final_non_holder=np.zeros((s, g)),
         final_holder=np.zeros((s, g)),
         final_holder_asset=np.zeros((s, g)),
@@ -321,6 +336,7 @@ def _allocate(s: int, y: int, g: int, k: int, ledger: bool) -> EnginePaths:
                 fees=np.zeros((s, y, g)),
                 outflows=np.zeros((s, y, g)),
                 withdrawals=np.zeros((k, s, y, g)),
+                outflow_parts=np.zeros((r, s, y, g)),
             )
             if ledger
             else None
@@ -377,6 +393,12 @@ def _simulate_rows(
     # Outflow per period as a share of what stays (no group pays out everything).
     drain = (1.0 - keep) / keep
     contributions = np.asarray(sc.contributions, dtype=float)
+    part_shares = None
+    if sc.outflow_parts is not None:
+        rate = np.asarray(sc.outflow, dtype=float)
+        part_shares = np.divide(
+            sc.outflow_parts, rate, out=np.zeros_like(sc.outflow_parts), where=rate > 0
+        )
     led = out.ledger if record_ledger else None
     rows = slice(lo, hi)
 
@@ -402,7 +424,10 @@ def _simulate_rows(
         rho = np.ascontiguousarray(rho[:, :, portfolio].transpose(1, 0, 2))
         growth = rho + (1.0 - core_expense[year])
         growth *= keep[year]
-        contrib = contributions[:, year, None, :] / n  # (K, 1, G)
+        if contributions.ndim == 4:  # per scenario: (K, S, Y, G)
+            contrib = contributions[:, rows, year, :] / n
+        else:
+            contrib = contributions[:, year, None, :] / n  # (K, 1, G)
         kept.fill(0.0)
         kept_asset.fill(0.0)
 
@@ -473,6 +498,13 @@ def _simulate_rows(
         out.pool_outflows[rows, year] += kept.sum(axis=-1) + kept_asset.sum(axis=-1)
         if led is not None:
             led.outflows[rows, year] += kept + kept_asset
+        if part_shares is not None:
+            outflow = kept + kept_asset
+            for part, share in enumerate(part_shares[:, year]):
+                by_part = outflow * share
+                out.outflow_by_part[rows, year, part] = by_part.sum(axis=-1)
+                if led is not None:
+                    led.outflow_parts[part, rows, year] = by_part
 
         fee = np.asarray(sc.flat_fee[year], dtype=float)
         if fee.any():

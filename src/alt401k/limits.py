@@ -71,6 +71,24 @@ $11,250 for 2026 although the regular catch-up rose to $8,000)::
 so it stays at $11,250 until the indexed $10,000 passes it ($11,500 in 2031
 at 2.5%), rather than growing from $11,250.
 
+Projection from a price path
+----------------------------
+:func:`limits_from_prices` indexes the same limits by a simulated price path
+instead of a fixed rate, one path per scenario. ``P_t`` is the price level at
+the END of calendar year ``t``, relative to the START of the first simulated
+year ``y0`` (``P_{y0-1} = 1``). The IRS sets year ``y``'s limits from the
+prior year's CPI, so year ``y`` uses the price level at its start,
+``P_{y-1}``, and the 2026 table was set at the start of 2026, ``P_2025``::
+
+    L_y = floor(L * P_{y-1} / P_2025 / s) * s                   (y > 2026)
+    L_y(60-63) = max(floor(10000 * P_{y-1} / P_2024 / 500) * 500, 11250)
+
+(``P_2024`` is the price level at the start of 2025, the statute's "after
+2025" base). Price levels before the start of ``y0`` that the path does not
+cover (``P_2025`` when ``y0 > 2026``, ``P_2024`` when ``y0 > 2025``) are filled
+at the assumed rate ``r``: ``P_{y0-1-k} = (1 + r) ** -k``. With the path
+``P_{y0-1+k} = (1 + r) ** k`` this is the fixed-rate rule exactly.
+
 Actual IRS indexing differs: each limit is its statutory base amount scaled by
 the ratio of CPI-U for a recent quarter to a statutory base-period quarter,
 then rounded down to the step. The projection here is a smooth stand-in for
@@ -100,6 +118,7 @@ __all__ = [
     "catch_up_limit",
     "irs_limits",
     "limits_by_year",
+    "limits_from_prices",
 ]
 
 #: Names of the limits, in the order of the fields of :class:`IRSLimits`.
@@ -373,6 +392,123 @@ def limits_by_year(
     """
     rate = _check_indexing_rate(indexing_rate)
     return _limits(_check_years(years, "years"), rate)
+
+
+def limits_from_prices(
+    years: ArrayLike,
+    price_index: ArrayLike,
+    *,
+    indexing_rate: float = _DEFAULT_INDEXING_RATE,
+) -> dict[str, NDArray[np.float64]]:
+    """IRS limits indexed by a price path, per scenario (vectorized).
+
+    Parameters
+    ----------
+    years : array_like of int, shape (Y,)
+        Consecutive calendar years ``y0, y0 + 1, ...``, each in ``[2024, 2200]``.
+    price_index : array_like of float, shape (..., Y)
+        Price level at the END of each year of ``years``, relative to the
+        START of ``years[0]`` (so 1.0 at the start of the first year; e.g.
+        the cumulative product of one plus each year's inflation). Leading
+        axes are anything, e.g. (S, Y) for S scenarios. Finite and > 0.
+    indexing_rate : float, default 0.025
+        Assumed annual inflation, in ``[-0.05, 0.2]``, for the years between
+        the published table and ``years[0]`` that ``price_index`` does not
+        cover: 2025 (the 60-63 catch-up's base year) when ``years[0] > 2025``
+        and 2026 onwards when ``years[0] > 2026``. Unused when ``years[0]
+        <= 2025``.
+
+    Returns
+    -------
+    dict of str to ndarray
+        One float64 array per name in :data:`LIMIT_NAMES`, shape
+        ``price_index.shape``, dollars. Published years (2024-2026) keep their
+        published values.
+
+    Raises
+    ------
+    ValueError
+        If ``years`` is not a 1-D run of consecutive integer years in
+        ``[2024, 2200]``, ``price_index`` does not end in an axis of length Y
+        or has a value that is not finite and > 0, or the indexing rate lies
+        outside ``[-0.05, 0.2]``.
+
+    Notes
+    -----
+    With ``P_t`` the price level at the end of year ``t`` (``P_{y0-1} =
+    1``), a limit with 2026 value ``L`` and step ``s`` is, for ``y > 2026``,
+
+    .. math:: L_y = \\lfloor L \\, P_{y-1} / P_{2025} / s \\rfloor \\, s,
+
+    and not below ``L`` where ``P_{y-1} >= P_{2025}`` (limits fall only with
+    the price level, as :func:`limits_by_year` does with a negative rate; the
+    IRS in practice holds them, as in 2010). The age 60-63 catch-up is
+    ``max(floor(10000 * P_{y-1} / P_{2024} / 500) * 500, 11250)`` (IRC
+    414(v)(2)(E)). Missing levels before ``y0``: ``P_{y0-1-k} = (1 + r) **
+    -k``. Hence ``price_index[..., k] = (1 + r) ** (k + 1)`` reproduces
+    ``limits_by_year(years, indexing_rate=r)`` exactly.
+
+    Examples
+    --------
+    No inflation in 2026, then 10% in 2027:
+
+    >>> lim = limits_from_prices([2026, 2027, 2028], [1.0, 1.1, 1.21])
+    >>> lim["elective_deferral"].tolist()  # 2028: floor(24,500 * 1.1 / 500) * 500
+    [24500.0, 24500.0, 26500.0]
+    """
+    rate = _check_indexing_rate(indexing_rate)
+    year_arr = _check_years(years, "years")
+    if year_arr.ndim != 1 or year_arr.size == 0:
+        raise ValueError(f"years must be a non-empty 1-D array; got shape {year_arr.shape}")
+    first = int(year_arr[0])
+    if not np.array_equal(year_arr, first + np.arange(year_arr.size)):
+        raise ValueError(
+            f"years must be consecutive calendar years starting at {first}; got {year_arr.tolist()}"
+        )
+    prices = np.asarray(price_index, dtype=np.float64)
+    if prices.ndim == 0 or prices.shape[-1] != year_arr.size:
+        raise ValueError(
+            f"price_index must have shape (..., {year_arr.size}), one level per year; "
+            f"got {prices.shape}"
+        )
+    bad = ~(np.isfinite(prices) & (prices > 0.0))
+    if np.any(bad):
+        raise ValueError(f"price_index must be finite and > 0; got {prices[bad].flat[0]}")
+
+    # Price level at the start of each year (end of the year before), 1 at the start of y0.
+    start_level = np.concatenate([np.ones_like(prices[..., :1]), prices[..., :-1]], axis=-1)
+    since_2026 = _index_since(start_level, first, LAST_PUBLISHED_YEAR, rate)
+    since_2025 = _index_since(start_level, first, _CATCH_UP_60_63_INDEX_YEAR, rate)
+    published = year_arr <= LAST_PUBLISHED_YEAR
+    table_index = np.clip(year_arr - FIRST_FULL_YEAR, 0, len(PUBLISHED_YEARS) - 1)
+    out: dict[str, NDArray[np.float64]] = {}
+    for name in LIMIT_NAMES:
+        table = _PUBLISHED_ARRAYS[name]
+        base = table[-1]
+        step = ROUNDING_STEPS[name]
+        if name == "catch_up_60_63":
+            indexed = np.floor(_CATCH_UP_60_63_BASE / step * since_2025 + _FLOOR_TOLERANCE) * step
+            projected = np.maximum(indexed, _CATCH_UP_60_63_FLOOR)
+        else:
+            projected = np.floor(base / step * since_2026 + _FLOOR_TOLERANCE) * step
+            projected = np.where(since_2026 >= 1.0, np.maximum(projected, base), projected)
+        out[name] = np.where(published, table[table_index], projected).astype(np.float64)
+    return out
+
+
+def _index_since(
+    start_level: NDArray[np.float64], first: int, base_year: int, rate: float
+) -> NDArray[np.float64]:
+    """Price level at the start of each year over that at the start of ``base_year``."""
+    if base_year - first >= start_level.shape[-1]:
+        return np.ones_like(start_level)  # every year is published: the index is unused
+    if first <= base_year:
+        base_level = start_level[..., base_year - first : base_year - first + 1]
+        if first == base_year:
+            return start_level  # the base level is exactly 1: no division, no rounding
+        return start_level / base_level
+    # The path starts after base_year: the years in between grow at the assumed rate.
+    return start_level * math.pow(1.0 + rate, first - base_year)
 
 
 def irs_limits(year: int, *, indexing_rate: float = _DEFAULT_INDEXING_RATE) -> IRSLimits:

@@ -190,8 +190,9 @@ class WithdrawalPolicy:
 
     Notes
     -----
-    Called by :func:`alt401k.engine.simulate` with state (2, S, 1): all money
-    and its Roth part. Records what it paid and the taxes it computed, so
+    Called by :func:`alt401k.engine.simulate` with state (K, S, 1): all money,
+    its Roth part and (K = 3) employer money, which pays its pro rata share
+    of pre-tax withdrawals. Records what it paid and the taxes it computed, so
     :meth:`paths` returns them after the run.
     """
 
@@ -263,6 +264,12 @@ class WithdrawalPolicy:
             self._out[name][rows, year] = value
         taken[0, :, 0] = w_pre + w_roth
         taken[1, :, 0] = w_roth
+        if state.shape[0] > 2:  # employer money, tracked for vesting: pre-tax, pro rata
+            employer = state[2, :, 0]
+            taken[2, :, 0] = np.minimum(
+                employer,
+                w_pre * np.divide(employer, pretax, out=np.zeros_like(pretax), where=pretax > 0),
+            )
         return taken
 
     def paths(self) -> RetirementPaths:

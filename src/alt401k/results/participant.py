@@ -21,6 +21,7 @@ from ._stats import (
 )
 
 if TYPE_CHECKING:
+    from ..leakage import Leakage
     from ..plan import PlanDesign
     from ..population import Participant
     from ..portfolio import Portfolio
@@ -60,6 +61,15 @@ class ParticipantResults:
     retirement_paths : RetirementPaths or None
         Withdrawals by source, tax, penalty, Social Security, other income
         and shortfalls per scenario and year, nominal dollars, (S, Y) each.
+    employer_balance_end : ndarray, shape (S, Y) or None
+        Employer money in the balance at each year end (vested and not).
+    leakage : Leakage or None
+        The leakage simulated, if any.
+    leakage_paths : ndarray, shape (S, Y, 4) or None
+        Money leaving while working, by cause (:data:`alt401k.leakage.LEAKAGE_PARTS`:
+        rollover, cash_out, hardship, loan_default), expected dollars per year.
+    forfeitures : ndarray, shape (S, Y) or None
+        Unvested employer money forfeited at separation, expected dollars per year.
     """
 
     participant: Participant
@@ -77,6 +87,10 @@ class ParticipantResults:
     periods_per_year: int
     retirement: Retirement | None = None
     retirement_paths: RetirementPaths | None = None
+    employer_balance_end: np.ndarray | None = None
+    leakage: Leakage | None = None
+    leakage_paths: np.ndarray | None = None
+    forfeitures: np.ndarray | None = None
 
     @property
     def n_scenarios(self) -> int:
@@ -148,21 +162,27 @@ class ParticipantResults:
             One row per year: ``year, age, salary, employee_pretax,
             employee_roth, employer, investment_return, fees, balance_end``
             (dollars). ``balance_end[t] = balance_end[t-1] + employee_pretax +
-            employee_roth + employer + investment_return - fees``; then the
+            employee_roth + employer + investment_return - fees - leakage -
+            forfeitures`` (- withdrawals in retirement); then the
             employer money by kind (``employer_match``, ``employer_nonelective``,
             ``employer_profit_sharing``, summing to ``employer``), its Roth part
             ``employer_roth`` and the ``vested_share`` of employer money at the
-            year end; with the
+            year end, ``employer_vested_end`` and ``employer_unvested_end``;
+            with ``leakage``: ``leakage_rollover``, ``leakage_cash_out``,
+            ``leakage_hardship``, ``leakage_loan_default``, their sum
+            ``leakage``, ``forfeitures``, and the federal ``cash_out_tax`` and
+            ``cash_out_penalty`` the cash-outs cost (single filer, 2026
+            schedule indexed at 2.5% a year); with the
             retirement phase also ``withdrawals_pretax, withdrawals_roth``
             (subtracted in that identity), ``income_tax`` (the tax the
             withdrawals add), ``penalty``, ``social_security`` and
             ``after_tax_income`` (withdrawals - income_tax - penalty).
         """
-        if scenario is None:
-            pick = lambda a: a.mean(axis=0)  # noqa: E731
-        else:
-            i = _check_scenario_index(scenario, self.n_scenarios)
-            pick = lambda a: a[i]  # noqa: E731
+        index = None if scenario is None else _check_scenario_index(scenario, self.n_scenarios)
+
+        def pick(a: np.ndarray) -> np.ndarray:
+            return a.mean(axis=0) if index is None else a[index]
+
         c = self.contributions
         frame = pd.DataFrame(
             {
@@ -182,6 +202,23 @@ class ParticipantResults:
         frame["employer_profit_sharing"] = c.profit_sharing[:, 0]
         frame["employer_roth"] = c.employer_roth[:, 0]
         frame["vested_share"] = c.vested_share[:, 0]
+        if self.employer_balance_end is not None:
+            employer = pick(self.employer_balance_end)
+            frame["employer_vested_end"] = employer * c.vested_share[:, 0]
+            frame["employer_unvested_end"] = employer - frame["employer_vested_end"]
+        if self.forfeitures is not None:
+            frame["forfeitures"] = pick(self.forfeitures)
+        if self.leakage_paths is not None:
+            from ..leakage import LEAKAGE_PARTS
+
+            for part, name in enumerate(LEAKAGE_PARTS):
+                frame[f"leakage_{name}"] = pick(self.leakage_paths[:, :, part])
+            frame["leakage"] = pick(self.leakage_paths.sum(axis=-1))
+            cash_out = self.leakage_paths[:, :, LEAKAGE_PARTS.index("cash_out")]
+            ages = c.age[:, 0]
+            tax, penalty = self._cash_out_tax(cash_out, ages)
+            frame["cash_out_tax"] = pick(tax)
+            frame["cash_out_penalty"] = pick(penalty)
         r = self.retirement_paths
         if r is not None:
             frame["withdrawals_pretax"] = pick(r.pretax)
@@ -228,6 +265,20 @@ class ParticipantResults:
         frame.loc["terminal_balance", "prob_below_paid_in"] = self.prob_below(self.paid_in)
         frame.index.name = "metric"
         return frame
+
+    def _cash_out_tax(
+        self, cash_out: np.ndarray, ages: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Income tax and penalty of expected cash-outs (S, Y), a cash-out being its own income."""
+        assert self.leakage is not None
+        tax = np.zeros_like(cash_out)
+        penalty = np.zeros_like(cash_out)
+        for y, (year, age) in enumerate(zip(self.years, ages, strict=True)):
+            index = 1.025 ** max(int(year) - 2026, 0)
+            tax[:, y], penalty[:, y] = self.leakage.cash_out_tax(
+                cash_out[:, y], float(age), year=int(year), index=index
+            )
+        return tax, penalty
 
     def retirement_outcomes(self, *, real: bool = True) -> dict[str, np.ndarray]:
         """Per-scenario retirement outcomes, (S,) each.

@@ -51,6 +51,11 @@ class PoolResults:
         Total DC pool at each year end, dollars.
     pool_outflows : ndarray, shape (S, Y)
         All money paid out of the plans each year, dollars.
+    outflow_by_cause : ndarray, shape (S, Y, R)
+        The outflows at the age-based rates by cause (``outflow_causes``):
+        leakage of working participants (rollovers, cash-outs, hardship,
+        loan defaults) and retirees' withdrawals, dollars.
+    outflow_causes : tuple of str, length R
     pool_contributions : ndarray, shape (Y, 3)
         Contributions into the whole pool per year (employee pre-tax,
         employee Roth, employer), dollars.
@@ -88,6 +93,8 @@ class PoolResults:
     holdings_by_channel: np.ndarray
     pool_assets: np.ndarray
     pool_outflows: np.ndarray
+    outflow_by_cause: np.ndarray
+    outflow_causes: tuple[str, ...]
     pool_contributions: np.ndarray
     excess_return: np.ndarray
     asset_names: tuple[str, ...]
@@ -169,8 +176,10 @@ class PoolResults:
             ``<component>_mean`` for each component; ``net_flow_mean`` and its
             quantiles ``net_flow_p05`` ...; quantiles of ``cumulative_flow``,
             ``holdings`` and ``pool_assets``; ``pool_contributions`` (all
-            money paid into the pool) and ``pool_outflows_mean`` (all money
-            paid out). Dollars. ``frame.attrs["assumptions"]`` states the
+            money paid into the pool), ``pool_outflows_mean`` (all money
+            paid out) and its causes ``pool_<cause>_mean`` (rollover,
+            cash_out, hardship, loan_default: leakage; retiree: withdrawals
+            by the retirement rules). Dollars. ``frame.attrs["assumptions"]`` states the
             channels, rebalancing behaviour, adoption and reversal used.
         """
         qs = check_quantiles(quantiles)
@@ -189,6 +198,8 @@ class PoolResults:
                 out[f"{name}_{quantile_label(q)}"] = row
         out["pool_contributions"] = self.pool_contributions.sum(axis=1)
         out["pool_outflows_mean"] = self.pool_outflows.mean(axis=0)
+        for i, cause in enumerate(self.outflow_causes):
+            out[f"pool_{cause}_mean"] = self.outflow_by_cause[:, :, i].mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
         frame.attrs["assumptions"] = self.scenario.assumptions()
         return frame

@@ -14,6 +14,7 @@ from .._random import RngLike, as_seed_sequence
 from ..contributions import annual_contributions
 from ..engine import GroupSchedule, simulate
 from ..execution import check_n_scenarios, chunk_ranges
+from ..leakage import LEAKAGE_PARTS, Leakage
 from ..markets import MarketModel, default_markets
 from ..plan import PlanDesign
 from ..population import Participant, cells_from_participants
@@ -38,6 +39,7 @@ def simulate_participant(
     indexing_rate: float = 0.025,
     chunk_size: int | None = None,
     retirement: Retirement | None = None,
+    leakage: Leakage | None = None,
 ) -> ParticipantResults:
     """Simulate one saver's account from today to retirement, and through it.
 
@@ -68,6 +70,13 @@ def simulate_participant(
         The retirement phase: withdrawals by rule, RMDs, tax and penalty
         from the retirement age to ``retirement.end_age`` on the same paths
         (:mod:`alt401k.retirement`). Without it the run ends at retirement.
+    leakage : Leakage, optional
+        Leakage while working, as expected shares (:class:`alt401k.Leakage`):
+        each year the separation hazard of the saver's age takes the rollover
+        and cash-out shares of the balance out of the plan and forfeits the
+        unvested part of employer money (``plan.vesting``,
+        ``participant.service_years``); hardship withdrawals and loan defaults
+        leave too. Default None: a saver who stays with the employer.
 
     Returns
     -------
@@ -104,14 +113,32 @@ def simulate_participant(
         cells, plan, start_year=participant.start_year, n_years=n_years, indexing_rate=indexing_rate
     )
     total = contributions.total[:, 0]
+    ages = participant.age + np.arange(n_years)
+    working = ages < participant.retirement_age
+    outflow = np.zeros((n_years, 1))
+    outflow_parts = None
+    forfeit = np.zeros(n_years)
+    if leakage is not None:
+        parts = leakage.rates(ages, working)
+        outflow = leakage.total(ages, working)[:, None]
+        outflow_parts = np.stack([parts[name] for name in LEAKAGE_PARTS])[:, :, None]
+        # Separations forfeit the unvested part of employer money (start-of-year service).
+        service = _service_at_start(participant, n_years)
+        forfeit = np.where(working, leakage.hazard(ages), 0.0) * plan.vesting.forfeited_share(
+            service
+        )
     schedule = GroupSchedule(
         core_weights=np.broadcast_to(weights[None, :, None], (n_years, len(names), 1)),
         portfolio=np.zeros(1, dtype=int),
         expense_ratio=markets.subset(names).expense_ratios,
-        contributions=np.stack([total, contributions.roth_total[:, 0]])[:, :, None],
-        balance0=np.array([[participant.balance], [participant.roth_balance]]),
+        # Sources: all money, its Roth part, employer money (for vesting).
+        contributions=np.stack(
+            [total, contributions.roth_total[:, 0], contributions.employer[:, 0]]
+        )[:, :, None],
+        balance0=np.array([[participant.balance], [participant.roth_balance], [0.0]]),
         flat_fee=np.full((n_years, 1), plan.recordkeeping_fee),
-        outflow=np.zeros((n_years, 1)),
+        outflow=outflow,
+        outflow_parts=outflow_parts,
         periods_per_year=periods_per_year,
     )
 
@@ -122,14 +149,15 @@ def simulate_participant(
     prices = np.empty((n_scenarios, n_years))
     annual = np.empty((n_scenarios, n_years, len(names)))
     phases: list[RetirementPaths] = []
-    ages = participant.age + np.arange(n_years)
+    employer = np.empty((n_scenarios, n_years))
+    forfeited = np.zeros((n_scenarios, n_years))
+    leaked = np.zeros((n_scenarios, n_years, len(LEAKAGE_PARTS)))
     for start, stop in chunk_ranges(n_scenarios, chunk_size):
         paths = markets.sample(
             stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
         )
         annual[start:stop] = paths.annual_returns()
         price = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
-        chunk_schedule = schedule
         policy = None
         if retirement is not None:
             starts = np.concatenate([np.ones((stop - start, 1)), price], axis=1)
@@ -141,12 +169,17 @@ def simulate_participant(
                 start_year=participant.start_year,
                 price_level=starts,
             )
-            chunk_schedule = dataclasses.replace(schedule, withdraw=policy)
+        hooks = _Hooks(forfeit, policy, stop - start)
+        chunk_schedule = dataclasses.replace(schedule, withdraw=hooks)
         ledger = simulate(paths.returns, chunk_schedule, record_ledger=True).ledger
         assert ledger is not None
         if policy is not None:
             phases.append(policy.paths())
         balance[start:stop] = ledger.balance[0, :, :, 0]
+        employer[start:stop] = ledger.balance[2, :, :, 0]
+        forfeited[start:stop] = hooks.forfeited
+        if outflow_parts is not None:
+            leaked[start:stop] = np.moveaxis(ledger.outflow_parts[:, :, :, 0], 0, -1)
         roth[start:stop] = ledger.balance[1, :, :, 0]
         invest[start:stop] = ledger.investment_return[..., 0]
         fees[start:stop] = ledger.fees[..., 0]
@@ -177,4 +210,43 @@ def simulate_participant(
         periods_per_year=periods_per_year,
         retirement=retirement,
         retirement_paths=retirement_paths,
+        employer_balance_end=employer,
+        leakage=leakage,
+        leakage_paths=leaked if leakage is not None else None,
+        forfeitures=forfeited if leakage is not None else None,
     )
+
+
+def _service_at_start(participant: Participant, n_years: int) -> np.ndarray:
+    """Years of service at the start of each year, shape (Y,); inf when not given (vested)."""
+    if participant.service_years is None:
+        return np.full(n_years, np.inf)
+    return participant.service_years + np.arange(n_years, dtype=float)
+
+
+class _Hooks:
+    """The saver's start-of-year removals: forfeitures at separation, then retirement withdrawals.
+
+    ``forfeit`` (Y,) is the expected share of employer money forfeited in each
+    year (separation hazard x unvested share); the state is (3, S, 1): all
+    money, its Roth part, employer money (unvested employer money is pre-tax).
+    """
+
+    def __init__(
+        self, forfeit: np.ndarray, policy: WithdrawalPolicy | None, n_scenarios: int
+    ) -> None:
+        self.forfeit = forfeit
+        self.policy = policy
+        self.forfeited = np.zeros((n_scenarios, forfeit.size))
+
+    def __call__(self, year: int, rows: slice, state: np.ndarray) -> np.ndarray:
+        taken = np.zeros_like(state)
+        rate = float(self.forfeit[year])
+        if rate > 0.0:
+            lost = rate * state[2]
+            taken[0] += lost
+            taken[2] += lost
+            self.forfeited[rows, year] = lost[:, 0]
+        if self.policy is not None:
+            taken += self.policy(year, rows, state - taken)
+        return taken

@@ -32,6 +32,7 @@ from ..adoption import (
 )
 from ..engine import simulate
 from ..execution import check_n_scenarios, chunk_ranges
+from ..leakage import Leakage
 from ..markets import MarketModel, default_markets
 from ..plan import PlanDesign
 from ..population import SEGMENTS, Participant, Population
@@ -169,6 +170,12 @@ class Scenario(Spec):
         choice can flip the sign of expected net flows over ten years.
     active_channel : bool
         Whether participants can elect the asset. Default True.
+    leakage : Leakage
+        Working participants' leakage as expected shares: separations with
+        rollovers or cash-outs, hardship withdrawals, loan defaults
+        (:class:`alt401k.leakage.Leakage`; ignored with ``distribution_rate``).
+        Retired and separated cells withdraw by the retirement rules
+        (:mod:`alt401k.outflows`).
     entrants : bool
         Whether young workers join each year, as many as reach retirement
         age, so the number of working participants stays constant (copies
@@ -215,6 +222,7 @@ class Scenario(Spec):
     )
     active_channel: bool = True
     entrants: bool = True
+    leakage: Leakage = Field(default_factory=Leakage)
     default_fund: DefaultChannel | None = None
     reversal: Reversal | None = None
     asset: str = "bitcoin"
@@ -398,6 +406,7 @@ class Scenario(Spec):
             "holdings_by_channel": np.empty((n_scenarios, y, 2)),
             "pool_assets": np.empty((n_scenarios, y)),
             "pool_outflows": np.empty((n_scenarios, y)),
+            "outflow_by_part": np.empty((n_scenarios, y, len(layout.outflow_names))),
             "excess_return": np.empty((n_scenarios, y)),
             "annual_returns": np.empty((n_scenarios, y, len(names))),
             "price_level": np.empty((n_scenarios, y)),
@@ -433,6 +442,8 @@ class Scenario(Spec):
             holdings_by_channel=arrays["holdings_by_channel"],
             pool_assets=arrays["pool_assets"],
             pool_outflows=arrays["pool_outflows"],
+            outflow_by_cause=arrays["outflow_by_part"],
+            outflow_causes=layout.outflow_names,
             pool_contributions=layout.contributions_by_source,
             excess_return=arrays["excess_return"],
             asset_names=names,
