@@ -37,9 +37,10 @@ from .comparisons import (
 )
 from .contributions import AnnualContributions, annual_contributions
 from .leakage import Leakage
-from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year
+from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year, limits_from_prices
 from .markets import AssetClass, InflationModel, MarketModel, ReturnPaths, default_markets
 from .outflows import outflow_parts, outflow_rate
+from .pay import PayPath, salary_paths
 from .plan import PLAN_PRESETS, MatchFormula, PlanDesign, Vesting
 from .population import Participant, Population
 from .portfolio import Portfolio, target_date_weights
@@ -77,6 +78,7 @@ __all__ = [
     "Normal",
     "Participant",
     "ParticipantResults",
+    "PayPath",
     "PlanDesign",
     "PlanSegment",
     "PoolResults",
@@ -104,12 +106,14 @@ __all__ = [
     "early_withdrawal_penalty",
     "irs_limits",
     "limits_by_year",
+    "limits_from_prices",
     "outflow_parts",
     "outflow_rate",
     "private_markets_sponsor_curves",
     "required_minimum_distribution",
     "rmd_start_age",
     "roth_vs_traditional",
+    "salary_paths",
     "simulate_participant",
     "sweep",
     "target_date_weights",

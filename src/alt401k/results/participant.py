@@ -142,7 +142,8 @@ class ParticipantResults:
     @property
     def paid_in(self) -> float:
         """Opening balance plus every contribution, nominal dollars."""
-        return float(self.participant.balance + self.contributions.total.sum())
+        total = self.contributions.total.sum(axis=0)  # (1,) or, with pay paths, (S,)
+        return float(self.participant.balance + total.mean())
 
     def prob_below(self, amount: float) -> float:
         """Share of scenarios whose terminal balance is below ``amount`` dollars."""
@@ -184,27 +185,32 @@ class ParticipantResults:
             return a.mean(axis=0) if index is None else a[index]
 
         c = self.contributions
+
+        def col(a: np.ndarray) -> np.ndarray:
+            """A contribution array (Y, 1), or (Y, S) with pay paths, for the ledger's scenario."""
+            return a[:, 0] if a.shape[1] == 1 else pick(a.T)
+
         frame = pd.DataFrame(
             {
                 "year": c.years,
                 "age": c.age[:, 0].astype(int),
-                "salary": c.salary[:, 0],
-                "employee_pretax": c.employee_pretax[:, 0],
-                "employee_roth": c.employee_roth[:, 0],
-                "employer": c.employer[:, 0],
+                "salary": col(c.salary),
+                "employee_pretax": col(c.employee_pretax),
+                "employee_roth": col(c.employee_roth),
+                "employer": col(c.employer),
                 "investment_return": pick(self.investment_return),
                 "fees": pick(self.fees),
                 "balance_end": pick(self.balance_end),
             }
         )
-        frame["employer_match"] = c.match[:, 0]
-        frame["employer_nonelective"] = c.nonelective[:, 0]
-        frame["employer_profit_sharing"] = c.profit_sharing[:, 0]
-        frame["employer_roth"] = c.employer_roth[:, 0]
-        frame["vested_share"] = c.vested_share[:, 0]
+        frame["employer_match"] = col(c.match)
+        frame["employer_nonelective"] = col(c.nonelective)
+        frame["employer_profit_sharing"] = col(c.profit_sharing)
+        frame["employer_roth"] = col(c.employer_roth)
+        frame["vested_share"] = col(c.vested_share)
         if self.employer_balance_end is not None:
             employer = pick(self.employer_balance_end)
-            frame["employer_vested_end"] = employer * c.vested_share[:, 0]
+            frame["employer_vested_end"] = employer * col(c.vested_share)
             frame["employer_unvested_end"] = employer - frame["employer_vested_end"]
         if self.forfeitures is not None:
             frame["forfeitures"] = pick(self.forfeitures)
@@ -333,7 +339,9 @@ class ParticipantResults:
             other, **kwargs
         )
         end_deflator = self.price_level[:, -1] if real else 1.0
-        final_pay = self.contributions.salary[first - 1, 0] if first > 0 else 0.0
+        final_pay = (
+            self.contributions.salary[first - 1] if first > 0 else np.zeros(self.n_scenarios)
+        )
         gross_first = r.withdrawals[:, first] + r.social_security[:, first]
         return {
             "balance_at_retirement": at_retirement,
@@ -341,8 +349,11 @@ class ParticipantResults:
             "mean_income": income[:, first:].mean(axis=1),
             "after_tax_terminal_wealth": (self.terminal_balance - lump_tax) / end_deflator,
             "total_tax": ((r.tax + r.penalty) / deflate).sum(axis=1),
-            "replacement_ratio": (
-                gross_first / final_pay if final_pay > 0 else np.zeros(self.n_scenarios)
+            "replacement_ratio": np.divide(
+                gross_first,
+                final_pay,
+                out=np.zeros(self.n_scenarios),
+                where=np.broadcast_to(final_pay, gross_first.shape) > 0,
             ),
             "ran_out": (r.shortfall[:, first:] > 0).any(axis=1).astype(float),
         }

@@ -11,11 +11,13 @@ import dataclasses
 import numpy as np
 
 from .._random import RngLike, as_seed_sequence
-from ..contributions import annual_contributions
+from ..contributions import AnnualContributions, annual_contributions
 from ..engine import GroupSchedule, simulate
 from ..execution import check_n_scenarios, chunk_ranges
 from ..leakage import LEAKAGE_PARTS, Leakage
+from ..limits import limits_from_prices
 from ..markets import MarketModel, default_markets
+from ..pay import PayPath, salary_paths
 from ..plan import PlanDesign
 from ..population import Participant, cells_from_participants
 from ..portfolio import Portfolio
@@ -40,6 +42,7 @@ def simulate_participant(
     chunk_size: int | None = None,
     retirement: Retirement | None = None,
     leakage: Leakage | None = None,
+    pay: PayPath | None = None,
 ) -> ParticipantResults:
     """Simulate one saver's account from today to retirement, and through it.
 
@@ -77,6 +80,13 @@ def simulate_participant(
         unvested part of employer money (``plan.vesting``,
         ``participant.service_years``); hardship withdrawals and loan defaults
         leave too. Default None: a saver who stays with the employer.
+    pay : PayPath, optional
+        Pay by scenario: the simulated inflation, an age profile of real pay,
+        idiosyncratic shocks and career breaks (:class:`alt401k.PayPath`);
+        the IRS limits then follow each scenario's price path too
+        (:func:`alt401k.limits.limits_from_prices`), and contributions differ
+        by scenario. Default None: pay grows at ``participant.salary_growth``
+        and limits are indexed at ``indexing_rate``.
 
     Returns
     -------
@@ -152,6 +162,7 @@ def simulate_participant(
     employer = np.empty((n_scenarios, n_years))
     forfeited = np.zeros((n_scenarios, n_years))
     leaked = np.zeros((n_scenarios, n_years, len(LEAKAGE_PARTS)))
+    per_scenario: list[AnnualContributions] = []
     for start, stop in chunk_ranges(n_scenarios, chunk_size):
         paths = markets.sample(
             stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
@@ -171,6 +182,17 @@ def simulate_participant(
             )
         hooks = _Hooks(forfeit, policy, stop - start)
         chunk_schedule = dataclasses.replace(schedule, withdraw=hooks)
+        if pay is not None:
+            chunk_contrib = _contributions_on_paths(
+                participant, plan, pay, price, root, start, n_years, indexing_rate
+            )
+            per_scenario.append(chunk_contrib)
+            chunk_schedule = dataclasses.replace(
+                chunk_schedule,
+                contributions=np.stack(
+                    [chunk_contrib.total, chunk_contrib.roth_total, chunk_contrib.employer]
+                ).transpose(0, 2, 1)[..., None],
+            )
         ledger = simulate(paths.returns, chunk_schedule, record_ledger=True).ledger
         assert ledger is not None
         if policy is not None:
@@ -194,6 +216,17 @@ def simulate_participant(
         if phases
         else None
     )
+    if per_scenario:
+        contributions = AnnualContributions(
+            **{
+                field.name: (
+                    getattr(per_scenario[0], field.name)
+                    if field.name == "years"
+                    else np.concatenate([getattr(c, field.name) for c in per_scenario], axis=1)
+                )
+                for field in dataclasses.fields(AnnualContributions)
+            }
+        )
     return ParticipantResults(
         participant=participant,
         plan=plan,
@@ -214,6 +247,38 @@ def simulate_participant(
         leakage=leakage,
         leakage_paths=leaked if leakage is not None else None,
         forfeitures=forfeited if leakage is not None else None,
+    )
+
+
+def _contributions_on_paths(
+    participant: Participant,
+    plan: PlanDesign,
+    pay: PayPath,
+    price: np.ndarray,
+    root: np.random.SeedSequence,
+    start: int,
+    n_years: int,
+    indexing_rate: float,
+) -> AnnualContributions:
+    """Contributions of one saver in each scenario of a chunk: (Y, S) arrays.
+
+    The scenarios are the cells: pay from :func:`alt401k.pay.salary_paths`,
+    limits from the chunk's price paths (``price``, (S, Y) price level at each
+    year end).
+    """
+    n_rows = price.shape[0]
+    cells = cells_from_participants([participant] * n_rows)
+    salary = salary_paths(participant, pay, price, root=root, first_scenario=start)
+    years = participant.start_year + np.arange(n_years)
+    limits = limits_from_prices(years, price, indexing_rate=indexing_rate)
+    return annual_contributions(
+        cells,
+        plan,
+        start_year=participant.start_year,
+        n_years=n_years,
+        indexing_rate=indexing_rate,
+        salary=salary.T,
+        limits={name: value.T for name, value in limits.items()},
     )
 
 
