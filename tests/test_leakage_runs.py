@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import alt401k as ak
 
@@ -65,3 +67,35 @@ def test_pool_leakage_is_a_knob():
     assert none.pool_outflows.sum() == pytest.approx(
         base.pool_outflows.sum() - base.outflow_by_cause[:, :, 2:4].sum(), rel=0.05
     )
+
+
+def test_roth_catch_up_for_a_200k_earner_aged_55_in_2026():
+    # 2026: pay $200,000, deferral 20% = $40,000 elected; 402(g) $24,500, catch-up room at 55
+    # $8,000, so $32,500 deferred with $8,000 of catch-up. 2025 wages (200,000 / 1.035 =
+    # 193,237) exceed the SECURE 2.0 sec. 603 threshold of $150,000: the catch-up must be
+    # Roth, although the saver elects pre-tax (roth_fraction 0).
+    p = ak.Participant(age=55, salary=200_000, deferral_rate=0.20)
+    c = ak.annual_contributions(
+        ak.population.cells_from_participants([p]), ak.PlanDesign(), start_year=2026, n_years=1
+    )
+    assert c.employee[0, 0] == 32_500
+    assert c.catch_up[0, 0] == 8_000
+    assert c.employee_roth[0, 0] == 8_000
+    assert c.employee_pretax[0, 0] == 24_500
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    service=st.floats(0.0, 5.0),
+    kind=st.sampled_from(["cliff", "graded"]),
+    seed=st.integers(0, 2**16),
+)
+def test_immediate_vesting_never_lowers_the_balance(service, kind, seed):
+    p = ak.Participant(age=30, salary=60_000, deferral_rate=0.08, service_years=service,
+                       retirement_age=40)  # fmt: skip
+    slow = ak.PlanDesign(vesting=ak.Vesting(kind=kind))
+    fast = ak.PlanDesign(vesting=ak.Vesting(kind="immediate"))
+    kwargs = dict(n_scenarios=20, rng=seed, leakage=ak.Leakage())
+    a = ak.simulate_participant(p, fast, **kwargs)
+    b = ak.simulate_participant(p, slow, **kwargs)
+    assert np.all(a.balance_end >= b.balance_end - 1e-9 * np.abs(b.balance_end).max())

@@ -37,9 +37,15 @@ def test_shapes_and_columns(result):
         "employer_profit_sharing",
         "employer_roth",
         "vested_share",
+        "employee_pretax_end",
+        "roth_end",
         "employer_vested_end",
         "employer_unvested_end",
     ]
+    by_source = ledger[
+        ["employee_pretax_end", "roth_end", "employer_vested_end", "employer_unvested_end"]
+    ]
+    np.testing.assert_allclose(by_source.sum(axis=1), ledger["balance_end"], rtol=1e-12)
     kinds = ledger[["employer_match", "employer_nonelective", "employer_profit_sharing"]]
     np.testing.assert_allclose(kinds.sum(axis=1), ledger["employer"], rtol=1e-12)
     assert len(ledger) == 30

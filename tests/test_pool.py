@@ -49,6 +49,7 @@ def test_one_cell_population_reproduces_simulate_participant():
         distribution_rate=0.0,
         horizon_years=n_years,
         pool_portfolio={"us_equity": 0.6, "us_bonds": 0.4},
+        pay_follows_prices=False,  # the saver's pay grows at its fixed rate
     )
     pool = scn.run(300, rng=11)
     saver = ak.simulate_participant(
@@ -71,6 +72,7 @@ def test_sleeve_in_the_pool_equals_the_sleeve_of_a_saver():
         rebalancing="monthly",
         distribution_rate=0.0,
         horizon_years=SAVER.n_years,
+        pay_follows_prices=False,
     )
     pool = scn.run(200, rng=3)
     portfolio = ak.Portfolio(
@@ -412,3 +414,18 @@ def test_after_tax_outcomes():
     np.testing.assert_allclose(
         one.outcomes(after_tax=True)["mean"], one.outcomes()["mean"], rtol=1e-12
     )
+
+
+def test_pool_pay_follows_each_scenarios_prices():
+    scn = ak.Scenario(horizon_years=4, rebalancing="quarterly")
+    out = scn.run(200, rng=6)
+    fixed = scn.replace(pay_follows_prices=False).run(200, rng=6)
+    # Scale = price level at the year's start over the assumed 2.5% path.
+    price = np.concatenate([np.ones((200, 1)), out.price_level[:, :-1]], axis=1)
+    np.testing.assert_allclose(out.contribution_scale, price / 1.025 ** np.arange(4), rtol=1e-12)
+    np.testing.assert_allclose(
+        out.component("contributions"),
+        fixed.component("contributions") * out.contribution_scale,
+        rtol=1e-9,
+    )
+    assert np.all(fixed.contribution_scale == 1.0)

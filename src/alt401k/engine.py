@@ -128,6 +128,9 @@ class GroupSchedule:
     asset : int or None
         Index of the alternative asset on the returns' asset axis, or None
         when no channel is simulated.
+    contribution_scale : ndarray, shape (S, Y), optional
+        A factor on every contribution by scenario and year (e.g. pay
+        following each scenario's own price path); rows as in ``returns``.
     withdraw : callable, optional
         Withdrawals by rule (the retirement phase), for runs without a
         channel: ``withdraw(year, rows, state)`` is called at the start of
@@ -147,6 +150,7 @@ class GroupSchedule:
     periods_per_year: int
     asset: int | None = None
     outflow_parts: np.ndarray | None = None
+    contribution_scale: np.ndarray | None = None
     withdraw: Callable[[int, slice, np.ndarray], np.ndarray] | None = None
 
     @property
@@ -428,6 +432,8 @@ def _simulate_rows(
             contrib = contributions[:, rows, year, :] / n
         else:
             contrib = contributions[:, year, None, :] / n  # (K, 1, G)
+        if sc.contribution_scale is not None:
+            contrib = contrib * sc.contribution_scale[rows, year, None]
         kept.fill(0.0)
         kept_asset.fill(0.0)
 

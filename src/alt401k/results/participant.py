@@ -168,7 +168,11 @@ class ParticipantResults:
             employer money by kind (``employer_match``, ``employer_nonelective``,
             ``employer_profit_sharing``, summing to ``employer``), its Roth part
             ``employer_roth`` and the ``vested_share`` of employer money at the
-            year end, ``employer_vested_end`` and ``employer_unvested_end``;
+            year end; the year-end balance by source, ``employee_pretax_end``,
+            ``roth_end`` (employee and employer Roth), ``employer_vested_end``
+            and ``employer_unvested_end`` (employer Roth money, vested only,
+            counts in ``roth_end`` and in ``employer_vested_end``, so
+            ``employee_pretax_end`` is then understated by it);
             with ``leakage``: ``leakage_rollover``, ``leakage_cash_out``,
             ``leakage_hardship``, ``leakage_loan_default``, their sum
             ``leakage``, ``forfeitures``, and the federal ``cash_out_tax`` and
@@ -210,6 +214,9 @@ class ParticipantResults:
         frame["vested_share"] = col(c.vested_share)
         if self.employer_balance_end is not None:
             employer = pick(self.employer_balance_end)
+            roth = pick(self.roth_balance_end)
+            frame["employee_pretax_end"] = frame["balance_end"] - roth - employer
+            frame["roth_end"] = roth
             frame["employer_vested_end"] = employer * col(c.vested_share)
             frame["employer_unvested_end"] = employer - frame["employer_vested_end"]
         if self.forfeitures is not None:

@@ -58,7 +58,8 @@ class PoolResults:
     outflow_causes : tuple of str, length R
     pool_contributions : ndarray, shape (Y, 3)
         Contributions into the whole pool per year (employee pre-tax,
-        employee Roth, employer), dollars.
+        employee Roth, employer), dollars, under the assumed inflation; a
+        scenario's are these times ``contribution_scale``.
     excess_return : ndarray, shape (S, Y)
         Annual return of the asset minus that of ``pool_portfolio``.
     asset_names : tuple of str, length A
@@ -68,6 +69,9 @@ class PoolResults:
         expenses: the market paths of the run.
     price_level : ndarray, shape (S, Y)
         Consumer price index at each year end, 1 at the start.
+    contribution_scale : ndarray, shape (S, Y)
+        Factor on ``pool_contributions`` in each scenario (pay following the
+        scenario's price path; 1 when it does not).
     groups : DataFrame
         One row per group of cells sharing rules (segment, default investor,
         birth cohort, working, retirement age, central age, people, opening
@@ -100,6 +104,7 @@ class PoolResults:
     asset_names: tuple[str, ...]
     annual_returns: np.ndarray
     price_level: np.ndarray
+    contribution_scale: np.ndarray
     groups: pd.DataFrame
     final_non_holder: np.ndarray
     final_holder: np.ndarray
@@ -196,7 +201,9 @@ class PoolResults:
             out[f"{name}_mean"] = values.mean(axis=0)
             for q, row in zip(qs, np.quantile(values, qs, axis=0), strict=True):
                 out[f"{name}_{quantile_label(q)}"] = row
-        out["pool_contributions"] = self.pool_contributions.sum(axis=1)
+        out["pool_contributions"] = (
+            self.pool_contributions.sum(axis=1)[None, :] * self.contribution_scale
+        ).mean(axis=0)
         out["pool_outflows_mean"] = self.pool_outflows.mean(axis=0)
         for i, cause in enumerate(self.outflow_causes):
             out[f"pool_{cause}_mean"] = self.outflow_by_cause[:, :, i].mean(axis=0)

@@ -176,6 +176,13 @@ class Scenario(Spec):
         (:class:`alt401k.leakage.Leakage`; ignored with ``distribution_rate``).
         Retired and separated cells withdraw by the retirement rules
         (:mod:`alt401k.outflows`).
+    pay_follows_prices : bool
+        Whether pay, hence contributions, follow each scenario's simulated
+        price path: the cells' pay grows with ``salary_growth`` under the
+        market model's mean inflation, and each scenario scales it by its own
+        price level over that assumed path (limits scale too, exact up to
+        their rounding steps). Default True; False keeps contributions the
+        same in every scenario.
     entrants : bool
         Whether young workers join each year, as many as reach retirement
         age, so the number of working participants stays constant (copies
@@ -222,6 +229,7 @@ class Scenario(Spec):
     )
     active_channel: bool = True
     entrants: bool = True
+    pay_follows_prices: bool = True
     leakage: Leakage = Field(default_factory=Leakage)
     default_fund: DefaultChannel | None = None
     reversal: Reversal | None = None
@@ -410,6 +418,7 @@ class Scenario(Spec):
             "excess_return": np.empty((n_scenarios, y)),
             "annual_returns": np.empty((n_scenarios, y, len(names))),
             "price_level": np.empty((n_scenarios, y)),
+            "contribution_scale": np.ones((n_scenarios, y)),
             "final_non_holder": np.empty((n_scenarios, g)),
             "final_holder": np.empty((n_scenarios, g)),
             "final_holder_asset": np.empty((n_scenarios, g)),
@@ -422,7 +431,15 @@ class Scenario(Spec):
                 stop - start, y, periods_per_year, rng=root, first_scenario=start, assets=names
             )
             channel, chunk_draws = build_channel(self, layout, root, start, stop, periods_per_year)
-            out = simulate(paths.returns, layout.schedule, channel)
+            schedule = layout.schedule
+            if self.pay_follows_prices:
+                price = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
+                at_start = np.concatenate([np.ones((stop - start, 1)), price[:, :-1]], axis=1)
+                assumed = (1.0 + self.markets.inflation.mean) ** np.arange(y)
+                scale = at_start / assumed
+                arrays["contribution_scale"][start:stop] = scale
+                schedule = dataclasses.replace(schedule, contribution_scale=scale)
+            out = simulate(paths.returns, schedule, channel)
             for field in dataclasses.fields(out):
                 if field.name != "ledger":
                     arrays[field.name][start:stop] = getattr(out, field.name)
@@ -449,6 +466,7 @@ class Scenario(Spec):
             asset_names=names,
             annual_returns=arrays["annual_returns"],
             price_level=arrays["price_level"],
+            contribution_scale=arrays["contribution_scale"],
             groups=layout.groups,
             final_non_holder=arrays["final_non_holder"],
             final_holder=arrays["final_holder"],
