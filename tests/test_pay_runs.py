@@ -45,3 +45,15 @@ def test_limits_follow_each_scenarios_prices():
         res.contributions.employee[young], limits["elective_deferral"].T[young]
     )
     assert np.std(limits["elective_deferral"][:, -1]) > 0
+
+
+def test_pool_pay_profile_equal_to_salary_growth_changes_nothing():
+    # Real growth g with (1.025)(1 + g) = 1.035 reproduces the cells' 3.5% nominal growth.
+    g = 1.035 / 1.025 - 1.0
+    flat = ak.PayPath(real_growth_by_age=((16, g),))
+    base = ak.Scenario(horizon_years=4).run(10, rng=1)
+    same = ak.Scenario(horizon_years=4, pay=flat).run(10, rng=1)
+    np.testing.assert_allclose(same.pool_contributions, base.pool_contributions, rtol=1e-9)
+    profile = ak.Scenario(horizon_years=4, pay=ak.PayPath()).run(10, rng=1)
+    assert not np.allclose(profile.pool_contributions[1:], base.pool_contributions[1:])
+    np.testing.assert_allclose(profile.pool_contributions[0], base.pool_contributions[0])

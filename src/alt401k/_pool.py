@@ -39,7 +39,7 @@ from .outflows import outflow_parts, outflow_rate
 from .portfolio import Portfolio, target_date_weights
 
 if TYPE_CHECKING:
-    from .population import Population
+    from .population import ParticipantCells, Population
     from .scenario import Scenario
 
 __all__ = ["PoolLayout", "build_channel", "build_layout"]
@@ -159,12 +159,16 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
                     balance=np.zeros(rows.size),
                     roth_balance=np.zeros(rows.size),
                 )
+            salary = None
+            if scenario.pay is not None:
+                salary = _profile_pay(scenario, sub, n_years - k)
             c = annual_contributions(
                 sub,
                 plan,
                 start_year=start_year + k,
                 n_years=n_years - k,
                 indexing_rate=scenario.indexing_rate,
+                salary=salary,
             )
             for i, part in enumerate((c.employee_pretax, c.employee_roth, c.employer)):
                 contributions[i, k:, rows] = (part * weight[rows][None, :]).T
@@ -177,6 +181,24 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
         for name, values in columns.items()
     }
     return _Cells(**joined)
+
+
+def _profile_pay(scenario: Scenario, cells: ParticipantCells, n_years: int) -> np.ndarray:
+    """Cells' pay on the scenario's pay path, (Y, P): the real age profile and breaks,
+    under the market model's mean inflation (each scenario then scales it by its own
+    price path). Idiosyncratic shocks average out over a cell's people and are not applied.
+    """
+    pay = scenario.pay
+    assert pay is not None
+    inflation = (1.0 + scenario.markets.inflation.mean) ** np.arange(n_years)
+    profile = np.stack(
+        [pay.real_profile(int(age), n_years) for age in cells.age.astype(int)], axis=1
+    )
+    ages = cells.age[None, :] + np.arange(n_years)[:, None]
+    working = np.asarray(cells.working, dtype=bool)[None, :] & (
+        ages < cells.retirement_age[None, :]
+    )
+    return np.where(working, cells.salary[None, :] * profile * inflation[:, None], 0.0)
 
 
 def build_layout(

@@ -34,6 +34,7 @@ from ..engine import simulate
 from ..execution import check_n_scenarios, chunk_ranges
 from ..leakage import Leakage
 from ..markets import MarketModel, default_markets
+from ..pay import PayPath
 from ..plan import PlanDesign
 from ..population import SEGMENTS, Participant, Population
 from ..portfolio import Portfolio
@@ -183,6 +184,12 @@ class Scenario(Spec):
         price level over that assumed path (limits scale too, exact up to
         their rounding steps). Default True; False keeps contributions the
         same in every scenario.
+    pay : PayPath, optional
+        Cells' pay follows this real age profile and its breaks (under the
+        mean inflation, then each scenario's price path when
+        ``pay_follows_prices``); idiosyncratic shocks average out over a
+        cell's people and are not applied. Default: each cell's
+        ``salary_growth``.
     entrants : bool
         Whether young workers join each year, as many as reach retirement
         age, so the number of working participants stays constant (copies
@@ -230,6 +237,7 @@ class Scenario(Spec):
     active_channel: bool = True
     entrants: bool = True
     pay_follows_prices: bool = True
+    pay: PayPath | None = None
     leakage: Leakage = Field(default_factory=Leakage)
     default_fund: DefaultChannel | None = None
     reversal: Reversal | None = None
