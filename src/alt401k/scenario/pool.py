@@ -372,9 +372,14 @@ class Scenario(Spec):
             "default_channel": "off" if self.default_fund is None else repr(self.default_fund),
             "reversal": "none" if self.reversal is None else repr(self.reversal),
             "distributions": (
-                "age-based outflow rates"
+                "leakage of working cells (separations, hardship, loan defaults) and "
+                "retirees' withdrawals with RMDs"
                 if self.distribution_rate is None
                 else f"{self.distribution_rate:.2%} a year"
+            ),
+            "pay": (
+                ("age profile" if self.pay is not None else "each cell's salary growth")
+                + (", on each scenario's price path" if self.pay_follows_prices else "")
             ),
         }
         return out
