@@ -53,6 +53,8 @@ class Stream(IntEnum):
     ADOPTION = 2
     BEHAVIOUR = 3
     REVERSAL = 4
+    MARKET_PARAMETERS = 5
+    RUIN = 6
 
 
 def as_seed_sequence(rng: RngLike, *, name: str = "rng") -> np.random.SeedSequence:

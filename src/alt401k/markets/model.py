@@ -29,17 +29,25 @@ lognormal with ``E[G_i] = 1 + mu_i``, ``Std[G_i] = sigma_i`` and
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from alt401k._random import RngLike, Stream, as_seed_sequence, period_normals, seed_record
+from alt401k._random import (
+    RngLike,
+    Stream,
+    as_seed_sequence,
+    by_blocks,
+    keyed_uniforms,
+    period_normals,
+    seed_record,
+)
 from alt401k._warnings import Alt401kWarning
 from alt401k.markets.paths import ReturnPaths
 
-__all__ = ["AssetClass", "InflationModel", "MarketModel", "lognormal_params"]
+__all__ = ["NO_RUIN", "AssetClass", "InflationModel", "MarketModel", "lognormal_params"]
 
 #: Tolerance for "exactly" symmetric / unit-diagonal correlation entries.
 _ENTRY_TOL = 1e-12
@@ -84,6 +92,32 @@ class AssetClass(BaseModel):
         from sampled returns; the engine applies it.
     source : str
         Where the numbers come from (a citation or "est.: ..." for judgement).
+    volatility_schedule : tuple of (int, float) pairs, optional
+        Annual volatility that changes with time: ``(years from the start,
+        annual volatility)`` points, years strictly increasing and >= 0,
+        volatilities >= 0 (above 1.5 warns). Year ``y`` of a path uses the
+        straight-line interpolation between the points around it, the first
+        point's value before it and the last point's value after it, e.g.
+        ``((0, 0.55), (10, 0.40))``: bitcoin's volatility falling from 55% to
+        40% over ten years, then staying there. The expected return stays
+        ``expected_return`` every year. ``None`` (default): ``volatility``
+        every year. ``volatility`` is still the stated figure used by
+        :attr:`MarketModel.volatilities`.
+    expected_return_uncertainty : distribution, optional
+        Doubt about the expected return: a distribution (e.g.
+        ``alt401k.adoption.Triangular(0.0, 0.15, 0.25)``; anything with
+        ``.ppf`` and ``.mean``) from which each scenario draws its own
+        arithmetic annual mean once, kept in ``ReturnPaths.parameters``
+        under ``"<name>/expected_return"``. Its support must lie above -1.
+        The volatility stays as stated. ``None`` (default): every scenario
+        uses ``expected_return``.
+    ruin_hazard : float
+        Yearly probability, in [0, 1], that the asset suffers a permanent
+        loss (an exchange failure, a fork, a ban). 0 (default): never.
+    ruin_loss : float
+        Fraction of value lost in a ruin, in (0, 1]: the first period of the
+        ruin year returns ``-ruin_loss`` and every later period returns 0
+        (the asset falls and stays there). Default 0.9.
     """
 
     model_config = _SPEC_CONFIG
@@ -94,6 +128,88 @@ class AssetClass(BaseModel):
     volatility: float = Field(ge=0.0)
     expense_ratio: float = Field(default=0.0, ge=0.0, lt=0.1)
     source: str
+    volatility_schedule: tuple[tuple[int, float], ...] | None = None
+    expected_return_uncertainty: Any = None
+    ruin_hazard: float = 0.0
+    ruin_loss: float = 0.9
+
+    @field_validator("volatility_schedule")
+    @classmethod
+    def _schedule_valid(
+        cls, value: tuple[tuple[int, float], ...] | None
+    ) -> tuple[tuple[int, float], ...] | None:
+        if value is None:
+            return value
+        if not value:
+            raise ValueError(
+                "volatility_schedule must hold at least one (year, volatility) point; got ()"
+            )
+        previous = -1
+        for year, vol in value:
+            if year <= previous:
+                raise ValueError(
+                    f"volatility_schedule years must be >= 0 and strictly increasing; "
+                    f"got year {year} after {previous} in {value}"
+                )
+            previous = year
+            if not vol >= 0.0:
+                raise ValueError(
+                    f"volatility_schedule volatilities must be >= 0; got {vol} at year {year}"
+                )
+            if vol > 1.5:
+                _warn(
+                    f"volatility_schedule volatility {vol} at year {year} is above 150% a "
+                    "year; it is a fraction (0.55 = 55%), check it is not a percentage"
+                )
+        return value
+
+    @field_validator("expected_return_uncertainty", mode="before")
+    @classmethod
+    def _uncertainty_valid(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        if isinstance(value, Mapping):
+            # A serialized distribution: validated lazily, so markets does not import
+            # alt401k.adoption at module import time.
+            from pydantic import TypeAdapter
+
+            from alt401k.adoption.distributions import Distribution
+
+            value = TypeAdapter(Distribution).validate_python(value)
+        if not (callable(getattr(value, "ppf", None)) and hasattr(value, "mean")):
+            raise ValueError(
+                "expected_return_uncertainty must be None or a distribution with .ppf and "
+                f".mean (e.g. alt401k.adoption.Uniform); got {value!r}"
+            )
+        low = float(np.asarray(value.ppf(np.array([0.0])), dtype=float)[0])
+        if not low > -1.0:
+            raise ValueError(
+                "expected_return_uncertainty must have support above -1 (a total loss); "
+                f"got {value!r} with lowest value {low}"
+            )
+        return value
+
+    @field_validator("ruin_hazard")
+    @classmethod
+    def _hazard_range(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"ruin_hazard must be in [0, 1] (a yearly probability); got {value}")
+        return value
+
+    @field_validator("ruin_loss")
+    @classmethod
+    def _loss_range(cls, value: float) -> float:
+        if not 0.0 < value <= 1.0:
+            raise ValueError(f"ruin_loss must be in (0, 1] (a fraction of value lost); got {value}")
+        return value
+
+    def volatility_by_year(self, n_years: int) -> np.ndarray:
+        """Annual volatility used in each year ``0 .. n_years - 1``, shape (n_years,)."""
+        if self.volatility_schedule is None:
+            return np.full(n_years, self.volatility)
+        years = np.array([point[0] for point in self.volatility_schedule], dtype=np.float64)
+        vols = np.array([point[1] for point in self.volatility_schedule], dtype=np.float64)
+        return np.interp(np.arange(n_years, dtype=np.float64), years, vols)
 
     @field_validator("expected_return")
     @classmethod
@@ -124,7 +240,7 @@ class AssetClass(BaseModel):
 
 
 class InflationModel(BaseModel):
-    """Annual inflation as a lognormal price index, independent of asset returns.
+    """Annual inflation as a lognormal price index, optionally persistent and tied to assets.
 
     Parameters
     ----------
@@ -134,12 +250,63 @@ class InflationModel(BaseModel):
         Annual standard deviation of simple inflation, fraction; >= 0.
     source : str
         Where the numbers come from.
+    persistence : float
+        How much of this period's inflation surprise carries into the next
+        period: the AR(1) coefficient ``phi`` of per-period log inflation
+        around its mean, in [0, 1). 0 (default): independent periods.
+    asset_correlation : tuple of (str, float) pairs
+        Correlation, each in [-1, 1], of the inflation innovation with the
+        named asset's standardized normal shock in the same period (e.g.
+        ``(("us_bonds", -0.3),)``: inflation surprises come with bond
+        losses). Names must be assets of the :class:`MarketModel`; the
+        correlations must be jointly attainable. ``()`` (default):
+        inflation independent of assets.
 
     Notes
     -----
-    The per-period inflation rate is ``exp(m + s z) - 1`` with ``z`` standard
-    normal and ``m``, ``s`` from the construction in the module Notes, so
-    annual compounded inflation has mean ``mean`` and std ``volatility``.
+    With the defaults the per-period inflation rate is ``exp(m + s z) - 1``
+    with ``z`` iid standard normal and ``m``, ``s`` from the construction in
+    the module Notes, so annual compounded inflation has mean ``mean`` and
+    std ``volatility`` exactly.
+
+    Otherwise, with ``n`` periods a year, per-period log inflation is
+    ``x_t = m_phi + e_t`` with
+
+    .. math::
+
+        e_0 = s\\,\\eta_0, \\qquad
+        e_t = \\phi\\, e_{t-1} + \\sqrt{1 - \\phi^2}\\, s\\,\\eta_t ,
+
+        \\eta_t = \beta' w_t + \\sqrt{1 - \beta' c}\\; z_t, \\qquad
+        R_N \beta = c ,
+
+    where ``w_t`` are the standardized log-return shocks of the named assets
+    (their log returns at the stated mean and volatility, divided by their
+    standard deviation), ``R_N`` their log-return correlation, ``c`` the
+    stated correlations and ``z_t`` the inflation stream's own normal (for
+    one named asset, ``eta = c w + sqrt(1 - c^2) z``). Each scenario starts
+    in the stationary distribution, so ``Var(e_t) = s^2``, today's
+    per-period log variance, in every period, and
+    ``corr(x_t, x_{t+1}) = phi`` exactly. The mean is shifted so that
+    annual compounded inflation has mean ``mean`` exactly in every year:
+
+    .. math::
+
+        m_\\phi = \\ln(1 + \text{mean})/n - V_n / (2n), \\qquad
+        V_n = s^2 \\Big[n + 2 \\sum_{k=1}^{n-1} (n - k)\\,\\phi^k\\Big]
+
+    (``V_n`` is the variance of a year's log inflation; ``m_phi = m`` when
+    ``phi = 0``). Not matched: the annual volatility, which is
+    ``sqrt(expm1(V_n)) (1 + mean)``, above ``volatility`` when ``phi > 0``
+    (persistence makes a year's surprises add up), and the correlation of
+    the inflation *level* ``x_t`` with an asset shock, which is
+    ``sqrt(1 - phi^2)`` times the stated innovation correlation after the
+    first period. With a volatility schedule or an uncertain expected
+    return on a named asset, ``w_t`` stays the shock at the stated
+    parameters, so the correlation with that asset's actual shock can
+    differ slightly. The recursion runs across years, and the shocks keep
+    the per-year seeding: a 5-year run is the first 5 years of a 10-year
+    run.
     """
 
     model_config = _SPEC_CONFIG
@@ -147,11 +314,57 @@ class InflationModel(BaseModel):
     mean: float = Field(default=0.025, gt=-0.5)
     volatility: float = Field(default=0.018, ge=0.0)
     source: str = "J.P. Morgan 2026 LTCMA: US inflation 2.5% (compound and arithmetic), vol 1.8%"
+    persistence: float = 0.0
+    asset_correlation: tuple[tuple[str, float], ...] = ()
 
     @field_validator("source")
     @classmethod
     def _source_not_empty(cls, value: str) -> str:
         return _check_source(value)
+
+    @field_validator("persistence")
+    @classmethod
+    def _persistence_range(cls, value: float) -> float:
+        if not 0.0 <= value < 1.0:
+            raise ValueError(f"persistence must be in [0, 1) (an AR(1) coefficient); got {value}")
+        return value
+
+    @field_validator("asset_correlation")
+    @classmethod
+    def _asset_correlation_valid(
+        cls, value: tuple[tuple[str, float], ...]
+    ) -> tuple[tuple[str, float], ...]:
+        names = [name for name, _ in value]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(
+                "asset_correlation names each asset once; duplicated: "
+                + ", ".join(map(repr, duplicates))
+            )
+        for name, rho in value:
+            if not -1.0 <= rho <= 1.0:
+                raise ValueError(f"asset_correlation for {name!r} must be in [-1, 1]; got {rho}")
+        total = sum(rho * rho for _, rho in value)
+        if total > 1.0 + _ENTRY_TOL:
+            raise ValueError(
+                "asset_correlation: the squared correlations must sum to at most 1; "
+                f"got {total:.6g} from {value}"
+            )
+        return value
+
+    @property
+    def is_independent(self) -> bool:
+        """True for the default iid inflation, independent of assets."""
+        return self.persistence == 0.0 and not self.asset_correlation
+
+    def ar1_log_params(self, periods_per_year: int = 12) -> tuple[float, float]:
+        """Per-period log mean ``m_phi`` and unconditional log sd ``s`` (see Notes)."""
+        _, s = self.log_params(periods_per_year)
+        n = int(periods_per_year)
+        phi = self.persistence
+        lags = np.arange(1, n, dtype=np.float64)
+        year_var = s * s * (n + 2.0 * float(np.sum((n - lags) * phi**lags)))
+        return float(np.log1p(self.mean) / n - year_var / (2.0 * n)), s
 
     def log_params(self, periods_per_year: int = 12) -> tuple[float, float]:
         """Per-period log mean and log standard deviation ``(m, s)``."""
@@ -371,7 +584,66 @@ class MarketModel(BaseModel):
         lognormal_params(
             self.expected_returns, self.volatilities, self.correlation_matrix, 1, names=names
         )
+        self._check_extensions()
         return self
+
+    def _check_extensions(self) -> None:
+        names = self.names
+        corr = self.correlation_matrix
+        # Scheduled volatilities and the lowest uncertain mean (largest v = sigma/(1+mu))
+        # must keep the lognormal correlations attainable; checked at the schedule points.
+        points = sorted(
+            {year for asset in self.assets for year, _ in (asset.volatility_schedule or ())}
+        )
+        mus = self.expected_returns
+        for i, asset in enumerate(self.assets):
+            if asset.expected_return_uncertainty is not None:
+                low = asset.expected_return_uncertainty.ppf(np.array([0.0]))
+                mus[i] = float(np.asarray(low, dtype=float)[0])
+        if points or np.any(mus != self.expected_returns):
+            for year in points or [0]:
+                vols = np.array([asset.volatility_by_year(year + 1)[-1] for asset in self.assets])
+                lognormal_params(mus, vols, corr, 1, names=names)
+        pairs = self.inflation.asset_correlation
+        if not pairs:
+            return
+        for name, _ in pairs:
+            if name not in names:
+                raise ValueError(
+                    f"inflation.asset_correlation names unknown asset {name!r}; "
+                    f"available: {', '.join(names)}"
+                )
+            if self[name].volatility == 0.0:
+                raise ValueError(
+                    f"inflation.asset_correlation names {name!r}, whose volatility is 0: "
+                    "it has no shock to correlate with"
+                )
+        self._inflation_loadings(1)
+
+    def _inflation_loadings(self, periods_per_year: int) -> tuple[np.ndarray, np.ndarray]:
+        """The named assets' standardized shock rows and the loadings ``beta``."""
+        pairs = self.inflation.asset_correlation
+        index = [self.names.index(name) for name, _ in pairs]
+        c = np.array([rho for _, rho in pairs], dtype=np.float64)
+        _, factor = lognormal_params(
+            self.expected_returns,
+            self.volatilities,
+            self.correlation_matrix,
+            periods_per_year,
+            names=self.names,
+        )
+        rows = factor[index]
+        rows = rows / np.sqrt(np.sum(rows * rows, axis=1))[:, None]
+        log_corr = rows @ rows.T
+        beta = np.linalg.pinv(log_corr) @ c
+        explained = float(beta @ c)
+        if not np.allclose(log_corr @ beta, c, atol=1e-9) or explained > 1.0 + 1e-9:
+            raise ValueError(
+                f"inflation.asset_correlation={pairs} cannot hold together: given the "
+                "correlations between these assets' log returns, no inflation shock has "
+                "these correlations with them"
+            )
+        return rows, beta
 
     # ------------------------------------------------------------------ views
 
@@ -606,22 +878,38 @@ class MarketModel(BaseModel):
         shocks = period_normals(
             root, Stream.ASSETS, first_scenario, stop, n_years, ppy, self.n_assets
         )
-        # Every asset is transformed, then columns are taken: a product over fewer output
-        # columns could round differently, and paths must not depend on the request.
-        _shocks_to_returns(shocks, mean, factor)
+        asset_shocks = None
+        if self.inflation.asset_correlation:
+            rows, beta = self._inflation_loadings(ppy)
+            # Standardized shocks of the named assets, before the in-place transform.
+            asset_shocks = np.matmul(shocks, rows.T) @ beta
+        parameters: dict[str, np.ndarray] = {}
+        if self._has_schedule_or_uncertainty():
+            self._transform_extended(shocks, root, first_scenario, stop, n_years, ppy, parameters)
+        else:
+            # Every asset is transformed, then columns are taken: a product over fewer output
+            # columns could round differently, and paths must not depend on the request.
+            _shocks_to_returns(shocks, mean, factor)
+        self._apply_ruin(shocks, root, first_scenario, stop, n_years, ppy, parameters)
         if columns == list(range(self.n_assets)):
             returns = shocks
         else:
             returns = np.ascontiguousarray(shocks[:, :, columns])
 
-        infl_mean, infl_sd = self.inflation.log_params(ppy)
         inflation = period_normals(
             root, Stream.INFLATION, first_scenario, stop, n_years, ppy, 1
         ).reshape(n_scenarios, n_years * ppy)
-        inflation *= infl_sd
-        inflation += infl_mean
+        if self.inflation.is_independent:
+            infl_mean, infl_sd = self.inflation.log_params(ppy)
+            inflation *= infl_sd
+            inflation += infl_mean
+        else:
+            self._ar1_inflation(inflation, asset_shocks, ppy)
         np.expm1(inflation, out=inflation)
 
+        kept = {key: values for key, values in parameters.items() if key.split("/", 1)[0] in names}
+        for values in kept.values():
+            values.flags.writeable = False
         returns.flags.writeable = False
         inflation.flags.writeable = False
         return ReturnPaths(
@@ -631,7 +919,141 @@ class MarketModel(BaseModel):
             periods_per_year=ppy,
             first_scenario=first_scenario,
             seed=seed_record(root),
+            parameters=kept,
         )
+
+    # ------------------------------------------------------ sampling helpers
+
+    def _has_schedule_or_uncertainty(self) -> bool:
+        return any(
+            asset.volatility_schedule is not None or asset.expected_return_uncertainty is not None
+            for asset in self.assets
+        )
+
+    def _transform_extended(
+        self,
+        shocks: np.ndarray,
+        root: np.random.SeedSequence,
+        start: int,
+        stop: int,
+        n_years: int,
+        ppy: int,
+        parameters: dict[str, np.ndarray],
+    ) -> None:
+        """Shocks to returns with per-year volatilities and per-scenario means, in place."""
+        corr = self.correlation_matrix
+        base_mu = self.expected_returns
+        uncertain = [
+            i
+            for i, asset in enumerate(self.assets)
+            if asset.expected_return_uncertainty is not None
+        ]
+        mus: np.ndarray | None = None
+        if uncertain:
+            mus = np.tile(base_mu, (stop - start, 1))
+            for i in uncertain:
+                key = f"{self.assets[i].name}/expected_return"
+                draws = by_blocks(
+                    _ppf_of(self.assets[i].expected_return_uncertainty, root, key), start, stop
+                )
+                mus[:, i] = draws
+                parameters[key] = draws
+        vol_by_year = np.stack([asset.volatility_by_year(n_years) for asset in self.assets], 1)
+        groups: dict[tuple[float, ...], list[int]] = {}
+        for year in range(n_years):
+            groups.setdefault(tuple(vol_by_year[year].tolist()), []).append(year)
+        for vols_key, years in groups.items():
+            vols = np.array(vols_key)
+            if mus is None:
+                mean, factor = lognormal_params(base_mu, vols, corr, ppy, names=self.names)
+                for year in years:
+                    _shocks_to_returns(shocks[:, year * ppy : (year + 1) * ppy], mean, factor)
+                continue
+            means = np.empty_like(mus)
+            factors = np.empty((mus.shape[0], self.n_assets, self.n_assets))
+            cache: dict[tuple[float, ...], tuple[np.ndarray, np.ndarray]] = {}
+            for row in range(mus.shape[0]):
+                mu_key = tuple(mus[row].tolist())
+                if mu_key not in cache:
+                    cache[mu_key] = lognormal_params(mus[row], vols, corr, ppy, names=self.names)
+                means[row], factors[row] = cache[mu_key]
+            for year in years:
+                _shocks_to_returns_stacked(shocks[:, year * ppy : (year + 1) * ppy], means, factors)
+
+    def _apply_ruin(
+        self,
+        shocks: np.ndarray,
+        root: np.random.SeedSequence,
+        start: int,
+        stop: int,
+        n_years: int,
+        ppy: int,
+        parameters: dict[str, np.ndarray],
+    ) -> None:
+        """Overwrite returns from each scenario's ruin period on, in place."""
+        n_periods = n_years * ppy
+        for i, asset in enumerate(self.assets):
+            if asset.ruin_hazard == 0.0:
+                continue
+            ruin_year = by_blocks(_ruin_years_of(asset.ruin_hazard, root, asset.name), start, stop)
+            parameters[f"{asset.name}/ruin_year"] = ruin_year
+            rows = np.flatnonzero(ruin_year < n_years)
+            if rows.size == 0:
+                continue
+            first = ruin_year[rows].astype(np.int64) * ppy
+            after = np.arange(n_periods)[None, :] > first[:, None]
+            column = shocks[rows, :, i]
+            column[after] = 0.0
+            column[np.arange(rows.size), first] = -asset.ruin_loss
+            shocks[rows, :, i] = column
+
+    def _ar1_inflation(
+        self, inflation: np.ndarray, asset_shocks: np.ndarray | None, ppy: int
+    ) -> None:
+        """Turn inflation normals (S, T) into AR(1) log inflation, in place (see Notes)."""
+        model = self.inflation
+        mean, sd = model.ar1_log_params(ppy)
+        if asset_shocks is not None:
+            _, beta = self._inflation_loadings(ppy)
+            explained = float(beta @ np.array([rho for _, rho in model.asset_correlation]))
+            inflation *= np.sqrt(max(0.0, 1.0 - explained))
+            inflation += asset_shocks
+        phi = model.persistence
+        scale = np.sqrt(1.0 - phi * phi) * sd
+        inflation[:, 0] *= sd
+        for t in range(1, inflation.shape[1]):
+            inflation[:, t] *= scale
+            inflation[:, t] += phi * inflation[:, t - 1]
+        inflation += mean
+
+
+#: ``ReturnPaths.parameters["<asset>/ruin_year"]`` of a scenario never ruined
+#: (or ruined later than this many years), as a float.
+NO_RUIN = float(2**31 - 1)
+
+
+def _ppf_of(
+    distribution: Any, root: np.random.SeedSequence, key: str
+) -> Callable[[int, int], np.ndarray]:
+    def compute(lo: int, hi: int) -> np.ndarray:
+        u = keyed_uniforms(root, Stream.MARKET_PARAMETERS, key, lo, hi)[:, 0]
+        return np.asarray(distribution.ppf(u), dtype=np.float64).reshape(hi - lo)
+
+    return compute
+
+
+def _ruin_years_of(
+    hazard: float, root: np.random.SeedSequence, name: str
+) -> Callable[[int, int], np.ndarray]:
+    def compute(lo: int, hi: int) -> np.ndarray:
+        u = keyed_uniforms(root, Stream.RUIN, name, lo, hi)[:, 0]
+        if hazard >= 1.0:
+            return np.zeros(hi - lo)
+        # Geometric: P(year >= k) = P(1 - u <= (1 - h)^k) = (1 - h)^k.
+        years = np.floor(np.log1p(-u) / np.log1p(-hazard))
+        return np.minimum(years, NO_RUIN)
+
+    return compute
 
 
 def _shocks_to_returns(shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray) -> None:
@@ -654,4 +1076,25 @@ def _shocks_to_returns(shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray)
         product = buffer[: hi - lo]
         np.matmul(chunk, factor_t, out=product)
         np.add(product, mean, out=chunk)
+        np.expm1(chunk, out=chunk)
+
+
+def _shocks_to_returns_stacked(shocks: np.ndarray, means: np.ndarray, factors: np.ndarray) -> None:
+    """Like :func:`_shocks_to_returns` with one ``(mean, factor)`` per scenario.
+
+    ``shocks`` (S, T', A) is changed in place; ``means`` is (S, A) and
+    ``factors`` (S, A, A). Each scenario's product is its own (T', A) x (A, A)
+    matmul, so chunking never changes the bits.
+    """
+    n_scenarios, n_periods, n_assets = shocks.shape
+    if n_scenarios == 0:
+        return
+    rows = max(1, _CHUNK_ELEMENTS // (n_periods * n_assets))
+    buffer = np.empty((min(rows, n_scenarios), n_periods, n_assets))
+    for lo in range(0, n_scenarios, rows):
+        hi = min(lo + rows, n_scenarios)
+        chunk = shocks[lo:hi]
+        product = buffer[: hi - lo]
+        np.matmul(chunk, factors[lo:hi].transpose(0, 2, 1), out=product)
+        np.add(product, means[lo:hi, None, :], out=chunk)
         np.expm1(chunk, out=chunk)

@@ -6,7 +6,7 @@ a specification, so the engine can take it without touching pydantic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -52,6 +52,13 @@ class ReturnPaths:
     seed : dict or None
         The root seed that produced the draws (see
         :func:`alt401k._random.seed_record`), enough to reproduce them.
+    parameters : dict of str to ndarray, shape (S,) each
+        Per-scenario draws behind the paths, keyed ``"asset/quantity"``:
+        ``"bitcoin/expected_return"`` (the arithmetic annual mean drawn for
+        the scenario when the expected return is uncertain, fraction per
+        year) and ``"bitcoin/ruin_year"`` (0-based year of permanent loss,
+        float; :data:`alt401k.markets.model.NO_RUIN` when never). Empty for
+        the plain lognormal model.
     """
 
     returns: np.ndarray
@@ -60,6 +67,7 @@ class ReturnPaths:
     periods_per_year: int
     first_scenario: int = 0
     seed: dict[str, object] | None = None
+    parameters: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         returns = self.returns
@@ -90,6 +98,12 @@ class ReturnPaths:
             )
         if self.first_scenario < 0:
             raise ValueError(f"first_scenario must be >= 0; got {self.first_scenario}")
+        for key, values in self.parameters.items():
+            if np.shape(values) != (returns.shape[0],):
+                raise ValueError(
+                    f"parameters[{key!r}] must have shape (n_scenarios,) = "
+                    f"({returns.shape[0]},); got {np.shape(values)}"
+                )
 
     @property
     def n_scenarios(self) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -70,6 +70,9 @@ class ParticipantResults:
         rollover, cash_out, hardship, loan_default), expected dollars per year.
     forfeitures : ndarray, shape (S, Y) or None
         Unvested employer money forfeited at separation, expected dollars per year.
+    market_draws : dict of str to ndarray (S,)
+        Per-scenario draws of the market model (an uncertain expected
+        return, a ruin year), keyed ``"<asset>/expected_return"`` etc.
     """
 
     participant: Participant
@@ -91,6 +94,7 @@ class ParticipantResults:
     leakage: Leakage | None = None
     leakage_paths: np.ndarray | None = None
     forfeitures: np.ndarray | None = None
+    market_draws: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n_scenarios(self) -> int:

@@ -83,7 +83,8 @@ class PoolResults:
         Share of each group's people holding the asset at the horizon.
     draws : dict of str to ndarray (S,)
         Per-scenario draws of uncertain inputs (curve parameters,
-        allocation share, reversal year).
+        allocation share, reversal year, and the market model's
+        ``markets/<asset>/expected_return`` and ``markets/<asset>/ruin_year``).
     seed : numpy.random.SeedSequence
         Root seed.
     periods_per_year : int

@@ -163,11 +163,14 @@ def simulate_participant(
     forfeited = np.zeros((n_scenarios, n_years))
     leaked = np.zeros((n_scenarios, n_years, len(LEAKAGE_PARTS)))
     per_scenario: list[AnnualContributions] = []
+    market_draws: dict[str, list[np.ndarray]] = {}
     for start, stop in chunk_ranges(n_scenarios, chunk_size):
         paths = markets.sample(
             stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
         )
         annual[start:stop] = paths.annual_returns()
+        for key, values in paths.parameters.items():
+            market_draws.setdefault(key, []).append(np.asarray(values))
         price = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
         policy = None
         if retirement is not None:
@@ -247,6 +250,7 @@ def simulate_participant(
         leakage=leakage,
         leakage_paths=leaked if leakage is not None else None,
         forfeitures=forfeited if leakage is not None else None,
+        market_draws={key: np.concatenate(parts) for key, parts in market_draws.items()},
     )
 
 

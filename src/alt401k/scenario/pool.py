@@ -461,7 +461,10 @@ class Scenario(Spec):
             arrays["annual_returns"][start:stop] = annual
             arrays["price_level"][start:stop] = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
             arrays["excess_return"][start:stop] = annual[:, :, asset_index] - annual @ core
-            for key, values in chunk_draws.items():
+            for key, values in {
+                **chunk_draws,
+                **{f"markets/{k}": v for k, v in paths.parameters.items()},
+            }.items():
                 draws.setdefault(key, []).append(values)
         return PoolResults(
             scenario=self,
