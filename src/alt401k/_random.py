@@ -55,6 +55,7 @@ class Stream(IntEnum):
     REVERSAL = 4
     MARKET_PARAMETERS = 5
     RUIN = 6
+    RETURN_MODELS = 7
 
 
 def as_seed_sequence(rng: RngLike, *, name: str = "rng") -> np.random.SeedSequence:
@@ -180,6 +181,50 @@ def period_normals(
                 root.entropy, spawn_key=(*root.spawn_key, block, int(stream), year)
             )
             np.random.Generator(np.random.PCG64(seq)).standard_normal(out=buffer)
+            out[row : row + hi - lo, year * n : (year + 1) * n] = buffer[lo:]
+        row += hi - lo
+    return out
+
+
+def keyed_period_draws(
+    root: np.random.SeedSequence,
+    stream: Stream,
+    key: str,
+    start: int,
+    stop: int,
+    n_years: int,
+    periods_per_year: int,
+    width: int = 1,
+    *,
+    uniform: bool = False,
+) -> np.ndarray:
+    """Standard normal (or uniform) draws of one named quantity, one generator per year.
+
+    Like :func:`period_normals`, keyed ``(block, stream, year, stable_key(key))``:
+    a shorter horizon is a prefix, any chunking gives the same numbers, and
+    each named quantity has its own stream.
+
+    Returns
+    -------
+    ndarray, shape (stop - start, n_years * periods_per_year, width), float64
+    """
+    n = periods_per_year
+    out = np.empty((max(stop - start, 0), n_years * n, width))
+    if stop <= start:
+        return out
+    row = 0
+    code = stable_key(key)
+    for block, lo, hi in iter_blocks(start, stop):
+        buffer = np.empty((hi, n, width))
+        for year in range(n_years):
+            seq = np.random.SeedSequence(
+                root.entropy, spawn_key=(*root.spawn_key, block, int(stream), year, code)
+            )
+            gen = np.random.Generator(np.random.PCG64(seq))
+            if uniform:
+                gen.random(out=buffer)
+            else:
+                gen.standard_normal(out=buffer)
             out[row : row + hi - lo, year * n : (year + 1) * n] = buffer[lo:]
         row += hi - lo
     return out

@@ -30,10 +30,18 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
 
 from alt401k._random import (
     RngLike,
@@ -45,6 +53,7 @@ from alt401k._random import (
     seed_record,
 )
 from alt401k._warnings import Alt401kWarning
+from alt401k.markets.base import Draws, as_return_model
 from alt401k.markets.paths import ReturnPaths
 
 __all__ = ["NO_RUIN", "AssetClass", "InflationModel", "MarketModel", "lognormal_params"]
@@ -118,6 +127,11 @@ class AssetClass(BaseModel):
         Fraction of value lost in a ruin, in (0, 1]: the first period of the
         ruin year returns ``-ruin_loss`` and every later period returns 0
         (the asset falls and stays there). Default 0.9.
+    model : ReturnModel, optional
+        A return model other than the lognormal (:mod:`alt401k.markets.base`):
+        the asset keeps its place in the correlation structure (its
+        standardized correlated normal shock is the model's input) and the
+        model draws the marginal; None (default) is the exact lognormal.
     """
 
     model_config = _SPEC_CONFIG
@@ -132,6 +146,11 @@ class AssetClass(BaseModel):
     expected_return_uncertainty: Any = None
     ruin_hazard: float = 0.0
     ruin_loss: float = 0.9
+    model: Annotated[
+        Any,
+        BeforeValidator(as_return_model),
+        PlainSerializer(lambda m: None if m is None else m.to_dict(), return_type=Any),
+    ] = None
 
     @field_validator("volatility_schedule")
     @classmethod
@@ -188,6 +207,15 @@ class AssetClass(BaseModel):
                 f"got {value!r} with lowest value {low}"
             )
         return value
+
+    @model_validator(mode="after")
+    def _model_needs_volatility(self) -> AssetClass:
+        if self.model is not None and self.volatility <= 0.0:
+            raise ValueError(
+                f"an asset with a return model needs volatility > 0 (its correlated shock is "
+                f"standardized by it); got {self.volatility} for {self.name!r}"
+            )
+        return self
 
     @field_validator("ruin_hazard")
     @classmethod
@@ -883,6 +911,12 @@ class MarketModel(BaseModel):
             rows, beta = self._inflation_loadings(ppy)
             # Standardized shocks of the named assets, before the in-place transform.
             asset_shocks = np.matmul(shocks, rows.T) @ beta
+        # Standardized correlated shocks of assets with their own return model.
+        model_shocks = {
+            a: np.matmul(shocks, factor[a]) / np.linalg.norm(factor[a])
+            for a, asset in enumerate(self.assets)
+            if asset.model is not None
+        }
         parameters: dict[str, np.ndarray] = {}
         if self._has_schedule_or_uncertainty():
             self._transform_extended(shocks, root, first_scenario, stop, n_years, ppy, parameters)
@@ -890,6 +924,17 @@ class MarketModel(BaseModel):
             # Every asset is transformed, then columns are taken: a product over fewer output
             # columns could round differently, and paths must not depend on the request.
             _shocks_to_returns(shocks, mean, factor)
+        for a, eps in model_shocks.items():
+            asset = self.assets[a]
+            drawn = parameters.get(f"{asset.name}/expected_return")
+            log_returns = asset.model.log_returns(
+                eps,
+                mean=asset.expected_return if drawn is None else drawn[:, None],
+                volatility=asset.volatility_by_year(n_years),
+                periods_per_year=ppy,
+                draws=Draws(root, first_scenario, stop, n_years, ppy, asset.name),
+            )
+            shocks[:, :, a] = np.expm1(log_returns)
         self._apply_ruin(shocks, root, first_scenario, stop, n_years, ppy, parameters)
         if columns == list(range(self.n_assets)):
             returns = shocks
