@@ -38,7 +38,18 @@ from .comparisons import (
 from .contributions import AnnualContributions, annual_contributions
 from .leakage import Leakage
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year, limits_from_prices
-from .markets import AssetClass, InflationModel, MarketModel, ReturnPaths, default_markets
+from .markets import (
+    AssetClass,
+    Bootstrap,
+    Garch,
+    InflationModel,
+    MarketModel,
+    MertonJump,
+    RegimeSwitching,
+    ReturnPaths,
+    StudentT,
+    default_markets,
+)
 from .outflows import outflow_parts, outflow_rate
 from .pay import PayPath, salary_paths
 from .plan import PLAN_PRESETS, MatchFormula, PlanDesign, Vesting
@@ -67,14 +78,17 @@ __all__ = [
     "AssetClass",
     "Bass",
     "Beta",
+    "Bootstrap",
     "DefaultChannel",
     "Fixed",
+    "Garch",
     "IRSLimits",
     "InflationModel",
     "Leakage",
     "Logistic",
     "MarketModel",
     "MatchFormula",
+    "MertonJump",
     "Normal",
     "Participant",
     "ParticipantResults",
@@ -85,12 +99,14 @@ __all__ = [
     "Population",
     "Portfolio",
     "Rebalancing",
+    "RegimeSwitching",
     "Retirement",
     "RetirementPaths",
     "ReturnPaths",
     "Reversal",
     "RothTraditionalComparison",
     "Scenario",
+    "StudentT",
     "TaxSchedule",
     "TaxableAccountPaths",
     "Triangular",
