@@ -38,5 +38,6 @@ def test_every_example_is_tested():
         "roth_vs_traditional.py",
         "retirement_income.py",
         "plan_designs.py",
+        "crypto_models.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested

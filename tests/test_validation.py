@@ -554,7 +554,10 @@ def test_market_subset_unknown_asset():
 
 
 def test_default_markets_unknown_preset():
-    pattern = r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear$"
+    pattern = (
+        r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear, crypto_realistic, "
+        r"low_equity_returns, crypto_uncertain$"
+    )
     with pytest.raises(ValueError, match=pattern):
         ak.default_markets("moon")
 

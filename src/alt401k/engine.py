@@ -44,6 +44,18 @@ follows the same rules):
    separately.
 6. *Unwinding* (after a policy reversal): a share ``u_t`` of ``X`` is sold
    into ``Y`` (recorded as negative *reallocation*).
+
+   *Redemption gate* (``GroupSchedule.gate = g``, optional): sales in steps
+   5 and 6 are capped so that a group's cumulative sales within a calendar
+   quarter never exceed ``g`` times its holdings ``X`` at the start of the
+   quarter (the top of the quarter's first period, after the year's
+   adoption in the first quarter); a trade that would sell more is scaled
+   down, every money source in proportion. Purchases are never gated.
+   The blocked amount (desired minus executed sale) is recorded in
+   ``blocked_sales``; it is not queued (the next rebalancing recomputes its
+   trade from the balances, and an unwinding's blocked part stays held).
+   With fewer than four periods a year the window is one period and the
+   cap ``g x 4 / n`` of its starting holdings.
 7. *Flat fee* (last period of the year): the group's yearly dollar fee,
    split between non-holders and holders by their share of people; holders
    pay the share :math:`m_y` of theirs from ``X`` and the rest from ``Y``
@@ -55,7 +67,7 @@ Runs without a channel may also take **withdrawals by rule** at the start of
 each year (``GroupSchedule.withdraw``: the retirement phase), recorded by
 money source.
 
-Money is conserved: for the asset, ``holdings[y] = holdings[y-1] +
+Money is conserved (with or without a gate): for the asset, ``holdings[y] = holdings[y-1] +
 flows[y].sum() + asset_return[y]`` where ``asset_return`` is the market
 gain net of expenses and flat fees; for a group's ledger, ``balance[y] =
 balance[y-1] + contributions + investment_return - fees - outflows``.
@@ -138,6 +150,12 @@ class GroupSchedule:
         (a slice of the run) and returns the amounts (K, S, G) to take out,
         each no larger than the balance it comes from (index 0 all money,
         1 its Roth part). The engine subtracts and records them.
+    gate : float or None
+        Redemption gate on the alternative asset (runs with a channel): the
+        share, in (0, 1], of a group's holdings at the start of a calendar
+        quarter that rebalancing and unwinding may sell within that quarter
+        (0.05: semi-liquid funds capping redemptions at 5% of NAV a
+        quarter). None (default): no gate.
     """
 
     core_weights: np.ndarray
@@ -152,6 +170,11 @@ class GroupSchedule:
     outflow_parts: np.ndarray | None = None
     contribution_scale: np.ndarray | None = None
     withdraw: Callable[[int, slice, np.ndarray], np.ndarray] | None = None
+    gate: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.gate is not None and not 0.0 < self.gate <= 1.0:
+            raise ValueError(f"gate must be None or in (0, 1]; got {self.gate}")
 
     @property
     def n_groups(self) -> int:
@@ -240,6 +263,9 @@ class EnginePaths:
         (``GroupSchedule.outflow_parts``; R = 0 without it), dollars.
     final_non_holder, final_holder, final_holder_asset, final_counterfactual : ndarray, shape (S, G)
         Balances at the horizon (all money): ``N``, ``X + Y``, ``X`` and ``Z``.
+    blocked_sales : ndarray, shape (S, Y)
+        Sales of the asset that the redemption gate blocked each year
+        (desired minus executed, all groups), dollars; zeros without a gate.
     ledger : Ledger or None
     """
 
@@ -254,6 +280,7 @@ class EnginePaths:
     final_holder: np.ndarray
     final_holder_asset: np.ndarray
     final_counterfactual: np.ndarray
+    blocked_sales: np.ndarray
     ledger: Ledger | None = None
 
 
@@ -333,6 +360,7 @@ def _allocate(s: int, y: int, g: int, k: int, r: int, ledger: bool) -> EnginePat
         final_holder=np.zeros((s, g)),
         final_holder_asset=np.zeros((s, g)),
         final_counterfactual=np.zeros((s, g)),
+        blocked_sales=np.zeros((s, y)),
         ledger=(
             Ledger(
                 balance=np.zeros((k, s, y, g)),
@@ -416,6 +444,11 @@ def _simulate_rows(
     kept_asset = np.empty((n_rows, n_groups))  # the same for the asset
     h_prev = np.zeros((n_rows, n_groups))
     h = h_prev
+    gate = None if ch is None else sc.gate
+    # Gate window: a calendar quarter of periods (one period when n < 4), and what its
+    # sales may still take, (S, G).
+    window = max(n // 4, 1)
+    room = np.zeros((n_rows, n_groups)) if gate is not None else None
 
     for year in range(sc.n_years):
         periods = range(year * n, (year + 1) * n)
@@ -464,6 +497,10 @@ def _simulate_rows(
             rebalance_on = ch.rebalance_on[:, year, None]
             X, Y, Z = hold.X, hold.Y, hold.Z
             for k, t in enumerate(periods):
+                if room is not None and gate is not None and k % window == 0 and k < 4 * window:
+                    # A new quarter: its allowance. With n not a multiple of 4 the last
+                    # quarter runs to the year end.
+                    np.multiply(X[0], gate * max(4 // n, 1), out=room)
                 if led is not None:
                     core = N[0] + Y[0]
                     led.investment_return[rows, year] += (
@@ -489,10 +526,16 @@ def _simulate_rows(
                 # Rebalancing and unwinding.
                 fraction = ch.rebalance_fraction[t]
                 if fraction.any():
-                    out.flows[rows, year, 3] += _rebalance(hold, share, fraction * rebalance_on)
+                    out.flows[rows, year, 3] += _rebalance(
+                        hold, share, fraction * rebalance_on, room, out.blocked_sales[rows, year]
+                    )
                 u = ch.unwind[:, t, None]
                 if u.any():
                     sold = np.multiply(X, u, order="C")
+                    if room is not None:
+                        np.negative(sold, out=sold)
+                        out.blocked_sales[rows, year] += _gate_sales(sold, room)
+                        np.negative(sold, out=sold)
                     X -= sold
                     Y += sold
                     out.flows[rows, year, 0] -= sold[0].sum(axis=-1)
@@ -554,15 +597,44 @@ def _adopt(
     return bought[0].sum(axis=-1)
 
 
-def _rebalance(hold: _Holders, share: np.ndarray, fraction: np.ndarray) -> np.ndarray:
-    """Step 5: trade a share ``fraction`` of holders back to ``share``; return purchases (S,)."""
+def _rebalance(
+    hold: _Holders,
+    share: np.ndarray,
+    fraction: np.ndarray,
+    room: np.ndarray | None = None,
+    blocked: np.ndarray | None = None,
+) -> np.ndarray:
+    """Step 5: trade a share ``fraction`` of holders back to ``share``; return purchases (S,).
+
+    With a gate, ``room`` (S, G) is what the quarter's sales may still take;
+    sales are capped by it and the blocked dollars added to ``blocked`` (S,).
+    """
     trade = hold.X + hold.Y
     trade *= share
     trade -= hold.X
     trade *= fraction
+    if room is not None and blocked is not None:
+        blocked += _gate_sales(trade, room)
     hold.X += trade
     hold.Y -= trade
     return trade[0].sum(axis=-1)
+
+
+def _gate_sales(trade: np.ndarray, room: np.ndarray) -> np.ndarray:
+    """Cap the sales in ``trade`` (K, S, G; negative = sale) by ``room`` (S, G), in place.
+
+    Each group's desired sale ``max(-trade[0], 0)`` is executed up to
+    ``room``, which shrinks by what is sold; every money source's trade is
+    scaled by the same ratio. Purchases pass unchanged. Returns the blocked
+    dollars (desired minus executed) summed over groups, (S,).
+    """
+    desired = np.maximum(-trade[0], 0.0)
+    executed = np.minimum(desired, room)
+    ratio = np.divide(executed, desired, out=np.ones_like(desired), where=desired > 0)
+    trade *= ratio
+    room -= executed
+    blocked = np.subtract(desired, executed, order="C")
+    return blocked.sum(axis=-1)
 
 
 def _charge_fees(

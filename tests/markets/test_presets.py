@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 import alt401k.markets as markets
-from alt401k.markets import PRESETS, InflationModel, MarketModel, default_markets
+from alt401k.adoption import Triangular
+from alt401k.markets import PRESETS, InflationModel, MarketModel, RegimeSwitching, default_markets
+from alt401k.markets.presets import (
+    BITCOIN_VOLATILITY_SCHEDULE,
+    CRYPTO_REGIMES,
+    ETHER_VOLATILITY_SCHEDULE,
+)
 
 NAMES = (
     "cash", "us_bonds", "us_equity", "intl_equity", "em_equity", "real_estate",
@@ -49,9 +55,16 @@ PUBLISHED = {
 
 CRYPTO = {
     "base": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
-    "crypto_bull": {"bitcoin": (0.20, 0.60), "ether": (0.25, 0.85)},
-    "crypto_bear": {"bitcoin": (0.05, 0.60), "ether": (0.03, 0.85)},
+    "crypto_realistic": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
+    "crypto_bull": {"bitcoin": (0.20, 0.55), "ether": (0.25, 0.75)},
+    "crypto_bear": {"bitcoin": (0.05, 0.55), "ether": (0.03, 0.75)},
+    "low_equity_returns": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
+    "crypto_uncertain": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
 }
+REALISTIC = ("crypto_realistic", "crypto_bull", "crypto_bear")
+#: Shock correlations with us_equity of the realistic crypto model.
+REALISTIC_EQUITY = {("bitcoin", "us_equity"): 0.60, ("ether", "us_equity"): 0.65}
+LOW_EQUITY = {"us_equity": 0.059, "intl_equity": 0.069, "em_equity": 0.077}
 
 FEES = {
     "cash": 0.0010, "us_bonds": 0.0022, "us_equity": 0.0031, "intl_equity": 0.0031,
@@ -64,7 +77,10 @@ def test_public_names() -> None:
     assert set(markets.__all__) >= {
         "AssetClass", "InflationModel", "MarketModel", "ReturnPaths", "default_markets", "PRESETS"
     }  # fmt: skip
-    assert PRESETS == ("base", "crypto_bull", "crypto_bear")
+    assert PRESETS == (
+        "base", "crypto_bull", "crypto_bear", "crypto_realistic", "low_equity_returns",
+        "crypto_uncertain",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -84,9 +100,13 @@ def test_preset_builds_with_all_assets_and_sources(preset: str) -> None:
 def test_published_numbers_are_exact(preset: str) -> None:
     model = default_markets(preset)
     for name, (mean, vol) in LTCMA.items():
+        if preset == "low_equity_returns" and name in LOW_EQUITY:
+            assert model[name].source.startswith("est.: low_equity_returns")
+            assert f"now {LOW_EQUITY[name] * 100:.1f}%" in model[name].source
+            mean = LOW_EQUITY[name]
         assert (model[name].expected_return, model[name].volatility) == (mean, vol), name
         assert "J.P. Morgan 2026 LTCMA" in model[name].source
-        assert f"arithmetic {mean * 100:.1f}%" in model[name].source
+        assert f"arithmetic {LTCMA[name][0] * 100:.1f}%" in model[name].source
         assert f"vol {vol * 100:.1f}%" in model[name].source
     for name, fee in FEES.items():
         assert model[name].expense_ratio == fee, name
@@ -110,7 +130,8 @@ def test_correlations(preset: str) -> None:
     model = default_markets(preset)
     corr = model.correlation_matrix
     index = {name: i for i, name in enumerate(model.names)}
-    for (a, b), rho in PUBLISHED.items():
+    expected = {**PUBLISHED, **(REALISTIC_EQUITY if preset in REALISTIC else {})}
+    for (a, b), rho in expected.items():
         assert corr[index[a], index[b]] == corr[index[b], index[a]] == rho, (a, b)
     assert np.array_equal(corr, corr.T) and np.all(np.diag(corr) == 1.0)
     assert np.all(corr[index["cash"], :] == np.eye(len(NAMES))[index["cash"]])
@@ -119,17 +140,63 @@ def test_correlations(preset: str) -> None:
     v = model.volatilities / (1 + model.expected_returns)
     log_var = np.log1p(v**2)
     log_corr = np.log1p(corr * np.outer(v, v)) / np.sqrt(np.outer(log_var, log_var))
-    assert np.linalg.eigvalsh(log_corr)[0] > 0.05
+    # Base ~0.097; the realistic presets' raised crypto-equity shock correlations ~0.046.
+    assert np.linalg.eigvalsh(log_corr)[0] > (0.04 if preset in REALISTIC else 0.05)
     m, factor = model.log_params(12)
     assert np.all(np.isfinite(m)) and np.allclose(np.triu(factor, 1), 0.0)
 
 
-def test_presets_differ_only_in_crypto() -> None:
+def test_presets_differ_only_where_documented() -> None:
     base = default_markets("base")
-    for preset in ("crypto_bull", "crypto_bear"):
+    for preset in ("crypto_uncertain", *REALISTIC):
         other = default_markets(preset)
-        assert other.correlation == base.correlation
         assert other.subset(NAMES[:-2]) == base.subset(NAMES[:-2])
+        if preset == "crypto_uncertain":
+            assert other.correlation == base.correlation
+            assert other["ether"] == base["ether"]
+        else:
+            undone = other.with_correlation("bitcoin", "us_equity", 0.45)
+            undone = undone.with_correlation("ether", "us_equity", 0.50)
+            assert undone.correlation == base.correlation
+    low = default_markets("low_equity_returns")
+    assert low.correlation == base.correlation
+    others = [name for name in NAMES if name not in LOW_EQUITY]
+    assert low.subset(others) == base.subset(others)
+
+
+@pytest.mark.parametrize("preset", REALISTIC)
+def test_realistic_crypto_model(preset: str) -> None:
+    model = default_markets(preset)
+    assert (
+        model["bitcoin"].volatility_schedule
+        == BITCOIN_VOLATILITY_SCHEDULE
+        == ((0, 0.55), (10, 0.40))
+    )
+    assert (
+        model["ether"].volatility_schedule == ETHER_VOLATILITY_SCHEDULE == ((0, 0.75), (10, 0.55))
+    )
+    for name in ("bitcoin", "ether"):
+        regimes = model[name].model
+        assert isinstance(regimes, RegimeSwitching) and regimes == CRYPTO_REGIMES
+        assert regimes.shared and regimes.scale_to_stated
+        assert "shared bull/bear/crash regimes" in model[name].source
+    assert regimes.names == ("bull", "bear", "crash")
+    assert np.allclose(regimes.stationary(), [0.6867, 0.2403, 0.0730], atol=1e-3)
+    np.testing.assert_allclose(
+        model["bitcoin"].volatility_by_year(12)[[0, 5, 10, 11]], [0.55, 0.475, 0.40, 0.40]
+    )
+
+
+def test_base_crypto_is_lognormal_and_uncertain_is_documented() -> None:
+    base = default_markets()
+    for name in ("bitcoin", "ether"):
+        asset = base[name]
+        assert asset.model is None and asset.volatility_schedule is None
+        assert asset.expected_return_uncertainty is None and asset.ruin_hazard == 0.0
+    btc = default_markets("crypto_uncertain")["bitcoin"]
+    assert btc.expected_return_uncertainty == Triangular(low=-0.05, mode=0.12, high=0.30)
+    assert (btc.ruin_hazard, btc.ruin_loss) == (0.01, 0.9) and btc.model is None
+    assert "Triangular(-5%, 12%, 30%)" in btc.source and "1%/yr" in btc.source
 
 
 def test_default_is_base_and_immutable() -> None:
@@ -141,12 +208,23 @@ def test_default_is_base_and_immutable() -> None:
 
 def test_unknown_preset() -> None:
     with pytest.raises(
-        ValueError, match=r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear"
+        ValueError,
+        match=r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear, "
+        r"crypto_realistic, low_equity_returns, crypto_uncertain$",
     ):
         default_markets("moon")
 
 
-def test_default_sample_smoke() -> None:
-    paths = default_markets().sample(3, 2, rng=0)
+@pytest.mark.parametrize("preset", PRESETS)
+def test_default_sample_smoke(preset: str) -> None:
+    paths = default_markets(preset).sample(3, 2, rng=0)
     assert paths.returns.shape == (3, 24, 13) and paths.asset_names == NAMES
-    assert np.all(np.isfinite(paths.returns)) and np.all(paths.returns > -1)
+    assert np.all(np.isfinite(paths.returns)) and np.all(paths.returns >= -1)
+
+
+def test_base_paths_unchanged_by_other_presets() -> None:
+    # Building the opt-in presets must not change the default's draws.
+    before = default_markets().sample(4, 2, rng=5).returns.copy()
+    for preset in PRESETS:
+        default_markets(preset)
+    np.testing.assert_array_equal(default_markets().sample(4, 2, rng=5).returns, before)

@@ -22,6 +22,7 @@ rebuilt with :mod:`alt401k.adoption` only when it is validated).
 
 from alt401k.markets.base import ReturnModel
 from alt401k.markets.bootstrap import Bootstrap
+from alt401k.markets.fitting import FitResult, fit_garch, fit_merton_jump, fit_student_t
 from alt401k.markets.garch import Garch
 from alt401k.markets.jumps import MertonJump
 from alt401k.markets.model import AssetClass, InflationModel, MarketModel, lognormal_params
@@ -34,6 +35,7 @@ __all__ = [
     "PRESETS",
     "AssetClass",
     "Bootstrap",
+    "FitResult",
     "Garch",
     "InflationModel",
     "MarketModel",
@@ -43,5 +45,8 @@ __all__ = [
     "ReturnPaths",
     "StudentT",
     "default_markets",
+    "fit_garch",
+    "fit_merton_jump",
+    "fit_student_t",
     "lognormal_params",
 ]

@@ -48,6 +48,7 @@ from alt401k._random import (
     Stream,
     as_seed_sequence,
     by_blocks,
+    keyed_period_draws,
     keyed_uniforms,
     period_normals,
     seed_record,
@@ -127,6 +128,41 @@ class AssetClass(BaseModel):
         Fraction of value lost in a ruin, in (0, 1]: the first period of the
         ruin year returns ``-ruin_loss`` and every later period returns 0
         (the asset falls and stays there). Default 0.9.
+    smoothing : float
+        Appraisal smoothing of a private asset's reported value (Geltner
+        AR(1) coefficient ``phi``), in [0, 1): each period's reported
+        (NAV) return is ``(1 - phi) x true + phi x previous reported``,
+        starting from ``reported_{-1} = true_0``
+        (:func:`alt401k.markets.private.smooth_returns`). Balances use the
+        reported series; ``ReturnPaths.economic_returns`` keeps the true
+        one. For iid true returns the measured per-period volatility is
+        ``sqrt((1 - phi) / (1 + phi))`` times the true one and the lag-1
+        autocorrelation is ``phi``; rebalancing against a stale NAV sells
+        late after true losses and trades at stale prices. 0 (default): none.
+        The LTCMA's private-asset volatilities are de-smoothed (economic),
+        so smoothing is added on top of them.
+    default_rate : float
+        Yearly default rate of a credit asset's loans, in [0, 1] (Fitch
+        private-credit default rate 6.0%, June 2026). Each period the asset
+        loses ``loss_given_default x D_t`` with ``D_t`` a Beta-distributed
+        share of defaults of mean ``default_rate / n``; the pre-default
+        return is raised by the expected loss, so ``expected_return`` stays
+        the total (:func:`alt401k.markets.private.apply_default_losses`).
+        0 (default): no defaults.
+    loss_given_default : float
+        Fraction of a defaulted loan lost, in (0, 1]; default 0.6.
+    default_correlation : float
+        Concentration of defaults, in [0, 1): the variance of a period's
+        default share is ``p (1 - p) x default_correlation`` with ``p =
+        default_rate / n`` (0: every period loses exactly the mean).
+        Default 0.1 (*est.*).
+    liquidity_share : float
+        Share of a semi-liquid fund held in ``liquidity_asset`` to meet
+        redemptions, in [0, 1), rebalanced inside the fund every period:
+        the fund returns ``(1 - c) r_asset + c r_liquid``. 0 (default): none.
+    liquidity_asset : str
+        The liquid asset of the sleeve, an asset of the :class:`MarketModel`
+        without a sleeve of its own; default "cash".
     model : ReturnModel, optional
         A return model other than the lognormal (:mod:`alt401k.markets.base`):
         the asset keeps its place in the correlation structure (its
@@ -146,6 +182,12 @@ class AssetClass(BaseModel):
     expected_return_uncertainty: Any = None
     ruin_hazard: float = 0.0
     ruin_loss: float = 0.9
+    smoothing: float = 0.0
+    default_rate: float = 0.0
+    loss_given_default: float = 0.6
+    default_correlation: float = 0.1
+    liquidity_share: float = 0.0
+    liquidity_asset: str = "cash"
     model: Annotated[
         Any,
         BeforeValidator(as_return_model),
@@ -230,6 +272,35 @@ class AssetClass(BaseModel):
         if not 0.0 < value <= 1.0:
             raise ValueError(f"ruin_loss must be in (0, 1] (a fraction of value lost); got {value}")
         return value
+
+    @field_validator("smoothing", "liquidity_share", "default_correlation")
+    @classmethod
+    def _unit_interval_open(cls, value: float, info: Any) -> float:
+        if not 0.0 <= value < 1.0:
+            raise ValueError(f"{info.field_name} must be in [0, 1); got {value}")
+        return value
+
+    @field_validator("default_rate")
+    @classmethod
+    def _default_rate_range(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"default_rate must be in [0, 1] (a yearly rate); got {value}")
+        return value
+
+    @field_validator("loss_given_default")
+    @classmethod
+    def _lgd_range(cls, value: float) -> float:
+        if not 0.0 < value <= 1.0:
+            raise ValueError(
+                f"loss_given_default must be in (0, 1] (a fraction of a defaulted loan); "
+                f"got {value}"
+            )
+        return value
+
+    @property
+    def is_private(self) -> bool:
+        """Whether smoothing, default losses or a liquidity sleeve change the sampled returns."""
+        return self.smoothing > 0.0 or self.default_rate > 0.0 or self.liquidity_share > 0.0
 
     def volatility_by_year(self, n_years: int) -> np.ndarray:
         """Annual volatility used in each year ``0 .. n_years - 1``, shape (n_years,)."""
@@ -613,6 +684,20 @@ class MarketModel(BaseModel):
             self.expected_returns, self.volatilities, self.correlation_matrix, 1, names=names
         )
         self._check_extensions()
+        for asset in self.assets:
+            if asset.liquidity_share == 0.0:
+                continue
+            if asset.liquidity_asset not in names:
+                raise ValueError(
+                    f"liquidity_asset {asset.liquidity_asset!r} of {asset.name!r} is not an "
+                    f"asset of the model; available: {', '.join(names)}"
+                )
+            liquid = self[asset.liquidity_asset]
+            if liquid.name == asset.name or liquid.liquidity_share > 0.0:
+                raise ValueError(
+                    f"liquidity_asset of {asset.name!r} must be another asset without a "
+                    f"liquidity sleeve of its own; got {liquid.name!r}"
+                )
         return self
 
     def _check_extensions(self) -> None:
@@ -887,6 +972,14 @@ class MarketModel(BaseModel):
         same seed and periods per year (common random numbers across
         horizons, retirement ages and asset choices). Memory: one (S, T, A)
         float64 array plus a small buffer.
+
+        Private-asset features apply after the return model and the ruin
+        hazard, in this order (:mod:`alt401k.markets.private`): default
+        losses (uniforms keyed ``"<asset>/defaults"`` in the return-model
+        stream), appraisal smoothing (``returns`` becomes the reported NAV
+        series and ``economic_returns`` keeps the true one, when a returned
+        asset smooths), then the liquidity sleeve blend. Assets without them
+        are bit-for-bit unchanged.
         """
         n_scenarios = _check_count("n_scenarios", n_scenarios, 1)
         n_years = _check_count("n_years", n_years, 1)
@@ -936,10 +1029,18 @@ class MarketModel(BaseModel):
             )
             shocks[:, :, a] = np.expm1(log_returns)
         self._apply_ruin(shocks, root, first_scenario, stop, n_years, ppy, parameters)
+        economic = self._apply_private(shocks, root, first_scenario, stop, n_years, ppy)
         if columns == list(range(self.n_assets)):
             returns = shocks
         else:
             returns = np.ascontiguousarray(shocks[:, :, columns])
+            if economic is not None:
+                economic = np.ascontiguousarray(economic[:, :, columns])
+        if economic is not None:
+            if any(self.assets[i].smoothing > 0.0 for i in columns):
+                economic.flags.writeable = False
+            else:
+                economic = None
 
         inflation = period_normals(
             root, Stream.INFLATION, first_scenario, stop, n_years, ppy, 1
@@ -965,6 +1066,7 @@ class MarketModel(BaseModel):
             first_scenario=first_scenario,
             seed=seed_record(root),
             parameters=kept,
+            economic_returns=economic,
         )
 
     # ------------------------------------------------------ sampling helpers
@@ -1051,6 +1153,57 @@ class MarketModel(BaseModel):
             column[after] = 0.0
             column[np.arange(rows.size), first] = -asset.ruin_loss
             shocks[rows, :, i] = column
+
+    def _apply_private(
+        self,
+        returns: np.ndarray,
+        root: np.random.SeedSequence,
+        start: int,
+        stop: int,
+        n_years: int,
+        ppy: int,
+    ) -> np.ndarray | None:
+        """Default losses, smoothing and liquidity sleeves, in place (module ``private``).
+
+        ``returns`` (S, T, A) becomes the reported series. Returns the
+        economic series (S, T, A) when some asset smooths, else None.
+        """
+        if not any(asset.is_private for asset in self.assets):
+            return None
+        from alt401k.markets.private import (
+            apply_default_losses,
+            blend_liquidity,
+            default_loss_shares,
+            smooth_returns,
+        )
+
+        for i, asset in enumerate(self.assets):
+            if asset.default_rate == 0.0:
+                continue
+            u = keyed_period_draws(
+                root, Stream.RETURN_MODELS, f"{asset.name}/defaults", start, stop, n_years, ppy,
+                uniform=True,
+            )[:, :, 0]  # fmt: skip
+            shares = default_loss_shares(u, asset.default_rate, ppy, asset.default_correlation)
+            column = np.array(returns[:, :, i])
+            apply_default_losses(column, shares, asset.loss_given_default, asset.default_rate, ppy)
+            returns[:, :, i] = column
+        economic = None
+        if any(asset.smoothing > 0.0 for asset in self.assets):
+            economic = returns.copy()
+            for i, asset in enumerate(self.assets):
+                if asset.smoothing > 0.0:
+                    returns[:, :, i] = smooth_returns(economic[:, :, i], asset.smoothing)
+        # Sleeves last, from the liquid assets' own returns (which have no sleeve).
+        for i, asset in enumerate(self.assets):
+            if asset.liquidity_share == 0.0:
+                continue
+            j = self._index(asset.liquidity_asset)
+            c = asset.liquidity_share
+            returns[:, :, i] = blend_liquidity(returns[:, :, i], returns[:, :, j], c)
+            if economic is not None:
+                economic[:, :, i] = blend_liquidity(economic[:, :, i], economic[:, :, j], c)
+        return economic
 
     def _ar1_inflation(
         self, inflation: np.ndarray, asset_shocks: np.ndarray | None, ppy: int

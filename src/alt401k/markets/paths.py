@@ -59,6 +59,12 @@ class ReturnPaths:
         year) and ``"bitcoin/ruin_year"`` (0-based year of permanent loss,
         float; :data:`alt401k.markets.model.NO_RUIN` when never). Empty for
         the plain lognormal model.
+    economic_returns : ndarray, shape (S, T, A), float64, or None
+        The true (economic) per-period returns when some returned asset's
+        value is appraisal-smoothed (``AssetClass.smoothing > 0``); then
+        ``returns`` holds the reported (NAV) series, which balances use.
+        Columns of assets that do not smooth equal those of ``returns``.
+        None (default) when no returned asset smooths.
     """
 
     returns: np.ndarray
@@ -68,6 +74,7 @@ class ReturnPaths:
     first_scenario: int = 0
     seed: dict[str, object] | None = None
     parameters: dict[str, np.ndarray] = field(default_factory=dict)
+    economic_returns: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         returns = self.returns
@@ -98,6 +105,14 @@ class ReturnPaths:
             )
         if self.first_scenario < 0:
             raise ValueError(f"first_scenario must be >= 0; got {self.first_scenario}")
+        economic = self.economic_returns
+        if economic is not None and (
+            not isinstance(economic, np.ndarray) or economic.shape != returns.shape
+        ):
+            raise ValueError(
+                f"economic_returns must be None or have the shape of returns {returns.shape}; "
+                f"got {np.shape(economic)}"
+            )
         for key, values in self.parameters.items():
             if np.shape(values) != (returns.shape[0],):
                 raise ValueError(
@@ -135,6 +150,14 @@ class ReturnPaths:
             (fraction per year).
         """
         return _compound(self.returns, self.periods_per_year)
+
+    def annual_economic_returns(self) -> np.ndarray:
+        """Economic (true) returns compounded over each year, shape (S, Y, A).
+
+        Equal to :meth:`annual_returns` when no returned asset is smoothed.
+        """
+        source = self.returns if self.economic_returns is None else self.economic_returns
+        return _compound(source, self.periods_per_year)
 
     def annual_inflation(self) -> np.ndarray:
         """Inflation compounded over each year.

@@ -25,21 +25,67 @@ ether          18%      75%    0.25%   *est.*; fee *est.* as spot bitcoin ETFs
 
 Inflation: 2.5% mean, 1.8% vol (LTCMA US inflation), independent of assets.
 
-Presets (:data:`PRESETS`) differ only in the crypto assets; correlations are
-the same in all three:
+Presets (:data:`PRESETS`). ``"base"`` is the default and is all-lognormal;
+the others change only what their row says (*est.* throughout):
 
-* ``"base"`` -- the table above: bitcoin 15% / 55%, ether 18% / 75%, inside
-  CALIBRATION's judgement range (mean 12-20%, vol ~55% falling to ~40%;
-  ether's realised vol has run ~1.4x bitcoin's, 83% vs 61% in 2020-25).
-* ``"crypto_bull"`` -- stress variant at the top of the range: bitcoin
-  20% / 60%, ether 25% / 85%.
-* ``"crypto_bear"`` -- stress variant below the range: bitcoin 5% / 60%,
-  ether 3% / 85%.
+================== =====================================================================
+preset             what differs from ``"base"`` (sources and judgement calls)
+================== =====================================================================
+base               the table above: bitcoin 15% / 55%, ether 18% / 75%, lognormal,
+                   inside CALIBRATION's judgement range (mean 12-20%, vol ~55% falling
+                   to ~40%; ether's realised vol ~1.4x bitcoin's, 83% vs 61% 2020-25)
+crypto_realistic   bitcoin 15%, ether 18%, on the realistic crypto model below
+crypto_bull        the realistic model at the top of the range: bitcoin 20%, ether 25%
+crypto_bear        the realistic model below the range: bitcoin 5%, ether 3%
+low_equity_returns us_equity, intl_equity, em_equity expected returns 2 points lower
+                   (5.9%, 6.9%, 7.7%; vols and correlations unchanged), *est.*: a
+                   stress on the LTCMA equity figures, not a published forecast
+crypto_uncertain   bitcoin as in base (lognormal 55%) but its expected return drawn
+                   once per scenario from Triangular(-5%, 12%, 30%) (mean 12.3%) and a
+                   1%/yr hazard of a permanent 90% loss (an exchange or custody
+                   failure, a ban), *est.*; ether as in base
+================== =====================================================================
+
+The realistic crypto model (``crypto_realistic``, ``crypto_bull``,
+``crypto_bear``; *est.*, reasons below). Bitcoin and ether follow
+:data:`CRYPTO_REGIMES`, a :class:`~alt401k.markets.regimes.RegimeSwitching`
+chain over bull / bear / crash regimes with annual shapes (mean, vol) of
+(35%, 45%), (-30%, 55%), (-60%, 80%) and annual transition rows bull
+(0.80, 0.15, 0.05), bear (0.45, 0.45, 0.10), crash (0.40, 0.40, 0.20)
+(stationary shares 69% / 24% / 7%: a bear or crash year about one year in
+three, bull runs of ~5 years on average). The chain is *shared*: bitcoin and
+ether are in the same regime every month, so they crash together, as they
+did in 2018 and 2022 (BTC -84% / ETH -94%, BTC -77% / ETH -79%). The regimes
+are rescaled (``scale_to_stated``) so each year's annual return has exactly
+the stated mean and that year's volatility: bitcoin's volatility falls from
+55% to 40% over ten years and stays there (:data:`BITCOIN_VOLATILITY_SCHEDULE`;
+CALIBRATION: yearly BTC vol 94% in 2017 to 42% in 2025), ether's from 75% to
+55% (kept ~1.4x bitcoin's). Because the regime chain is independent of
+equities, the shock correlations with us_equity are raised to 0.60 (bitcoin)
+and 0.65 (ether) so that annual correlations come out ~0.45 and ~0.5, in
+CALIBRATION's 0.4-0.55 (monthly 0.56 / 0.62 in 2020-25); all other
+correlations are as in base (smallest eigenvalue of the lognormal-transformed
+matrix ~0.046, still positive definite).
+
+Why regimes rather than Merton jumps: the record's -77% to -85% drawdowns
+were year-long bear markets, joint for bitcoin and ether, not single-month
+gaps; a jump model draws each asset's jumps independently and puts monthly
+excess kurtosis at 15-35 (far above a monthly record whose daily figure is
+11), while the shared chain gives joint crashes, volatility that clusters
+by regime and moderate monthly fat tails. Measured character of
+``crypto_realistic`` bitcoin (monthly, 10,000+ scenarios, first 8 years;
+checked by ``tests/markets/test_crypto_character.py``): annual volatility 55%
+in year 1 falling to 45% in year 8; monthly log-return excess kurtosis ~5.4;
+annual correlation with us_equity ~0.45; **a drawdown of at least 75% within
+8 years in 51% of scenarios** (100,000 scenarios: 51.3%; ether 65%, both
+50%). The lognormal base gives 39% and excess kurtosis 0. The historical
+record (such a crash in every four-year cycle) is above 51%: the schedule
+assumes the falling volatility of 2023-25 persists (*est.*).
 
 Means are arithmetic; at these volatilities the compound (median) annual
 return of the lognormal model, ``(1 + mu) / sqrt(1 + (sigma / (1 + mu))**2) - 1``,
-is much lower: bitcoin 3.8% (base), 7.3% (bull), -8.8% (bear); ether -0.4%,
-3.4%, -20.6%. (US large cap: 6.7%, matching the LTCMA compound figure.)
+is much lower: bitcoin 3.8% (base); ether -0.4%. (US large cap: 6.7%,
+matching the LTCMA compound figure.)
 
 Correlations of annual returns. Published (JPM 2026 LTCMA): large cap with
 agg 0.30, EAFE 0.87, EM 0.73, core RE 0.35, infra 0.47, commodities 0.42,
@@ -48,7 +94,7 @@ core RE-PE 0.32. Crypto judgement (*est.*, CALIBRATION: ~0.4-0.55 with
 equities; S&P 500 monthly 0.56 BTC / 0.62 ETH in 2020-25, ~0 before 2020;
 BTC-ETH daily 0.83): bitcoin-us_equity 0.45, ether-us_equity 0.50,
 bitcoin-ether 0.80. All other pairs are judgement, documented next to each
-group in :data:`_JUDGED_CORRELATIONS`; the full matrix has smallest
+group in :data:`_JUDGED_CORRELATIONS`; the full base matrix has smallest
 eigenvalue ~0.10 (and its lognormal transform ~0.097), so it is positive
 definite with a margin.
 """
@@ -56,13 +102,50 @@ definite with a margin.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from alt401k.markets.model import AssetClass, InflationModel, MarketModel
+from alt401k.markets.regimes import RegimeSwitching
 
-__all__ = ["PRESETS", "default_markets"]
+__all__ = [
+    "BITCOIN_VOLATILITY_SCHEDULE",
+    "CRYPTO_REGIMES",
+    "ETHER_VOLATILITY_SCHEDULE",
+    "LOW_EQUITY_CUT",
+    "PRESETS",
+    "default_markets",
+]
 
 #: Names accepted by :func:`default_markets`.
-PRESETS: tuple[str, ...] = ("base", "crypto_bull", "crypto_bear")
+PRESETS: tuple[str, ...] = (
+    "base",
+    "crypto_bull",
+    "crypto_bear",
+    "crypto_realistic",
+    "low_equity_returns",
+    "crypto_uncertain",
+)
+
+#: The crypto cycle of the realistic presets (*est.*): one bull / bear / crash
+#: chain shared by bitcoin and ether, so they crash together (as in 2018 and
+#: 2022). Regime figures are annual (mean, volatility) shapes, rescaled to each
+#: asset's stated mean and volatility schedule (``scale_to_stated``).
+CRYPTO_REGIMES = RegimeSwitching(
+    regimes=(("bull", 0.35, 0.45), ("bear", -0.30, 0.55), ("crash", -0.60, 0.80)),
+    transition=((0.80, 0.15, 0.05), (0.45, 0.45, 0.10), (0.40, 0.40, 0.20)),
+)
+#: Bitcoin's volatility falling from 55% to 40% over ten years (*est.*).
+BITCOIN_VOLATILITY_SCHEDULE: tuple[tuple[int, float], ...] = ((0, 0.55), (10, 0.40))
+#: Ether's, kept ~1.4x bitcoin's as realised (83% vs 61%, 2020-25) (*est.*).
+ETHER_VOLATILITY_SCHEDULE: tuple[tuple[int, float], ...] = ((0, 0.75), (10, 0.55))
+#: Correlations of the *normal shocks* of the realistic crypto model with US
+#: equity (*est.*): the regime chain is independent of equities, so it dilutes
+#: the correlation of annual returns; these shock correlations give annual
+#: correlations of ~0.45 (bitcoin) and ~0.5 (ether), inside CALIBRATION's 0.4-0.55.
+_REALISTIC_CRYPTO_EQUITY: dict[tuple[str, str], float] = {
+    ("bitcoin", "us_equity"): 0.60,
+    ("ether", "us_equity"): 0.65,
+}
 
 _LTCMA = "J.P. Morgan 2026 LTCMA"
 _EQUITY_FEE = "expense: ICI 401(k) equity mutual funds 0.31% (2023, asset-weighted)"
@@ -172,7 +255,7 @@ _PUBLIC_AND_PRIVATE: tuple[AssetClass, ...] = (
 )
 
 
-def _bitcoin(mean: float, vol: float, note: str) -> AssetClass:
+def _bitcoin(mean: float, vol: float, note: str, **extra: Any) -> AssetClass:
     return AssetClass(
         name="bitcoin",
         label="Bitcoin",
@@ -181,10 +264,11 @@ def _bitcoin(mean: float, vol: float, note: str) -> AssetClass:
         expense_ratio=0.0025,
         source=f"est.: {note} (mean {mean:.0%}, vol {vol:.0%}); realised vol 68% (2016-25), "
         "61% (2020-25); expense: spot bitcoin ETFs IBIT/FBTC 0.25%",
+        **extra,
     )
 
 
-def _ether(mean: float, vol: float, note: str) -> AssetClass:
+def _ether(mean: float, vol: float, note: str, **extra: Any) -> AssetClass:
     return AssetClass(
         name="ether",
         label="Ether",
@@ -193,23 +277,94 @@ def _ether(mean: float, vol: float, note: str) -> AssetClass:
         expense_ratio=0.0025,
         source=f"est.: {note} (mean {mean:.0%}, vol {vol:.0%}); realised vol 97% (2016-25), "
         "83% (2020-25); expense est.: as spot bitcoin ETFs 0.25%",
+        **extra,
     )
 
 
-_CRYPTO: dict[str, tuple[AssetClass, AssetClass]] = {
-    "base": (
-        _bitcoin(0.15, 0.55, f"judgement within {_CRYPTO_RANGE}"),
-        _ether(0.18, 0.75, f"judgement within {_CRYPTO_RANGE}, vol scaled up as realised"),
-    ),
-    "crypto_bull": (
-        _bitcoin(0.20, 0.60, f"crypto_bull stress variant at the top of {_CRYPTO_RANGE}"),
-        _ether(0.25, 0.85, f"crypto_bull stress variant above {_CRYPTO_RANGE}"),
-    ),
-    "crypto_bear": (
-        _bitcoin(0.05, 0.60, f"crypto_bear stress variant below {_CRYPTO_RANGE}"),
-        _ether(0.03, 0.85, f"crypto_bear stress variant below {_CRYPTO_RANGE}"),
-    ),
-}
+_BASE_CRYPTO: tuple[AssetClass, AssetClass] = (
+    _bitcoin(0.15, 0.55, f"judgement within {_CRYPTO_RANGE}"),
+    _ether(0.18, 0.75, f"judgement within {_CRYPTO_RANGE}, vol scaled up as realised"),
+)
+
+_REALISTIC_NOTE = (
+    "; realistic model: shared bull/bear/crash regimes (CRYPTO_REGIMES), vol schedule {}"
+)
+
+
+def _realistic_crypto(
+    btc_mean: float, eth_mean: float, label: str
+) -> tuple[AssetClass, AssetClass]:
+    """Bitcoin and ether on the shared regime chain with falling volatility."""
+    btc_note = _REALISTIC_NOTE.format("55% -> 40% over 10 years")
+    eth_note = _REALISTIC_NOTE.format("75% -> 55% over 10 years")
+    return (
+        _bitcoin(
+            btc_mean,
+            BITCOIN_VOLATILITY_SCHEDULE[0][1],
+            label + btc_note,
+            volatility_schedule=BITCOIN_VOLATILITY_SCHEDULE,
+            model=CRYPTO_REGIMES,
+        ),
+        _ether(
+            eth_mean,
+            ETHER_VOLATILITY_SCHEDULE[0][1],
+            label + eth_note,
+            volatility_schedule=ETHER_VOLATILITY_SCHEDULE,
+            model=CRYPTO_REGIMES,
+        ),
+    )
+
+
+def _crypto(preset: str) -> tuple[AssetClass, AssetClass]:
+    if preset == "crypto_realistic":
+        return _realistic_crypto(0.15, 0.18, f"judgement within {_CRYPTO_RANGE}")
+    if preset == "crypto_bull":
+        return _realistic_crypto(
+            0.20, 0.25, f"crypto_bull stress variant at the top of {_CRYPTO_RANGE}"
+        )
+    if preset == "crypto_bear":
+        return _realistic_crypto(0.05, 0.03, f"crypto_bear stress variant below {_CRYPTO_RANGE}")
+    if preset == "crypto_uncertain":
+        # Imported here: alt401k.markets does not import alt401k.adoption at import time.
+        from alt401k.adoption import Triangular
+
+        bitcoin = _bitcoin(
+            0.15,
+            0.55,
+            f"judgement within {_CRYPTO_RANGE}; crypto_uncertain: expected return drawn per "
+            "scenario from Triangular(-5%, 12%, 30%) (mean 12.3%), ruin hazard 1%/yr losing 90%",
+            expected_return_uncertainty=Triangular(low=-0.05, mode=0.12, high=0.30),
+            ruin_hazard=0.01,
+            ruin_loss=0.9,
+        )
+        return bitcoin, _BASE_CRYPTO[1]
+    return _BASE_CRYPTO
+
+
+#: Points taken off the US, international and EM equity expected returns by
+#: the ``"low_equity_returns"`` preset (*est.*).
+LOW_EQUITY_CUT = 0.02
+_EQUITIES = ("us_equity", "intl_equity", "em_equity")
+
+
+def _public_and_private(preset: str) -> tuple[AssetClass, ...]:
+    if preset != "low_equity_returns":
+        return _PUBLIC_AND_PRIVATE
+    out = []
+    for asset in _PUBLIC_AND_PRIVATE:
+        if asset.name in _EQUITIES:
+            mean = round(asset.expected_return - LOW_EQUITY_CUT, 10)
+            fields = asset.model_dump()
+            fields["expected_return"] = mean
+            fields["source"] = (
+                f"est.: low_equity_returns stress, {LOW_EQUITY_CUT:.0%} below the "
+                f"{_LTCMA} arithmetic {asset.expected_return * 100:.1f}% "
+                f"(now {mean * 100:.1f}%); " + asset.source
+            )
+            asset = AssetClass(**fields)
+        out.append(asset)
+    return tuple(out)
+
 
 #: Published J.P. Morgan 2026 LTCMA correlations (large cap = us_equity,
 #: agg = us_bonds, EAFE = intl_equity, core RE = real_estate, infra =
@@ -306,11 +461,15 @@ _JUDGED_CORRELATIONS: dict[tuple[str, str], float] = {
 }
 
 
+_REALISTIC_PRESETS = ("crypto_realistic", "crypto_bull", "crypto_bear")
+
+
 @lru_cache(maxsize=len(PRESETS))
 def _build(preset: str) -> MarketModel:
+    realistic = _REALISTIC_CRYPTO_EQUITY if preset in _REALISTIC_PRESETS else {}
     return MarketModel.from_assets(
-        (*_PUBLIC_AND_PRIVATE, *_CRYPTO[preset]),
-        {**_PUBLISHED_CORRELATIONS, **_JUDGED_CORRELATIONS},
+        (*_public_and_private(preset), *_crypto(preset)),
+        {**_PUBLISHED_CORRELATIONS, **_JUDGED_CORRELATIONS, **realistic},
         default_correlation=0.0,
         inflation=InflationModel(),
     )
@@ -321,8 +480,11 @@ def default_markets(preset: str = "base") -> MarketModel:
 
     Parameters
     ----------
-    preset : {"base", "crypto_bull", "crypto_bear"}
-        Which crypto assumptions to use; see the module docstring.
+    preset : {"base", "crypto_bull", "crypto_bear", "crypto_realistic", \
+"low_equity_returns", "crypto_uncertain"}
+        Which assumptions to use; see the module docstring. ``"base"`` (the
+        default) is all-lognormal; the crypto presets other than
+        ``"crypto_uncertain"`` use the realistic regime-switching crypto model.
 
     Returns
     -------

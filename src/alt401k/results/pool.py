@@ -81,6 +81,10 @@ class PoolResults:
         holders' asset; and what the holders would have had without it.
     final_holder_share : ndarray, shape (S, G)
         Share of each group's people holding the asset at the horizon.
+    blocked_sales : ndarray, shape (S, Y)
+        Sales of the asset blocked by ``Scenario.redemption_gate`` each year
+        (rebalancing or unwinding wanted them; the gate did not allow them),
+        dollars; zeros without a gate.
     draws : dict of str to ndarray (S,)
         Per-scenario draws of uncertain inputs (curve parameters,
         allocation share, reversal year, and the market model's
@@ -115,6 +119,7 @@ class PoolResults:
     draws: dict[str, np.ndarray]
     seed: np.random.SeedSequence
     periods_per_year: int = 12
+    blocked_sales: np.ndarray | None = None
 
     COMPONENTS = POOL_COMPONENTS
 
@@ -185,7 +190,8 @@ class PoolResults:
             money paid into the pool), ``pool_outflows_mean`` (all money
             paid out) and its causes ``pool_<cause>_mean`` (rollover,
             cash_out, hardship, loan_default: leakage; retiree: withdrawals
-            by the retirement rules). Dollars. ``frame.attrs["assumptions"]`` states the
+            by the retirement rules); ``blocked_sales_mean`` (sales blocked by the
+            redemption gate). Dollars. ``frame.attrs["assumptions"]`` states the
             channels, rebalancing behaviour, adoption and reversal used.
         """
         qs = check_quantiles(quantiles)
@@ -206,6 +212,8 @@ class PoolResults:
             self.pool_contributions.sum(axis=1)[None, :] * self.contribution_scale
         ).mean(axis=0)
         out["pool_outflows_mean"] = self.pool_outflows.mean(axis=0)
+        if self.blocked_sales is not None:
+            out["blocked_sales_mean"] = self.blocked_sales.mean(axis=0)
         for i, cause in enumerate(self.outflow_causes):
             out[f"pool_{cause}_mean"] = self.outflow_by_cause[:, :, i].mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))

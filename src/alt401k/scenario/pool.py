@@ -221,6 +221,15 @@ class Scenario(Spec):
         Annual indexing of IRS limits after the last published year.
     markets : MarketModel
         Return model; default :func:`alt401k.default_markets`.
+    redemption_gate : float, optional
+        Share, in (0, 1], of each group's holdings of the asset at the start
+        of a calendar quarter that rebalancing and unwinding may sell within
+        the quarter. It models semi-liquid funds (interval funds, BDCs,
+        non-traded REITs) that cap redemptions at about 5% of NAV a quarter
+        (CALIBRATION.md; Blue Owl halted redemptions in Feb 2026): in stress,
+        sales that rebalancing wants are blocked, and the blocked dollars are
+        reported (``PoolResults.blocked_sales``). Purchases are never gated;
+        outflows (distributions) are not gated. None (default): no gate.
     """
 
     pool_assets: float | None = Field(default=None, gt=0.0, le=1e15)
@@ -251,6 +260,17 @@ class Scenario(Spec):
     distribution_rate: float | None = Field(default=None, ge=0.0, lt=1.0)
     indexing_rate: float = Field(default=0.025, ge=-0.05, le=0.2)
     markets: MarketModel = Field(default_factory=default_markets)
+    redemption_gate: float | None = None
+
+    @field_validator("redemption_gate")
+    @classmethod
+    def _gate_range(cls, value: float | None) -> float | None:
+        if value is not None and not 0.0 < value <= 1.0:
+            raise ValueError(
+                f"redemption_gate must be None or in (0, 1] (a share of holdings sold per "
+                f"quarter, e.g. 0.05); got {value}"
+            )
+        return value
 
     @field_validator("sponsor_adoption", "opt_in_rate", mode="before")
     @classmethod
@@ -345,6 +365,12 @@ class Scenario(Spec):
         names = [self.asset, *self.pool_portfolio]
         if np.any(population.default_investor):  # default investors hold target-date funds
             names += ["us_equity", "intl_equity", "us_bonds"]
+        # A fund's liquidity sleeve needs its liquid asset among the returned columns.
+        names += [
+            self.markets[name].liquidity_asset
+            for name in names
+            if self.markets[name].liquidity_share > 0.0
+        ]
         return tuple(dict.fromkeys(names))
 
     def assumptions(self) -> dict[str, str]:
@@ -437,6 +463,7 @@ class Scenario(Spec):
             "final_holder_asset": np.empty((n_scenarios, g)),
             "final_counterfactual": np.empty((n_scenarios, g)),
             "final_holder_share": np.empty((n_scenarios, g)),
+            "blocked_sales": np.empty((n_scenarios, y)),
         }
         draws: dict[str, list[np.ndarray]] = {}
         for start, stop in chunk_ranges(n_scenarios, chunk_size):
@@ -445,6 +472,8 @@ class Scenario(Spec):
             )
             channel, chunk_draws = build_channel(self, layout, root, start, stop, periods_per_year)
             schedule = layout.schedule
+            if self.redemption_gate is not None:
+                schedule = dataclasses.replace(schedule, gate=self.redemption_gate)
             if self.pay_follows_prices:
                 price = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
                 at_start = np.concatenate([np.ones((stop - start, 1)), price[:, :-1]], axis=1)
@@ -489,6 +518,7 @@ class Scenario(Spec):
             final_holder_asset=arrays["final_holder_asset"],
             final_counterfactual=arrays["final_counterfactual"],
             final_holder_share=arrays["final_holder_share"],
+            blocked_sales=arrays["blocked_sales"],
             draws={key: np.concatenate(parts) for key, parts in draws.items()},
             seed=root,
             periods_per_year=periods_per_year,

@@ -1,0 +1,200 @@
+"""Private assets: appraisal smoothing, default losses, liquidity sleeves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+from alt401k.markets import AssetClass, MarketModel
+from alt401k.markets.private import smoothed_volatility_factor
+
+N_SCENARIOS = 20_000
+PPY = 12
+YEARS = 8
+CASH = dict(name="cash", expected_return=0.031, volatility=0.007, source="test")
+CREDIT = dict(name="private_credit", expected_return=0.086, volatility=0.14, source="test")
+
+
+def market(**credit: float | str) -> MarketModel:
+    return MarketModel(
+        assets=(AssetClass(**CASH), AssetClass(**{**CREDIT, **credit})),
+        correlation=[[1.0, 0.2], [0.2, 1.0]],
+    )
+
+
+@pytest.fixture(scope="module")
+def smoothed():
+    phi = 0.6
+    paths = market(smoothing=phi).sample(N_SCENARIOS, YEARS, PPY, rng=11)
+    return phi, paths
+
+
+def test_smoothing_keeps_both_series_and_the_economic_one_is_unsmoothed(smoothed):
+    _, paths = smoothed
+    plain = market().sample(N_SCENARIOS, YEARS, PPY, rng=11)
+    assert paths.economic_returns is not None
+    assert not paths.economic_returns.flags.writeable
+    np.testing.assert_array_equal(paths.economic_returns, plain.returns)
+    np.testing.assert_array_equal(paths.returns[:, :, 0], plain.returns[:, :, 0])  # cash
+    # reported_0 = true_0, then the AR(1) recursion.
+    rep, true = paths.returns[:, :, 1], paths.economic_returns[:, :, 1]
+    np.testing.assert_array_equal(rep[:, 0], true[:, 0])
+    np.testing.assert_allclose(rep[:, 5], 0.4 * true[:, 5] + 0.6 * rep[:, 4], rtol=1e-14)
+
+
+def test_smoothing_lowers_measured_volatility_by_the_analytic_factor(smoothed):
+    phi, paths = smoothed
+    t = paths.n_periods - 1  # far from the start: stationary (phi^(2t) ~ 1e-50)
+    rep = paths.returns[:, t, 1]
+    true = paths.economic_returns[:, t, 1]
+    ratio = rep.std() / true.std()
+    factor = smoothed_volatility_factor(phi)
+    assert factor == pytest.approx(np.sqrt(0.4 / 1.6))
+    # Conservative SE of a ratio of two sample sds (each sd/sqrt(2S)).
+    se = factor * np.sqrt(1.0 / N_SCENARIOS)
+    assert abs(ratio - factor) < 4 * se
+
+
+def test_smoothing_lag1_autocorrelation_is_phi(smoothed):
+    phi, paths = smoothed
+    t = paths.n_periods - 1
+    rep = paths.returns[:, :, 1]
+    corr = np.corrcoef(rep[:, t], rep[:, t - 1])[0, 1]
+    se = (1.0 - phi**2) / np.sqrt(N_SCENARIOS)
+    assert abs(corr - phi) < 4 * se
+
+
+def test_smoothing_keeps_the_mean(smoothed):
+    _, paths = smoothed
+    per_period = (1.0 + CREDIT["expected_return"]) ** (1.0 / PPY) - 1.0
+    rep = paths.returns[:, :, 1]
+    for t in (0, 30, paths.n_periods - 1):
+        se = rep[:, t].std() / np.sqrt(N_SCENARIOS)
+        assert abs(rep[:, t].mean() - per_period) < 4 * se
+
+
+def test_no_smoothing_is_bit_identical_and_has_no_economic_series():
+    base = market().sample(50, 3, PPY, rng=3)
+    zero = market(smoothing=0.0, default_rate=0.0, liquidity_share=0.0).sample(50, 3, PPY, rng=3)
+    assert base.economic_returns is None and zero.economic_returns is None
+    np.testing.assert_array_equal(base.returns, zero.returns)
+    # Asking only for an asset that does not smooth: no economic series.
+    only_cash = market(smoothing=0.5).sample(50, 3, PPY, rng=3, assets=["cash"])
+    assert only_cash.economic_returns is None
+    np.testing.assert_array_equal(only_cash.returns[:, :, 0], base.returns[:, :, 0])
+
+
+def test_smoothing_is_chunk_invariant():
+    model = market(smoothing=0.5, default_rate=0.06)
+    whole = model.sample(30, 2, PPY, rng=5)
+    part = model.sample(10, 2, PPY, rng=5, first_scenario=10)
+    np.testing.assert_array_equal(part.returns, whole.returns[10:20])
+    np.testing.assert_array_equal(part.economic_returns, whole.economic_returns[10:20])
+
+
+@pytest.mark.parametrize("value", [1.0, -0.1, 1.5])
+def test_smoothing_validation(value):
+    with pytest.raises(ValidationError, match=rf"smoothing must be in \[0, 1\); got {value}"):
+        AssetClass(**CREDIT, smoothing=value)
+
+
+# ---------------------------------------------------------------- defaults
+
+RATE, LGD, RHO = 0.06, 0.6, 0.1
+
+
+@pytest.fixture(scope="module")
+def defaults():
+    model = market(default_rate=RATE, loss_given_default=LGD, default_correlation=RHO)
+    with_losses = model.sample(N_SCENARIOS, 2, PPY, rng=21)
+    plain = market().sample(N_SCENARIOS, 2, PPY, rng=21)
+    return with_losses, plain
+
+
+def test_defaults_keep_the_stated_mean_annual_return(defaults):
+    paths, _ = defaults
+    annual = paths.annual_returns()[:, :, 1]
+    for y in range(annual.shape[1]):
+        se = annual[:, y].std() / np.sqrt(N_SCENARIOS)
+        assert abs(annual[:, y].mean() - CREDIT["expected_return"]) < 4 * se
+    # Defaults do not touch other assets.
+    np.testing.assert_array_equal(paths.returns[:, :, 0], defaults[1].returns[:, :, 0])
+
+
+def test_default_loss_frequency_and_size(defaults):
+    paths, plain = defaults
+    p = RATE / PPY
+    expected_loss = LGD * p
+    # 1 + r_total = (1 + r) / (1 - ell) * (1 - L): recover L from the same market draw.
+    loss = 1.0 - (1.0 + paths.returns[:, :, 1]) * (1.0 - expected_loss) / (
+        1.0 + plain.returns[:, :, 1]
+    )
+    loss = loss.ravel()
+    assert np.all(loss >= -1e-12) and np.all(loss <= LGD + 1e-12)
+    n = loss.size
+    assert abs(loss.mean() - expected_loss) < 4 * loss.std() / np.sqrt(n)
+    variance = LGD**2 * p * (1.0 - p) * RHO
+    centred = (loss - loss.mean()) ** 2
+    assert abs(centred.mean() - variance) < 4 * centred.std() / np.sqrt(n)
+    # Lumpy: most periods lose far less than the mean, a few much more.
+    assert np.median(loss) < expected_loss
+    assert np.quantile(loss, 0.999) > 5 * expected_loss
+
+
+def test_defaults_use_their_own_stream():
+    # Defaults draw from the return-model stream: other assets and inflation are unchanged.
+    a = market(default_rate=0.05).sample(40, 2, PPY, rng=8)
+    b = market().sample(40, 2, PPY, rng=8)
+    np.testing.assert_array_equal(a.inflation, b.inflation)
+    assert not np.array_equal(a.returns[:, :, 1], b.returns[:, :, 1])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("default_rate", 1.5, r"default_rate must be in \[0, 1\]"),
+        ("default_rate", -0.01, r"default_rate must be in \[0, 1\]"),
+        ("loss_given_default", 0.0, r"loss_given_default must be in \(0, 1\]"),
+        ("loss_given_default", 1.2, r"loss_given_default must be in \(0, 1\]"),
+        ("default_correlation", 1.0, r"default_correlation must be in \[0, 1\)"),
+        ("default_correlation", -0.1, r"default_correlation must be in \[0, 1\)"),
+    ],
+)
+def test_default_validation(field, value, message):
+    with pytest.raises(ValidationError, match=rf"{message}.*got {value}"):
+        AssetClass(**CREDIT, **{field: value})
+
+
+# --------------------------------------------------------------- liquidity
+
+
+def test_liquidity_sleeve_blends_exactly():
+    c = 0.15
+    sleeve = market(liquidity_share=c).sample(200, 3, PPY, rng=4)
+    plain = market().sample(200, 3, PPY, rng=4)
+    r, r_cash = plain.returns[:, :, 1], plain.returns[:, :, 0]
+    np.testing.assert_array_equal(sleeve.returns[:, :, 1], (1.0 - c) * r + c * r_cash)
+    np.testing.assert_array_equal(sleeve.returns[:, :, 0], r_cash)
+
+
+def test_liquidity_with_smoothing_blends_both_series():
+    c = 0.1
+    both = market(liquidity_share=c, smoothing=0.5).sample(100, 2, PPY, rng=4)
+    smooth = market(smoothing=0.5).sample(100, 2, PPY, rng=4)
+    r_cash = smooth.returns[:, :, 0]
+    np.testing.assert_array_equal(
+        both.returns[:, :, 1], (1.0 - c) * smooth.returns[:, :, 1] + c * r_cash
+    )
+    np.testing.assert_array_equal(
+        both.economic_returns[:, :, 1], (1.0 - c) * smooth.economic_returns[:, :, 1] + c * r_cash
+    )
+
+
+def test_liquidity_validation():
+    with pytest.raises(ValidationError, match=r"liquidity_share must be in \[0, 1\); got 1.0"):
+        AssetClass(**CREDIT, liquidity_share=1.0)
+    with pytest.raises(ValidationError, match=r"liquidity_asset 'money_market' of"):
+        market(liquidity_share=0.1, liquidity_asset="money_market")
+    with pytest.raises(ValidationError, match=r"must be another asset without a liquidity"):
+        market(liquidity_share=0.1, liquidity_asset="private_credit")
