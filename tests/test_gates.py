@@ -139,7 +139,7 @@ def test_engine_gate_validation():
 
 
 def rally_scenario(**changes) -> ak.Scenario:
-    markets = default_markets().replace_asset("bitcoin", expected_return=0.39)
+    markets = default_markets().replace_asset("bitcoin", expected_return=0.30)
     return ak.Scenario(markets=markets, rebalancing="monthly", horizon_years=3, **changes)
 
 

@@ -407,10 +407,12 @@ def test_asset_class_errors(changes: dict[str, object], message: str) -> None:
 
 
 def test_asset_class_warnings() -> None:
-    with pytest.warns(Alt401kWarning, match=r"expected_return=0.5 is above 40% a year"):
-        AssetClass(name="x", expected_return=0.5, volatility=0.1, source="s")
-    with pytest.warns(Alt401kWarning, match=r"volatility=2.5 is above 200% a year"):
-        AssetClass(name="x", expected_return=0.1, volatility=2.5, source="s")
+    # Implausible but legal (issue 7): expected return above 30%, volatility above 150%.
+    with pytest.warns(Alt401kWarning, match=r"expected_return=0.35 is above 30% a year"):
+        AssetClass(name="x", expected_return=0.35, volatility=0.1, source="s")
+    with pytest.warns(Alt401kWarning, match=r"volatility=1.6 is above 150% a year"):
+        AssetClass(name="x", expected_return=0.1, volatility=1.6, source="s")
+    AssetClass(name="x", expected_return=0.3, volatility=1.5, source="s")  # no warning
 
 
 def test_asset_class_is_frozen() -> None:

@@ -308,3 +308,29 @@ def test_market_draws_reach_the_results():
         out.draws["markets/bitcoin/expected_return"], res.market_draws["bitcoin/expected_return"]
     )
     assert "markets/bitcoin/ruin_year" in out.draws
+
+
+def test_volatility_uncertainty_drawn_per_scenario():
+    import alt401k as ak
+
+    markets = ak.default_markets().replace_asset(
+        "bitcoin", volatility_uncertainty=ak.Uniform(0.30, 0.80)
+    )
+    n = 20_000
+    paths = markets.sample(n, 3, rng=11, assets=["bitcoin", "us_equity"])
+    vols = paths.parameters["bitcoin/volatility"]
+    assert vols.shape == (n,)
+    # Draws follow the distribution: mean 0.55, sd 0.5 / sqrt(12); 4 SE.
+    assert abs(vols.mean() - 0.55) < 4 * (0.5 / np.sqrt(12)) / np.sqrt(n)
+    # Scenarios that drew a high volatility have more dispersed annual returns.
+    annual = paths.annual_returns()[:, :, 0]
+    high = vols > 0.7
+    low = vols < 0.4
+    assert annual[high].std() > annual[low].std() * 1.5
+    # Other assets are untouched, and the draw is chunk-invariant.
+    base = ak.default_markets().sample(n, 3, rng=11, assets=["us_equity"])
+    np.testing.assert_array_equal(paths.returns[:, :, 1], base.returns[:, :, 0])
+    part = markets.sample(500, 3, rng=11, first_scenario=1_700, assets=["bitcoin", "us_equity"])
+    np.testing.assert_array_equal(part.returns, paths.returns[1_700:2_200])
+    with pytest.raises(ValueError, match="volatility_uncertainty must have support >= 0"):
+        markets.replace_asset("bitcoin", volatility_uncertainty=ak.Uniform(-0.1, 0.5))

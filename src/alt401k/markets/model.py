@@ -119,8 +119,12 @@ class AssetClass(BaseModel):
         ``.ppf`` and ``.mean``) from which each scenario draws its own
         arithmetic annual mean once, kept in ``ReturnPaths.parameters``
         under ``"<name>/expected_return"``. Its support must lie above -1.
-        The volatility stays as stated. ``None`` (default): every scenario
-        uses ``expected_return``.
+        ``None`` (default): every scenario uses ``expected_return``.
+    volatility_uncertainty : distribution, optional
+        Doubt about the volatility: each scenario draws its own annual
+        volatility once (kept under ``"<name>/volatility"``), which scales a
+        ``volatility_schedule`` proportionally. Support must be >= 0.
+        Lognormal assets only (a ``model`` takes the stated volatility).
     ruin_hazard : float
         Yearly probability, in [0, 1], that the asset suffers a permanent
         loss (an exchange failure, a fork, a ban). 0 (default): never.
@@ -180,6 +184,7 @@ class AssetClass(BaseModel):
     source: str
     volatility_schedule: tuple[tuple[int, float], ...] | None = None
     expected_return_uncertainty: Any = None
+    volatility_uncertainty: Any = None
     ruin_hazard: float = 0.0
     ruin_loss: float = 0.9
     smoothing: float = 0.0
@@ -250,8 +255,37 @@ class AssetClass(BaseModel):
             )
         return value
 
+    @field_validator("volatility_uncertainty", mode="before")
+    @classmethod
+    def _volatility_uncertainty_valid(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        if isinstance(value, Mapping):
+            from pydantic import TypeAdapter
+
+            from alt401k.adoption.distributions import Distribution
+
+            value = TypeAdapter(Distribution).validate_python(value)
+        if not (callable(getattr(value, "ppf", None)) and hasattr(value, "mean")):
+            raise ValueError(
+                "volatility_uncertainty must be None or a distribution with .ppf and .mean "
+                f"(e.g. alt401k.adoption.Uniform); got {value!r}"
+            )
+        low = float(np.asarray(value.ppf(np.array([0.0])), dtype=float)[0])
+        if not low >= 0.0:
+            raise ValueError(
+                f"volatility_uncertainty must have support >= 0; got {value!r} with lowest "
+                f"value {low}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _model_needs_volatility(self) -> AssetClass:
+        if self.model is not None and self.volatility_uncertainty is not None:
+            raise ValueError(
+                f"volatility_uncertainty is for lognormal assets; {self.name!r} has a return "
+                "model, which takes the stated volatility"
+            )
         if self.model is not None and self.volatility <= 0.0:
             raise ValueError(
                 f"an asset with a return model needs volatility > 0 (its correlated shock is "
@@ -315,9 +349,9 @@ class AssetClass(BaseModel):
     def _expected_return_range(cls, value: float) -> float:
         if value <= -1.0:
             raise ValueError(f"expected_return must be > -1 (a total loss); got {value}")
-        if value > 0.4:
+        if value > 0.3:
             _warn(
-                f"expected_return={value} is above 40% a year; it is a fraction "
+                f"expected_return={value} is above 30% a year; it is a fraction "
                 "(0.08 = 8%), check it is not a percentage"
             )
         return value
@@ -325,9 +359,9 @@ class AssetClass(BaseModel):
     @field_validator("volatility")
     @classmethod
     def _volatility_warning(cls, value: float) -> float:
-        if value > 2.0:
+        if value > 1.5:
             _warn(
-                f"volatility={value} is above 200% a year; it is a fraction "
+                f"volatility={value} is above 150% a year; it is a fraction "
                 "(0.16 = 16%), check it is not a percentage"
             )
         return value
@@ -1073,7 +1107,9 @@ class MarketModel(BaseModel):
 
     def _has_schedule_or_uncertainty(self) -> bool:
         return any(
-            asset.volatility_schedule is not None or asset.expected_return_uncertainty is not None
+            asset.volatility_schedule is not None
+            or asset.expected_return_uncertainty is not None
+            or asset.volatility_uncertainty is not None
             for asset in self.assets
         )
 
@@ -1105,7 +1141,27 @@ class MarketModel(BaseModel):
                 )
                 mus[:, i] = draws
                 parameters[key] = draws
+        vol_scale: np.ndarray | None = None
+        shaky = [
+            i for i, asset in enumerate(self.assets) if asset.volatility_uncertainty is not None
+        ]
+        if shaky:
+            vol_scale = np.ones((stop - start, self.n_assets))
+            for i in shaky:
+                asset = self.assets[i]
+                key = f"{asset.name}/volatility"
+                drawn = by_blocks(_ppf_of(asset.volatility_uncertainty, root, key), start, stop)
+                parameters[key] = drawn
+                vol_scale[:, i] = drawn / asset.volatility if asset.volatility > 0 else drawn
+            if mus is None:
+                mus = np.tile(base_mu, (stop - start, 1))
         vol_by_year = np.stack([asset.volatility_by_year(n_years) for asset in self.assets], 1)
+        if vol_scale is not None:
+            zero = np.array(
+                [a.volatility == 0.0 and a.volatility_uncertainty is not None for a in self.assets]
+            )
+            # An asset stated at zero volatility takes the drawn volatility itself.
+            vol_by_year = np.where(zero, 1.0, vol_by_year)
         groups: dict[tuple[float, ...], list[int]] = {}
         for year in range(n_years):
             groups.setdefault(tuple(vol_by_year[year].tolist()), []).append(year)
@@ -1120,9 +1176,12 @@ class MarketModel(BaseModel):
             factors = np.empty((mus.shape[0], self.n_assets, self.n_assets))
             cache: dict[tuple[float, ...], tuple[np.ndarray, np.ndarray]] = {}
             for row in range(mus.shape[0]):
-                mu_key = tuple(mus[row].tolist())
+                row_vols = vols if vol_scale is None else vols * vol_scale[row]
+                mu_key = (*mus[row].tolist(), *row_vols.tolist())
                 if mu_key not in cache:
-                    cache[mu_key] = lognormal_params(mus[row], vols, corr, ppy, names=self.names)
+                    cache[mu_key] = lognormal_params(
+                        mus[row], row_vols, corr, ppy, names=self.names
+                    )
                 means[row], factors[row] = cache[mu_key]
             for year in years:
                 _shocks_to_returns_stacked(shocks[:, year * ppy : (year + 1) * ppy], means, factors)
