@@ -39,5 +39,6 @@ def test_every_example_is_tested():
         "retirement_income.py",
         "plan_designs.py",
         "crypto_models.py",
+        "make_readme_figure.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested

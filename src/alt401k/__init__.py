@@ -11,6 +11,7 @@ DC pool into the asset, and how fast.
 125
 """
 
+from . import display, io, plotting
 from ._warnings import Alt401kWarning
 from .adoption import (
     ActiveChannel,
@@ -36,6 +37,16 @@ from .comparisons import (
     taxable_account,
 )
 from .contributions import AnnualContributions, annual_contributions
+from .io import (
+    load,
+    read_scenario,
+    rerun,
+    save,
+    scenario_from_yaml,
+    scenario_schema,
+    scenario_to_yaml,
+    write_scenario,
+)
 from .leakage import Leakage
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year, limits_from_prices
 from .markets import (
@@ -59,6 +70,7 @@ from .results import ParticipantResults, PoolResults
 from .retirement import Retirement, RetirementPaths
 from .scenario import Scenario, simulate_participant, sweep
 from .segments import PlanSegment, default_segments
+from .sensitivity import sensitivity
 from .tax import (
     TaxSchedule,
     early_withdrawal_penalty,
@@ -119,17 +131,28 @@ __all__ = [
     "crypto_sponsor_curves",
     "default_markets",
     "default_segments",
+    "display",
     "early_withdrawal_penalty",
+    "io",
     "irs_limits",
     "limits_by_year",
     "limits_from_prices",
+    "load",
     "outflow_parts",
     "outflow_rate",
+    "plotting",
     "private_markets_sponsor_curves",
+    "read_scenario",
     "required_minimum_distribution",
+    "rerun",
     "rmd_start_age",
     "roth_vs_traditional",
     "salary_paths",
+    "save",
+    "scenario_from_yaml",
+    "scenario_schema",
+    "scenario_to_yaml",
+    "sensitivity",
     "simulate_participant",
     "sweep",
     "target_date_weights",
@@ -137,4 +160,5 @@ __all__ = [
     "taxable_account",
     "taxable_social_security",
     "uniform_lifetime_divisor",
+    "write_scenario",
 ]

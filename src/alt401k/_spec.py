@@ -67,6 +67,11 @@ class Spec(BaseModel):
             (type(self), *(_hashable(getattr(self, name)) for name in type(self).model_fields))
         )
 
+    def __repr__(self) -> str:
+        from .display import describe_spec
+
+        return describe_spec(self)
+
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed, validated again (unlike ``model_copy``)."""
         data = {name: getattr(self, name) for name in type(self).model_fields}

@@ -792,6 +792,16 @@ class MarketModel(BaseModel):
             )
         return rows, beta
 
+    def __repr__(self) -> str:
+        from alt401k.display import describe_market
+
+        return describe_market(self)
+
+    def _repr_html_(self) -> str:
+        from alt401k.display import html_market
+
+        return html_market(self)
+
     # ------------------------------------------------------------------ views
 
     @property

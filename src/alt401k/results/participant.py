@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +23,8 @@ from ._stats import (
 
 if TYPE_CHECKING:
     from ..leakage import Leakage
+    from ..markets import MarketModel
+    from ..pay import PayPath
     from ..plan import PlanDesign
     from ..population import Participant
     from ..portfolio import Portfolio
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["ParticipantResults"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ParticipantResults:
     """Outcome of :func:`alt401k.simulate_participant` for one saver.
 
@@ -73,6 +76,9 @@ class ParticipantResults:
     market_draws : dict of str to ndarray (S,)
         Per-scenario draws of the market model (an uncertain expected
         return, a ruin year), keyed ``"<asset>/expected_return"`` etc.
+    markets, indexing_rate, pay
+        The market model, limit indexing rate and pay path of the run (so
+        :meth:`rerun` reproduces it).
     """
 
     participant: Participant
@@ -95,6 +101,40 @@ class ParticipantResults:
     leakage_paths: np.ndarray | None = None
     forfeitures: np.ndarray | None = None
     market_draws: dict[str, np.ndarray] = field(default_factory=dict)
+    markets: MarketModel | None = None
+    indexing_rate: float = 0.025
+    pay: PayPath | None = None
+
+    def save(self, path: str | Path) -> Path:
+        """Write this result to a directory; see :func:`alt401k.io.save`."""
+        from ..io import save
+
+        return save(self, path)
+
+    def rerun(self) -> ParticipantResults:
+        """Simulate again from the recorded specification and seed (bit-identical)."""
+        from ..io import rerun
+
+        return rerun(self)  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        from ..display import describe_participant
+
+        return describe_participant(self)
+
+    def _repr_html_(self) -> str:
+        from ..display import html_participant
+
+        return html_participant(self)
+
+    def sensitivity(
+        self, *, target: str = "terminal_balance", method: str = "rank", **kwargs: Any
+    ) -> pd.DataFrame:
+        """Rank the uncertain market inputs by their effect on a target; see
+        :func:`alt401k.sensitivity`."""
+        from ..sensitivity import sensitivity
+
+        return sensitivity(self, target=target, method=method, **kwargs)
 
     @property
     def n_scenarios(self) -> int:

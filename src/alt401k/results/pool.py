@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["PoolResults"]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class PoolResults:
     """Outcome of :meth:`alt401k.Scenario.run`: money flowing into one asset.
 
@@ -122,6 +123,44 @@ class PoolResults:
     blocked_sales: np.ndarray | None = None
 
     COMPONENTS = POOL_COMPONENTS
+
+    def save(self, path: str | Path) -> Path:
+        """Write this result to a directory; see :func:`alt401k.io.save`."""
+        from ..io import save
+
+        return save(self, path)
+
+    def rerun(self) -> PoolResults:
+        """Simulate again from the recorded specification and seed (bit-identical)."""
+        from ..io import rerun
+
+        return rerun(self)  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        from ..display import describe_pool
+
+        return describe_pool(self)
+
+    def _repr_html_(self) -> str:
+        from ..display import html_pool
+
+        return html_pool(self)
+
+    def sensitivity(
+        self,
+        *,
+        target: str = "cumulative_flow",
+        year: int | None = None,
+        method: str = "rank",
+        **kwargs: Any,
+    ) -> pd.DataFrame:
+        """Rank the uncertain inputs by their effect on a target.
+
+        See :func:`alt401k.sensitivity.sensitivity`.
+        """
+        from ..sensitivity import sensitivity
+
+        return sensitivity(self, target=target, year=year, method=method, **kwargs)
 
     @property
     def n_scenarios(self) -> int:
@@ -344,5 +383,6 @@ class PoolResults:
         return {
             "scenario": self.scenario.model_dump(mode="json"),
             "n_scenarios": self.n_scenarios,
+            "periods_per_year": self.periods_per_year,
             "seed": seed_record(self.seed),
         }

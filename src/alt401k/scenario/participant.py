@@ -133,10 +133,11 @@ def simulate_participant(
         outflow = leakage.total(ages, working)[:, None]
         outflow_parts = np.stack([parts[name] for name in LEAKAGE_PARTS])[:, :, None]
         # Separations forfeit the unvested part of employer money (start-of-year service).
-        service = _service_at_start(participant, n_years)
-        forfeit = np.where(working, leakage.hazard(ages), 0.0) * plan.vesting.forfeited_share(
-            service
-        )
+        if participant.service_years is not None:  # None: fully vested, nothing to forfeit
+            service = participant.service_years + np.arange(n_years, dtype=float)
+            forfeit = np.where(working, leakage.hazard(ages), 0.0) * plan.vesting.forfeited_share(
+                service
+            )
     schedule = GroupSchedule(
         core_weights=np.broadcast_to(weights[None, :, None], (n_years, len(names), 1)),
         portfolio=np.zeros(1, dtype=int),
@@ -251,6 +252,9 @@ def simulate_participant(
         leakage_paths=leaked if leakage is not None else None,
         forfeitures=forfeited if leakage is not None else None,
         market_draws={key: np.concatenate(parts) for key, parts in market_draws.items()},
+        markets=markets,
+        indexing_rate=indexing_rate,
+        pay=pay,
     )
 
 
@@ -284,13 +288,6 @@ def _contributions_on_paths(
         salary=salary.T,
         limits={name: value.T for name, value in limits.items()},
     )
-
-
-def _service_at_start(participant: Participant, n_years: int) -> np.ndarray:
-    """Years of service at the start of each year, shape (Y,); inf when not given (vested)."""
-    if participant.service_years is None:
-        return np.full(n_years, np.inf)
-    return participant.service_years + np.arange(n_years, dtype=float)
 
 
 class _Hooks:

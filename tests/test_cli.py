@@ -1,0 +1,162 @@
+"""The command line: ``alt401k.cli.main`` called directly, and ``python -m alt401k``."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import alt401k as ak
+from alt401k import cli
+
+SMALL = "horizon_years: 3\nallocation_share: 0.02\nsponsor_adoption: 0.5\n"
+SMALL_ARGS = ["--scenarios", "50", "--seed", "1", "--quiet"]
+
+
+def _fallback_io() -> types.ModuleType:
+    """Stand-in for ``alt401k.io`` while that module is being written elsewhere."""
+    import yaml
+
+    module = types.ModuleType("alt401k.io")
+
+    def read_scenario(path: Any) -> ak.Scenario:
+        path = Path(path)
+        data = (
+            json.loads(path.read_text())
+            if path.suffix == ".json"
+            else yaml.safe_load(path.read_text())
+        )
+        return ak.Scenario.model_validate(data)
+
+    def save(result: Any, path: Any) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "scenario.json").write_text(result.scenario.model_dump_json())
+
+    module.read_scenario = read_scenario  # type: ignore[attr-defined]
+    module.save = save  # type: ignore[attr-defined]
+    module.scenario_schema = ak.Scenario.model_json_schema  # type: ignore[attr-defined]
+    return module
+
+
+@pytest.fixture(autouse=True)
+def scenario_io(monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        importlib.import_module("alt401k.io")
+    except ModuleNotFoundError:
+        monkeypatch.setitem(sys.modules, "alt401k.io", _fallback_io())
+
+
+@pytest.fixture
+def small_file(tmp_path: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL)
+    return path
+
+
+def test_run_prints_labelled_table(small_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", str(small_file), *SMALL_ARGS]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "billions of nominal dollars" in out
+    assert "50 scenarios, seed 1" in out
+    header = out.splitlines()[1]
+    for label in ("reallocation mean $B", "net p05 $B", "net p50 $B", "net p95 $B"):
+        assert label in header
+    assert [line.split()[0] for line in out.splitlines()[3:]] == ["2026", "2027", "2028"]
+
+
+def test_run_table_matches_results(small_file: Path) -> None:
+    scenario = ak.Scenario(horizon_years=3, allocation_share=0.02, sponsor_adoption=0.5)
+    result = scenario.run(50, rng=1)
+    table = cli.flow_table(result)
+    assert table["reallocation mean $B"].iloc[0] == pytest.approx(
+        result.headline_reallocation / 1e9
+    )
+    summary = result.summary()
+    assert table["net p50 $B"].to_numpy() * 1e9 == pytest.approx(summary["net_flow_p50"])
+
+
+def test_run_out_writes_directory(small_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    assert cli.main(["run", str(small_file), *SMALL_ARGS, "--out", str(out)]) == 0
+    assert out.is_dir()
+    assert any(out.iterdir())
+
+
+def test_sweep_prints_one_row_per_point(
+    small_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "sweep.csv"
+    argv = ["sweep", str(small_file), *SMALL_ARGS, "--out", str(csv)]
+    argv += ["--grid", "sponsor_adoption=0.1,0.5,1", "--grid", "allocation_share=0.01,0.05"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    rows = out.splitlines()[2:]
+    assert len(rows) == 6
+    assert "cumulative_flow_mean $B" in out.splitlines()[1]
+    import pandas as pd
+
+    frame = pd.read_csv(csv)
+    assert len(frame) == 6
+    assert sorted(set(frame["sponsor_adoption"])) == [0.1, 0.5, 1.0]
+
+
+def test_sweep_bad_grid_exits_2(small_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["sweep", str(small_file), *SMALL_ARGS, "--grid", "sponsor_adoption"]) == 2
+    assert "NAME=V1,V2" in capsys.readouterr().err
+
+
+def test_schema_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "opt_in_rate" in schema["properties"]
+
+
+def test_bad_file_exits_2_naming_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("horizon_years: 3\nopt_in_rate: 1.5\n")
+    assert cli.main(["run", str(path), *SMALL_ARGS]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("alt401k: error: ")
+    assert "opt_in_rate" in err
+    assert "Traceback" not in err
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "nope.yaml"
+    assert cli.main(["run", str(path), "--quiet"]) == 2
+    assert capsys.readouterr().err == f"alt401k: error: file not found: {path}\n"
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run"]) == 2
+    assert cli.main(["run", "x.yaml", "--scenarios", "0"]) == 2
+    assert "must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["sweep"], ["schema"]])
+def test_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([*command, "--help"]) == 0
+    assert "usage: alt401k" in capsys.readouterr().out
+
+
+def test_python_m_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "alt401k", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for command in ("run", "sweep", "schema"):
+        assert command in done.stdout

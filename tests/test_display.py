@@ -1,0 +1,127 @@
+"""Displays: dollars, short reprs and HTML tables of results, markets and specs."""
+
+import pandas as pd
+import pytest
+
+import alt401k as ak
+from alt401k.display import (
+    describe_market,
+    describe_participant,
+    describe_pool,
+    describe_spec,
+    format_money,
+    html_market,
+    html_participant,
+    html_pool,
+    money,
+)
+
+
+@pytest.fixture(scope="module")
+def pool() -> ak.PoolResults:
+    return ak.Scenario(allocation_share=0.02, horizon_years=5).run(50, rng=1)
+
+
+@pytest.fixture(scope="module")
+def saver() -> ak.ParticipantResults:
+    person = ak.Participant(
+        age=60, salary=80_000, balance=100_000, deferral_rate=0.06, retirement_age=62
+    )
+    return ak.simulate_participant(
+        person, n_scenarios=50, rng=1, retirement=ak.Retirement(end_age=70)
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (125e9, None, "$125.0B"),
+        (1_238_462, "", "$1,238,462"),
+        (1_238_462, None, "$1.2M"),
+        (-3.4e6, None, "-$3.4M"),
+        (-1_500, None, "-$1,500"),
+        (999.6, None, "$1,000"),
+        (2.5e12, "T", "$2.5T"),
+        (2_500, "K", "$2.5K"),
+        (-0.2, None, "$0"),
+        (0.0, None, "$0"),
+        (float("nan"), None, "n/a"),
+    ],
+)
+def test_money(value: float, unit: str | None, expected: str) -> None:
+    assert money(value, unit=unit) == expected
+
+
+def test_money_rejects_unknown_unit() -> None:
+    with pytest.raises(ValueError, match="unit must be one of"):
+        money(1.0, unit="k")
+
+
+def test_format_money_copies_and_formats() -> None:
+    frame = pd.DataFrame({"a": [125e9, -3.4e6], "label": ["x", "y"]})
+    out = format_money(frame)
+    assert out["a"].tolist() == ["$125.0B", "-$3.4M"]
+    assert out["label"].tolist() == ["x", "y"]
+    assert frame["a"].dtype == float  # the original is untouched
+    assert format_money(frame, ["a"], unit="B")["a"].tolist() == [
+        "$125.0B",
+        "$0.0B",
+    ]  # -3.4M rounds to zero: no minus
+    with pytest.raises(ValueError, match="columns not in the frame"):
+        format_money(frame, ["b"])
+
+
+def test_describe_pool(pool: ak.PoolResults) -> None:
+    text = describe_pool(pool)
+    assert len(text) < 600
+    for needle in ("bitcoin", "share 0.02", "rebalancing never", "5 years", "50, seed 1"):
+        assert needle in text
+    assert money(pool.headline_reallocation) in text  # $250.0B
+    assert "median" in text and "mean" in text
+
+
+def test_describe_pool_long_seed_and_uncertain_inputs() -> None:
+    result = ak.Scenario(
+        allocation_share=ak.Uniform(0.0, 0.05), sponsor_adoption=ak.Fixed(ak.Uniform(0.5, 1.0))
+    ).run(20)
+    text = describe_pool(result)
+    assert len(text) < 600
+    assert str(result.seed.entropy) in text
+    assert "Uniform(low=0, high=0.05)" in text
+    assert "allocation_share" in text
+
+
+def test_describe_participant(saver: ak.ParticipantResults) -> None:
+    text = describe_participant(saver)
+    assert len(text) < 600
+    for needle in ("age 60", "retires 62", "$80,000", "50, seed 1", "p05 / p95", "income"):
+        assert needle in text
+
+
+def test_html(pool: ak.PoolResults, saver: ak.ParticipantResults) -> None:
+    for page in (html_pool(pool), html_participant(saver), html_market(ak.default_markets())):
+        assert "<table" in page and "</table>" in page
+    assert "bitcoin" in html_pool(pool)
+
+
+def test_describe_market_one_line_per_asset() -> None:
+    markets = ak.default_markets()
+    lines = describe_market(markets).splitlines()
+    assert len(lines) == markets.n_assets + 3  # title, header, assets, inflation
+    for name, line in zip(markets.names, lines[2:-1], strict=True):
+        assert line.split()[0] == name
+    assert lines[-1].startswith("inflation: mean 2.5%")
+    assert "15.0%" in next(line for line in lines if line.split()[0] == "bitcoin")
+
+
+def test_describe_spec_shows_only_changed_fields() -> None:
+    text = describe_spec(ak.Scenario(allocation_share=0.02, horizon_years=5))
+    assert text == "Scenario(allocation_share=0.02, horizon_years=5)"
+    assert describe_spec(ak.Scenario()) == "Scenario()"
+    assert describe_spec(ak.Fixed(ak.Uniform(0.5, 1.0))) == "Fixed(rate=Uniform(low=0.5, high=1))"
+
+
+def test_describe_spec_truncates() -> None:
+    text = describe_spec(ak.default_markets())
+    assert len(text) <= 300
+    assert text.startswith("MarketModel(") and text.endswith("…)")
