@@ -14,6 +14,7 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -91,6 +92,23 @@ PopulationField = Annotated[
     Population | None,
     PlainValidator(_validate_population),
     PlainSerializer(_serialize_population, return_type=Any),
+    # Written out: older pydantic cannot derive a schema from a plain validator.
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": {
+                        "start_year": {"type": "integer"},
+                        "cells": {"type": "object", "additionalProperties": {"type": "array"}},
+                    },
+                    "required": ["start_year", "cells"],
+                },
+                {"type": "null"},
+            ],
+            "description": "Weighted participant cells: the start year and one list per column.",
+        }
+    ),
 ]
 
 
