@@ -73,6 +73,143 @@ class Spec(BaseModel):
         return describe_spec(self)
 
     def replace(self, **changes: Any) -> Self:
-        """A copy with some fields changed, validated again (unlike ``model_copy``)."""
-        data = {name: getattr(self, name) for name in type(self).model_fields}
-        return type(self).model_validate({**data, **changes})
+        """A copy with some fields changed, validated again.
+
+        Nested fields are addressed with a double-underscore path, as in
+        Django: ``markets__bitcoin__volatility=0.7`` changes the volatility of
+        the ``bitcoin`` asset of ``markets``. Each step of a path names a
+        field of a specification, or, inside a
+        :class:`~alt401k.markets.MarketModel`, an asset name (changed with
+        ``replace_asset``) or ``inflation`` (changed with
+        ``replace_inflation``). A plain change and nested changes to the
+        same field combine: the plain value is set first.
+
+        Raises
+        ------
+        pydantic.ValidationError
+            A new value breaks a rule of the model.
+        ValueError
+            A path names a field, asset or step that does not exist (the
+            message names the whole path), or goes into a value that has no
+            fields (a number, a string).
+
+        Examples
+        --------
+        >>> import alt401k as ak
+        >>> scn = ak.Scenario().replace(markets__bitcoin__volatility=0.7)
+        >>> scn.markets["bitcoin"].volatility
+        0.7
+        """
+        return _replace_in(self, changes, prefix="")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, the changes are validated as by :meth:`replace`.
+
+        Pydantic's own ``model_copy(update=...)`` sets fields without
+        validation, which would let an invalid specification reach a run;
+        here ``update`` goes through :meth:`replace` (nested paths included)
+        and an invalid value raises ``pydantic.ValidationError``.
+        """
+        copy = super().model_copy(deep=deep)
+        if update:
+            return copy.replace(**dict(update))
+        return copy
+
+
+def _split_changes(
+    changes: Mapping[str, Any], prefix: str
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Plain changes, and nested ones grouped by their first step."""
+    flat: dict[str, Any] = {}
+    nested: dict[str, dict[str, Any]] = {}
+    for key, value in changes.items():
+        if "__" not in key:
+            flat[key] = value
+            continue
+        head, rest = key.split("__", 1)
+        if not head or not rest or "" in rest.split("__"):
+            raise ValueError(
+                f"malformed field path {prefix + key!r}: steps are names joined by '__', "
+                "e.g. 'markets__bitcoin__volatility'"
+            )
+        nested.setdefault(head, {})[rest] = value
+    return flat, nested
+
+
+def _replace_in(obj: Any, changes: Mapping[str, Any], prefix: str) -> Any:
+    """``obj`` with ``changes`` applied (paths relative to ``obj``), re-validated."""
+    flat, nested = _split_changes(changes, prefix)
+    if _is_market_model(obj):
+        return _replace_in_markets(obj, flat, nested, prefix)
+    if not isinstance(obj, BaseModel):
+        path = prefix.removesuffix("__")
+        first = next(iter(changes))
+        raise ValueError(
+            f"unknown field path {prefix + first!r}: {path!r} holds a "
+            f"{type(obj).__name__}, which has no fields to address"
+        )
+    fields = type(obj).model_fields
+    if prefix:  # at the top level, pydantic's own "Extra inputs" error stays
+        for key in flat:
+            if key not in fields:
+                raise ValueError(
+                    f"unknown field path {prefix + key!r}: {type(obj).__name__} has no "
+                    f"field {key!r}; fields: {', '.join(fields)}"
+                )
+    data = {name: getattr(obj, name) for name in fields}
+    data.update(flat)
+    for head, sub in nested.items():
+        if head not in fields:
+            first = next(iter(sub))
+            raise ValueError(
+                f"unknown field path {prefix + head + '__' + first!r}: "
+                f"{type(obj).__name__} has no field {head!r}; fields: {', '.join(fields)}"
+            )
+        data[head] = _replace_in(data[head], sub, prefix + head + "__")
+    return type(obj).model_validate(data)
+
+
+def _is_market_model(obj: Any) -> bool:
+    return hasattr(obj, "replace_asset") and hasattr(obj, "replace_inflation")
+
+
+def _replace_in_markets(
+    markets: Any, flat: dict[str, Any], nested: dict[str, dict[str, Any]], prefix: str
+) -> Any:
+    names = tuple(markets.names)
+    steps = f"assets: {', '.join(names)}; or 'inflation'"
+    if flat:
+        key = next(iter(flat))
+        raise ValueError(
+            f"unknown field path {prefix + key!r}: a market model is addressed by asset "
+            f"name or 'inflation', then a field (e.g. {prefix}bitcoin__volatility); {steps}"
+        )
+    for head, sub in nested.items():
+        for key in sub:
+            if "__" in key:
+                raise ValueError(
+                    f"unknown field path {prefix + head + '__' + key!r}: "
+                    f"{head!r} has no nested fields"
+                )
+        if head in names:
+            target = markets[head]
+        elif head == "inflation":
+            target = markets.inflation
+        else:
+            first = next(iter(sub))
+            raise ValueError(
+                f"unknown field path {prefix + head + '__' + first!r}: "
+                f"markets has no asset {head!r}; {steps}"
+            )
+        known = type(target).model_fields
+        for key in sub:
+            if key not in known:
+                raise ValueError(
+                    f"unknown field path {prefix + head + '__' + key!r}: "
+                    f"{type(target).__name__} has no field {key!r}; fields: {', '.join(known)}"
+                )
+        if head in names:
+            markets = markets.replace_asset(head, **sub)
+        else:
+            markets = markets.replace_inflation(**sub)
+    return markets

@@ -16,7 +16,8 @@ product of three shares, each a specification here:
    rescinded, and what then happens to holdings.
 
 Any parameter typed :data:`Uncertain` is a float or a distribution
-(:class:`Uniform`, :class:`Triangular`, :class:`Normal`, :class:`Beta`) drawn
+(:class:`Uniform`, :class:`Triangular`, :class:`Normal`, :class:`Beta`,
+:class:`LogNormal`, :class:`Choice`) drawn
 *once per scenario* by :func:`sample_parameter`. Each draw comes from
 :func:`alt401k._random.keyed_uniforms` under a key built from the quantity's
 name (``"{key}/{field}"``), so draws are identical whatever the chunking of
@@ -42,7 +43,9 @@ from .defaults import (
 )
 from .distributions import (
     Beta,
+    Choice,
     Distribution,
+    LogNormal,
     Normal,
     Triangular,
     Uncertain,
@@ -62,11 +65,13 @@ __all__ = [
     "Bass",
     "Beta",
     "Channel",
+    "Choice",
     "Curve",
     "CurveField",
     "DefaultChannel",
     "Distribution",
     "Fixed",
+    "LogNormal",
     "Logistic",
     "Normal",
     "Rebalancing",

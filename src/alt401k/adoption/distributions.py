@@ -1,14 +1,17 @@
 """Uncertain parameters: distributions drawn once per scenario, range checks, sampling.
 
 A parameter typed :data:`Uncertain` is a float or a :class:`Uniform`,
-:class:`Triangular`, :class:`Normal` or :class:`Beta` distribution;
-:func:`sample_parameter` draws it per scenario under a key of its own.
+:class:`Triangular`, :class:`Normal`, :class:`Beta` (also in its mean and
+concentration form, :meth:`Beta.from_mean`), :class:`LogNormal` or
+:class:`Choice` distribution; :func:`sample_parameter` draws it per scenario
+under a key of its own. Each distribution has a ``kind`` tag (its JSON
+discriminator), ``ppf``, ``mean``, ``variance`` and ``support``.
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, TypeAlias
 
 import numpy as np
 from pydantic import ConfigDict, Field, field_serializer, model_validator
@@ -139,8 +142,181 @@ class Beta(_Distribution):
     def _frozen(self) -> Any:
         return stats.beta(self.a, self.b, loc=self.low, scale=self.high - self.low)
 
+    @classmethod
+    def from_mean(
+        cls, mean: float, concentration: float, low: float = 0.0, high: float = 1.0
+    ) -> Self:
+        """The Beta on ``[low, high]`` with a given mean and concentration ``a + b``.
 
-Distribution: TypeAlias = Uniform | Triangular | Normal | Beta
+        With ``m = (mean - low) / (high - low)`` the mean scaled to [0, 1],
+        ``a = m * concentration`` and ``b = (1 - m) * concentration``; the
+        variance is ``(high - low)**2 * m * (1 - m) / (concentration + 1)``, so a
+        larger concentration is a tighter distribution around ``mean``.
+
+        Raises
+        ------
+        ValueError
+            If a bound is not finite, ``low >= high``, ``mean`` is not strictly
+            between ``low`` and ``high`` or ``concentration`` is not ``> 0``.
+        """
+        for name, value in (("mean", mean), ("concentration", concentration)):
+            _check_finite(f"Beta.from_mean {name}", value)
+        for name, value in (("low", low), ("high", high)):
+            _check_finite(f"Beta.from_mean {name}", value)
+        if not float(low) < float(high):
+            raise ValueError(
+                f"Beta.from_mean needs low < high; got low={_text(low)}, high={_text(high)}"
+            )
+        if not float(low) < float(mean) < float(high):
+            raise ValueError(
+                f"Beta.from_mean mean must be strictly between {_text(low)} and {_text(high)}; "
+                f"got {_text(mean)}"
+            )
+        if not float(concentration) > 0.0:
+            raise ValueError(
+                f"Beta.from_mean concentration must be > 0; got {_text(concentration)}"
+            )
+        m = (float(mean) - float(low)) / (float(high) - float(low))
+        c = float(concentration)
+        return cls(a=m * c, b=(1.0 - m) * c, low=low, high=high)
+
+
+def _check_finite(name: str, value: Any) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite number; got {_text(value)}")
+
+
+class LogNormal(_Distribution):
+    """Log-normal distribution of a positive quantity, support ``(0, inf)``.
+
+    ``log(X) ~ N(log(median), sigma**2)``: ``median`` is the median of ``X``
+    itself (``> 0``) and ``sigma`` the standard deviation of ``log(X)`` (``> 0``;
+    roughly the relative spread, e.g. ``0.2`` for about +/-20 %). The mean is
+    ``median * exp(sigma**2 / 2)``. To give the mean and standard deviation of
+    ``X`` instead, use :meth:`from_mean`. ``ppf`` is
+    ``scipy.stats.lognorm(sigma, scale=median).ppf``: 0 at ``u = 0`` and
+    infinity at ``u = 1``. Infinite support means it suits knobs with no upper
+    bound (it is rejected where a parameter must stay in [0, 1]).
+    """
+
+    _positional: ClassVar[tuple[str, ...]] = ("median", "sigma")
+    kind: Literal["lognormal"] = Field(default="lognormal", repr=False)
+    median: Positive
+    sigma: Positive
+
+    def _check(self) -> bool:
+        return True
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """``(0.0, inf)``."""
+        return (0.0, math.inf)
+
+    def _frozen(self) -> Any:
+        return stats.lognorm(self.sigma, scale=self.median)
+
+    @classmethod
+    def from_mean(cls, mean: float, sd: float) -> Self:
+        """The log-normal whose values have mean ``mean > 0`` and standard deviation ``sd > 0``.
+
+        ``sigma**2 = log(1 + (sd / mean)**2)`` and
+        ``median = mean / sqrt(1 + (sd / mean)**2)``.
+        """
+        _check_finite("LogNormal.from_mean mean", mean)
+        _check_finite("LogNormal.from_mean sd", sd)
+        if not float(mean) > 0.0:
+            raise ValueError(f"LogNormal.from_mean mean must be > 0; got {_text(mean)}")
+        if not float(sd) > 0.0:
+            raise ValueError(f"LogNormal.from_mean sd must be > 0; got {_text(sd)}")
+        ratio = 1.0 + (float(sd) / float(mean)) ** 2
+        median, sigma = float(mean) / math.sqrt(ratio), math.sqrt(math.log(ratio))
+        return cls.model_validate({"median": median, "sigma": sigma})
+
+
+class Choice(_Distribution):
+    """A discrete distribution over listed numbers, ``Choice((0.01, 0.02), (0.7, 0.3))``.
+
+    ``values`` are distinct finite numbers (at least one); ``weights`` (default
+    equal) are non-negative, one per value, with a positive sum. On validation
+    the values are sorted (each keeping its weight) and the weights normalised
+    to sum to 1. ``ppf(u)`` is the smallest value whose cumulative weight
+    exceeds ``u``, so a draw is always one of the listed values with positive
+    weight; ``support`` is the smallest and largest of those.
+    """
+
+    _positional: ClassVar[tuple[str, ...]] = ("values", "weights")
+    kind: Literal["choice"] = Field(default="choice", repr=False)
+    values: tuple[Finite, ...] = Field(min_length=1)
+    weights: tuple[float, ...] | None = None
+
+    def _check(self) -> bool:
+        return True
+
+    @model_validator(mode="after")
+    def _normalised(self) -> Self:
+        values = self.values
+        weights = self.weights
+        if weights is None:
+            weights = tuple(1.0 / len(values) for _ in values)
+        if len(weights) != len(values):
+            raise ValueError(
+                f"Choice weights must have one entry per value ({len(values)}); "
+                f"got {len(weights)} weights"
+            )
+        for w in weights:
+            if not (math.isfinite(w) and w >= 0.0):
+                raise ValueError(
+                    f"Choice weights must be finite numbers >= 0; got {_text(w)} "
+                    f"in weights={list(weights)}"
+                )
+        total = math.fsum(weights)
+        if not total > 0.0:
+            raise ValueError(f"Choice weights must have a sum > 0; got weights={list(weights)}")
+        if len(set(values)) != len(values):
+            raise ValueError(f"Choice values must be distinct; got values={list(values)}")
+        pairs = sorted(zip(values, weights, strict=True))
+        if abs(total - 1.0) > 1e-12:  # normalise (already-normalised weights are kept exactly)
+            pairs = [(v, w / total) for v, w in pairs]
+        object.__setattr__(self, "values", tuple(float(v) for v, _ in pairs))
+        object.__setattr__(self, "weights", tuple(float(w) for _, w in pairs))
+        return self
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        values = np.asarray(self.values, dtype=float)
+        weights = np.asarray(self.weights, dtype=float)
+        return values, weights / weights.sum()
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """Smallest and largest value with positive weight."""
+        values, p = self._arrays()
+        positive = values[p > 0.0]
+        return (float(positive[0]), float(positive[-1]))
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        """The listed value at cumulative probability ``u`` (any shape), same shape."""
+        values, p = self._arrays()
+        cum = np.cumsum(p)
+        last = int(np.flatnonzero(p > 0.0)[-1])
+        cum[last:] = 1.0
+        index = np.minimum(np.searchsorted(cum, np.asarray(u, dtype=float), side="right"), last)
+        return values[index]
+
+    @property
+    def mean(self) -> float:
+        """Weighted mean of the values."""
+        values, p = self._arrays()
+        return float(np.dot(p, values))
+
+    @property
+    def variance(self) -> float:
+        """Weighted variance of the values."""
+        values, p = self._arrays()
+        return float(np.dot(p, (values - self.mean) ** 2))
+
+
+Distribution: TypeAlias = Uniform | Triangular | Normal | Beta | LogNormal | Choice
 #: A parameter that is a float, or a distribution drawn once per scenario.
 Uncertain: TypeAlias = float | Annotated[Distribution, Field(discriminator="kind")]
 
@@ -165,7 +341,9 @@ def check_uncertain_range(
     bound = _bound_text(low, high, low_open)
     if isinstance(value, Distribution):
         lo, hi = value.support
-        if lo < low or (low_open and lo <= low) or hi > high:
+        # A LogNormal's support (0, inf) is open at 0: it satisfies "> 0".
+        open_low = isinstance(value, LogNormal)
+        if lo < low or (low_open and lo <= low and not open_low) or hi > high:
             raise ValueError(f"{name} must be {bound}; got {value!r} with support [{lo}, {hi}]")
         return value
     fvalue = float(value)

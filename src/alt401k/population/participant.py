@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+import math
+from numbers import Real
+from typing import Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .._spec import Spec
 from ..limits import MAX_YEAR
 from .targets import DEFAULT_SALARY_GROWTH
+
+#: Float fields: NaN and infinities are refused with a message that says so.
+_FLOAT_FIELDS = (
+    "salary",
+    "balance",
+    "deferral_rate",
+    "roth_fraction",
+    "salary_growth",
+    "roth_balance",
+    "prior_year_wages",
+    "service_years",
+)
+#: Fields that are fractions: 6 for 6% is refused with a message that says so.
+_FRACTION_FIELDS = ("deferral_rate", "roth_fraction", "salary_growth")
 
 
 class Participant(Spec):
@@ -51,6 +69,21 @@ class Participant(Spec):
     roth_balance: float = Field(default=0.0, ge=0.0)
     prior_year_wages: float | None = Field(default=None, ge=0.0, le=1e9)
     service_years: float | None = Field(default=None, ge=0.0, le=80.0)
+
+    @field_validator(*_FLOAT_FIELDS, mode="before")
+    @classmethod
+    def _finite(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name
+        if isinstance(value, Real) and not isinstance(value, bool):
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(f"{name} must be a finite number; got {number!r}")
+            if name in _FRACTION_FIELDS and 1.0 < number <= 100.0:
+                raise ValueError(
+                    f"{name} is a fraction; got {number:g}, which looks like a percentage: "
+                    f"use {number / 100:g} for {number:g}%"
+                )
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Participant:

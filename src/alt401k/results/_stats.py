@@ -12,23 +12,99 @@ from .._validation import check_int
 if TYPE_CHECKING:
     pass
 
-__all__ = ["DEFAULT_QUANTILES", "check_quantiles", "quantile_label"]
+__all__ = [
+    "DEFAULT_QUANTILES",
+    "UNITS_NOMINAL",
+    "UNITS_REAL",
+    "check_quantiles",
+    "check_stat",
+    "quantile_label",
+    "stat_label",
+    "units",
+]
 
 
 DEFAULT_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
+UNITS_NOMINAL = "USD nominal"
+"""``frame.attrs["units"]`` of a table in dollars of the year each figure belongs to."""
+UNITS_REAL = "USD real"
+"""``frame.attrs["units"]`` of a table in start-year dollars (deflated by each scenario's
+own price path)."""
+
+
+def units(real: bool) -> str:
+    """``frame.attrs["units"]`` for nominal or real dollars."""
+    return UNITS_REAL if real else UNITS_NOMINAL
+
+
 def quantile_label(q: float) -> str:
-    """Column label of a quantile: 0.05 -> 'p05', 0.5 -> 'p50', 0.999 -> 'p99.9'."""
-    pct = 100.0 * q
-    return f"p{pct:02.0f}" if float(pct).is_integer() else f"p{pct:g}"
+    """Column label of a quantile: the percentile, whole part at least two digits.
+
+    0.05 -> 'p05', 0.07 -> 'p07', 0.5 -> 'p50', 0.999 -> 'p99.9', 0.055 -> 'p05.5',
+    1 -> 'p100'. Floating-point noise (``100 * 0.07 = 7.000000000000001``) is
+    rounded away, so the same percentile always gets the same label.
+    """
+    pct = round(100.0 * float(q), 9)
+    if pct.is_integer():
+        return f"p{int(pct):02d}"
+    whole, _, frac = f"{pct:.9f}".rstrip("0").partition(".")
+    return f"p{int(whole):02d}.{frac}"
 
 
 def check_quantiles(quantiles: Sequence[float]) -> tuple[float, ...]:
+    """Validated quantiles as floats: non-empty, each in [0, 1], none repeated.
+
+    Two quantiles repeat when they get the same column label (see
+    :func:`quantile_label`), e.g. ``[0.5, 0.5]``.
+    """
     qs = tuple(float(q) for q in quantiles)
     if not qs or any(not 0.0 <= q <= 1.0 for q in qs):
         raise ValueError(f"quantiles must be non-empty and each between 0 and 1; got {quantiles}")
+    labels = [quantile_label(q) for q in qs]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"quantiles must not repeat; got {list(quantiles)}")
     return qs
+
+
+def check_stat(stat: object) -> float | None:
+    """The quantile a ``stat=`` argument names: None for "mean", 0.5 for "median", else q."""
+    if isinstance(stat, str):
+        if stat == "mean":
+            return None
+        if stat == "median":
+            return 0.5
+    elif (
+        isinstance(stat, (int, float, np.integer, np.floating))
+        and not isinstance(stat, (bool, np.bool_))
+        and 0.0 <= float(stat) <= 1.0
+    ):
+        return float(stat)
+    raise ValueError(f"stat must be 'mean', 'median' or a quantile between 0 and 1; got {stat!r}")
+
+
+def stat_label(q: float | None) -> str:
+    """Label of a statistic across scenarios: 'mean' or a quantile label ('p50')."""
+    return "mean" if q is None else quantile_label(q)
+
+
+def _max_drawdown(paths: np.ndarray) -> np.ndarray:
+    """Largest fall from a running peak of each path (S, T), as a share of that peak, (S,).
+
+    0 for a path that never falls (or whose peak is not positive).
+    """
+    paths = np.asarray(paths, dtype=float)
+    peak = np.maximum.accumulate(paths, axis=1)
+    fall = np.divide(peak - paths, peak, out=np.zeros_like(paths), where=peak > 0)
+    return fall.max(axis=1)
+
+
+def _distribution_row(values: np.ndarray, quantiles: Sequence[float]) -> dict[str, float]:
+    row = {"mean": float(np.mean(values))}
+    for q, v in zip(quantiles, np.quantile(values, quantiles), strict=True):
+        row[quantile_label(q)] = float(v)
+    return row
 
 
 def _lower_tail_mean(values: np.ndarray, level: float = 0.05) -> float:
@@ -61,6 +137,19 @@ def _columnwise_corr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     scale = np.abs(a).max(axis=0) * np.abs(b).max(axis=0) * a.shape[0]
     defined = den > 1e-12 * np.maximum(scale, 1e-300)
     return np.where(defined, num / np.where(defined, den, 1.0), np.nan)
+
+
+def _check_finite(name: str, value: object) -> float:
+    """``value`` as a finite float; else ValueError naming ``name``."""
+    try:
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError
+        fvalue = float(value)  # type: ignore[arg-type]  # TypeError handled below
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number; got {value!r}") from None
+    if not np.isfinite(fvalue):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    return fvalue
 
 
 def _check_scenario_index(scenario: int, n_scenarios: int) -> int:

@@ -11,14 +11,21 @@ import numpy as np
 import pandas as pd
 
 from .._random import seed_record
+from .._validation import check_int
 from ..contributions import AnnualContributions
 from ._stats import (
     DEFAULT_QUANTILES,
     _annual_return,
+    _check_finite,
     _check_scenario_index,
+    _distribution_row,
     _lower_tail_mean,
+    _max_drawdown,
     check_quantiles,
+    check_stat,
     quantile_label,
+    stat_label,
+    units,
 )
 
 if TYPE_CHECKING:
@@ -193,13 +200,23 @@ class ParticipantResults:
         """Share of scenarios whose terminal balance is below ``amount`` dollars."""
         return float(np.mean(self.terminal_balance < amount))
 
-    def ledger(self, scenario: int | None = None) -> pd.DataFrame:
+    def ledger(self, scenario: int | None = None, *, stat: str | float = "mean") -> pd.DataFrame:
         """Year-by-year account ledger.
 
         Parameters
         ----------
         scenario : int, optional
-            One scenario's ledger; by default the mean across scenarios.
+            One scenario's ledger; by default a statistic across scenarios.
+        stat : {"mean", "median"} or float in [0, 1]
+            Without ``scenario``: the statistic taken across scenarios, year by
+            year and column by column, of every column that varies by scenario
+            (``"mean"``, the default; ``"median"``; or a quantile such as 0.05).
+            Columns derived from others (``employee_pretax_end``,
+            ``employer_vested_end``, ``employer_unvested_end``, ``leakage``) are
+            then the statistic of the per-scenario figure. The balance identity
+            below holds for the mean and for one scenario, not for a quantile
+            (a quantile of a sum is not the sum of the quantiles). Ignored
+            (but still checked) when ``scenario`` is given.
 
         Returns
         -------
@@ -226,11 +243,18 @@ class ParticipantResults:
             (subtracted in that identity), ``income_tax`` (the tax the
             withdrawals add), ``penalty``, ``social_security`` and
             ``after_tax_income`` (withdrawals - income_tax - penalty).
+            Dollars, nominal (``frame.attrs["units"] == "USD nominal"``);
+            ``frame.attrs["stat"]`` says which row statistic was taken
+            (``"mean"``, ``"p50"``, ``"scenario 3"`` ...).
         """
+        q = check_stat(stat)
         index = None if scenario is None else _check_scenario_index(scenario, self.n_scenarios)
+        by_quantile = index is None and q is not None
 
         def pick(a: np.ndarray) -> np.ndarray:
-            return a.mean(axis=0) if index is None else a[index]
+            if index is not None:
+                return a[index]
+            return a.mean(axis=0) if q is None else np.quantile(a, q, axis=0)
 
         c = self.contributions
 
@@ -256,7 +280,16 @@ class ParticipantResults:
         frame["employer_profit_sharing"] = col(c.profit_sharing)
         frame["employer_roth"] = col(c.employer_roth)
         frame["vested_share"] = col(c.vested_share)
-        if self.employer_balance_end is not None:
+        if self.employer_balance_end is not None and by_quantile:
+            employer_paths = self.employer_balance_end
+            vested_paths = employer_paths * np.broadcast_to(c.vested_share.T, employer_paths.shape)
+            frame["employee_pretax_end"] = pick(
+                self.balance_end - self.roth_balance_end - employer_paths
+            )
+            frame["roth_end"] = pick(self.roth_balance_end)
+            frame["employer_vested_end"] = pick(vested_paths)
+            frame["employer_unvested_end"] = pick(employer_paths - vested_paths)
+        elif self.employer_balance_end is not None:
             employer = pick(self.employer_balance_end)
             roth = pick(self.roth_balance_end)
             frame["employee_pretax_end"] = frame["balance_end"] - roth - employer
@@ -284,28 +317,55 @@ class ParticipantResults:
             frame["penalty"] = pick(r.penalty)
             frame["social_security"] = pick(r.social_security)
             frame["after_tax_income"] = pick(r.after_tax_income)
+        frame.attrs["units"] = units(False)
+        frame.attrs["stat"] = f"scenario {index}" if index is not None else stat_label(q)
         return frame
 
-    def summary(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
-        """Distribution of outcomes at retirement.
+    def summary(
+        self, quantiles: Sequence[float] = DEFAULT_QUANTILES, *, real: bool = False
+    ) -> pd.DataFrame:
+        """Distribution of outcomes at the end of the run.
+
+        Parameters
+        ----------
+        quantiles : sequence of float
+            Each in [0, 1], none repeated; labelled ``p05``, ``p50``, ``p99.9`` ...
+        real : bool
+            Start-year dollars: every dollar figure deflated by its own
+            scenario's price path (:attr:`price_level`; balances by the price
+            level at the end of the run, each year's investment return and fees
+            by the price level at the end of that year). Default nominal.
 
         Returns
         -------
-        DataFrame
+        DataFrame indexed by ``metric``
             Rows ``terminal_balance``, ``terminal_real_balance`` (start-year
-            dollars), ``terminal_roth_balance``, ``total_investment_return``,
-            ``total_fees``; columns ``mean``, ``std``, the quantiles
+            dollars whatever ``real``), ``terminal_roth_balance``,
+            ``total_investment_return``, ``total_fees``; columns are the
+            statistic across scenarios: ``mean``, ``std``, the quantiles
             (``p05`` ...), ``cvar05`` (mean of the worst 5% of scenarios) and
             ``prob_below_paid_in`` (share of scenarios ending below the opening
-            balance plus all contributions; balance rows only, else NaN).
+            balance plus all contributions, both nominal, so the same with
+            ``real``; balance rows only, else NaN).
+
+        Notes
+        -----
+        Column convention: a figure is named ``<quantity>_<stat>``, the stat
+        being ``mean``, ``std`` or a quantile ``pNN`` (percentile, at least two
+        digits: ``p05``, ``p07``, ``p50``, ``p99.9``); here the quantity is the
+        row and the stat the column (``summary().loc["terminal_balance",
+        "p50"]`` is ``terminal_balance_p50``). Dollars;
+        ``frame.attrs["units"]`` is ``"USD nominal"`` or ``"USD real"``.
         """
         qs = check_quantiles(quantiles)
+        end = self.price_level[:, -1] if real else 1.0
+        yearly = self.price_level if real else 1.0
         metrics = {
-            "terminal_balance": self.terminal_balance,
+            "terminal_balance": self.terminal_balance / end,
             "terminal_real_balance": self.terminal_real_balance,
-            "terminal_roth_balance": self.terminal_roth_balance,
-            "total_investment_return": self.investment_return.sum(axis=1),
-            "total_fees": self.fees.sum(axis=1),
+            "terminal_roth_balance": self.terminal_roth_balance / end,
+            "total_investment_return": (self.investment_return / yearly).sum(axis=1),
+            "total_fees": (self.fees / yearly).sum(axis=1),
         }
         rows = {}
         for name, values in metrics.items():
@@ -321,6 +381,96 @@ class ParticipantResults:
         frame["prob_below_paid_in"] = np.nan
         frame.loc["terminal_balance", "prob_below_paid_in"] = self.prob_below(self.paid_in)
         frame.index.name = "metric"
+        frame.attrs["units"] = units(real)
+        return frame
+
+    def _money_out(self) -> np.ndarray:
+        """Money leaving the account each year (leakage, forfeitures, withdrawals), (S, Y)."""
+        out = np.zeros_like(self.balance_end)
+        if self.leakage_paths is not None:
+            out = out + self.leakage_paths.sum(axis=-1)
+        if self.forfeitures is not None:
+            out = out + self.forfeitures
+        if self.retirement_paths is not None:
+            out = out + self.retirement_paths.pretax + self.retirement_paths.roth
+        return out
+
+    def risk(
+        self,
+        target: float | None = None,
+        *,
+        years: int | None = None,
+        quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+    ) -> pd.DataFrame:
+        """Risk figures of the saver's balance across scenarios.
+
+        Parameters
+        ----------
+        target : float, optional
+            Dollars (nominal, at the end of the run); by default
+            :attr:`paid_in` (opening balance plus every contribution).
+        years : int, optional
+            Horizon N of the probability of loss, in years from the start
+            (1 to the run's length); by default the whole run.
+        quantiles : sequence of float
+            Quantiles of the maximum drawdown.
+
+        Returns
+        -------
+        DataFrame indexed by ``metric``
+            Columns ``mean`` then the quantiles (``p05``, ``p50``, ``p95``) and
+            ``unit``. Rows:
+
+            - ``prob_below_target``: share of scenarios whose terminal balance
+              is below ``target`` (``mean`` only; unit ``probability``).
+            - ``cvar05_terminal_balance``: mean terminal balance of the worst
+              5% of scenarios (``mean`` only; ``USD nominal``).
+            - ``max_drawdown``: the distribution across scenarios of the
+              largest fall of the year-end balance path (opening balance
+              first) from its running peak, as a share of that peak
+              (unit ``share of peak``; contributions soften falls).
+            - ``prob_loss_<N>y``: share of scenarios whose balance after N
+              years is below the opening balance plus the contributions of
+              those N years, less any money taken out in them (leakage,
+              forfeitures, retirement withdrawals) -- i.e. the investment
+              return net of fees over those years is negative (``mean``
+              only; ``probability``).
+
+            ``frame.attrs``: ``units`` (``"USD nominal"``), ``target``
+            (dollars) and ``years`` (N).
+        """
+        qs = check_quantiles(quantiles)
+        n_years = int(self.balance_end.shape[1])
+        horizon = n_years if years is None else check_int("years", years, low=1, high=n_years)
+        goal = self.paid_in if target is None else _check_finite("target", target)
+        terminal = self.terminal_balance
+        opening = np.full((self.n_scenarios, 1), float(self.participant.balance))
+        path = np.concatenate([opening, self.balance_end], axis=1)
+        contributions = np.broadcast_to(
+            self.contributions.total.T, self.balance_end.shape
+        )  # (S, Y)
+        money_in = (contributions - self._money_out())[:, :horizon].sum(axis=1)
+        lost = self.balance_end[:, horizon - 1] < float(self.participant.balance) + money_in
+        blank = {quantile_label(q): np.nan for q in qs}
+        rows = {
+            "prob_below_target": {
+                "mean": float(np.mean(terminal < goal)),
+                **blank,
+                "unit": "probability",
+            },
+            "cvar05_terminal_balance": {
+                "mean": _lower_tail_mean(terminal),
+                **blank,
+                "unit": units(False),
+            },
+            "max_drawdown": {**_distribution_row(_max_drawdown(path), qs), "unit": "share of peak"},
+            f"prob_loss_{horizon}y": {"mean": float(lost.mean()), **blank, "unit": "probability"},
+        }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "metric"
+        frame.attrs["units"] = units(False)
+        frame.attrs["target"] = float(goal)
+        frame.attrs["years"] = horizon
         return frame
 
     def _cash_out_tax(
@@ -458,6 +608,7 @@ class ParticipantResults:
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "metric"
         frame.attrs["dollars"] = "start-year (real)" if real else "nominal"
+        frame.attrs["units"] = units(real)
         return frame
 
     def metadata(self) -> dict[str, Any]:

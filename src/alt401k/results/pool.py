@@ -17,15 +17,23 @@ from ._stats import (
     DEFAULT_QUANTILES,
     _annual_return,
     _columnwise_corr,
+    _distribution_row,
+    _max_drawdown,
     _weighted_quantiles,
     check_quantiles,
     quantile_label,
+    units,
 )
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
 __all__ = ["PoolResults"]
+
+
+def _with_units(frame: pd.DataFrame, real: bool) -> pd.DataFrame:
+    frame.attrs["units"] = units(real)
+    return frame
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -215,10 +223,22 @@ class PoolResults:
                 ),
                 "dollars": self.flow_paths.reshape(-1),
             }
-        )
+        ).pipe(_with_units, False)
 
-    def summary(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+    def summary(
+        self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, real: bool = False
+    ) -> pd.DataFrame:
         """Year-by-year distribution of flows and holdings.
+
+        Parameters
+        ----------
+        quantiles : sequence of float
+            Each in [0, 1], none repeated; labelled ``p05``, ``p50``, ``p99.9`` ...
+        real : bool
+            Start-year dollars: every dollar figure of a year deflated by its
+            own scenario's price level at that year end (:attr:`price_level`);
+            ``cumulative_flow`` is then the running sum of the deflated flows.
+            Default nominal.
 
         Returns
         -------
@@ -226,37 +246,128 @@ class PoolResults:
             ``<component>_mean`` for each component; ``net_flow_mean`` and its
             quantiles ``net_flow_p05`` ...; quantiles of ``cumulative_flow``,
             ``holdings`` and ``pool_assets``; ``pool_contributions`` (all
-            money paid into the pool), ``pool_outflows_mean`` (all money
+            money paid into the pool, mean), ``pool_outflows_mean`` (all money
             paid out) and its causes ``pool_<cause>_mean`` (rollover,
             cash_out, hardship, loan_default: leakage; retiree: withdrawals
             by the retirement rules); ``blocked_sales_mean`` (sales blocked by the
-            redemption gate). Dollars. ``frame.attrs["assumptions"]`` states the
+            redemption gate). ``frame.attrs["assumptions"]`` states the
             channels, rebalancing behaviour, adoption and reversal used.
+
+        Notes
+        -----
+        Column convention: ``<quantity>_<stat>``, the stat across scenarios
+        being ``mean`` or a quantile ``pNN`` (percentile, at least two digits:
+        ``p05``, ``p07``, ``p50``, ``p99.9``); ``pool_contributions`` (no
+        suffix) is a mean. Every column is dollars; ``frame.attrs["units"]``
+        is ``"USD nominal"`` or ``"USD real"``.
         """
         qs = check_quantiles(quantiles)
+        deflator = self.price_level if real else np.ones_like(self.price_level)
+        flow_paths = self.flow_paths / deflator[..., None]
+        net = flow_paths.sum(axis=-1)
         out: dict[str, np.ndarray] = {}
         for i, name in enumerate(POOL_COMPONENTS):
-            out[f"{name}_mean"] = self.flow_paths[..., i].mean(axis=0)
+            out[f"{name}_mean"] = flow_paths[..., i].mean(axis=0)
         series = {
-            "net_flow": self.net_flows,
-            "cumulative_flow": self.cumulative_flows,
-            "holdings": self.holdings,
-            "pool_assets": self.pool_assets,
+            "net_flow": net,
+            "cumulative_flow": np.cumsum(net, axis=1),
+            "holdings": self.holdings / deflator,
+            "pool_assets": self.pool_assets / deflator,
         }
+        if not real:  # the documented nominal figures, bit for bit
+            series["net_flow"] = self.net_flows
+            series["cumulative_flow"] = self.cumulative_flows
         for name, values in series.items():
             out[f"{name}_mean"] = values.mean(axis=0)
             for q, row in zip(qs, np.quantile(values, qs, axis=0), strict=True):
                 out[f"{name}_{quantile_label(q)}"] = row
         out["pool_contributions"] = (
-            self.pool_contributions.sum(axis=1)[None, :] * self.contribution_scale
+            self.pool_contributions.sum(axis=1)[None, :] * self.contribution_scale / deflator
         ).mean(axis=0)
-        out["pool_outflows_mean"] = self.pool_outflows.mean(axis=0)
+        out["pool_outflows_mean"] = (self.pool_outflows / deflator).mean(axis=0)
         if self.blocked_sales is not None:
-            out["blocked_sales_mean"] = self.blocked_sales.mean(axis=0)
+            out["blocked_sales_mean"] = (self.blocked_sales / deflator).mean(axis=0)
         for i, cause in enumerate(self.outflow_causes):
-            out[f"pool_{cause}_mean"] = self.outflow_by_cause[:, :, i].mean(axis=0)
+            out[f"pool_{cause}_mean"] = (self.outflow_by_cause[:, :, i] / deflator).mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
         frame.attrs["assumptions"] = self.scenario.assumptions()
+        frame.attrs["units"] = units(real)
+        return frame
+
+    def holdings_table(
+        self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, real: bool = False
+    ) -> pd.DataFrame:
+        """Year-by-year distribution of the asset held in the pool and its share of the pool.
+
+        (:attr:`holdings` is the raw (S, Y) array; this is its table.)
+
+        Parameters
+        ----------
+        quantiles : sequence of float
+            Each in [0, 1], none repeated.
+        real : bool
+            Deflate holdings by each scenario's price level at each year end.
+
+        Returns
+        -------
+        DataFrame indexed by ``year``
+            ``holdings_mean`` and ``holdings_<pNN>`` (dollars), then
+            ``holdings_share_mean`` and ``holdings_share_<pNN>``: holdings as a
+            fraction of the pool's assets (0 where the pool is empty), the
+            quantiles taken of each scenario's share.
+            ``frame.attrs["units"]`` gives the dollars of the holdings
+            columns; the share columns are fractions.
+        """
+        qs = check_quantiles(quantiles)
+        deflator = self.price_level if real else 1.0
+        share = np.divide(
+            self.holdings,
+            self.pool_assets,
+            out=np.zeros_like(self.holdings, dtype=float),
+            where=self.pool_assets > 0,
+        )
+        out: dict[str, np.ndarray] = {}
+        for name, values in {"holdings": self.holdings / deflator, "holdings_share": share}.items():
+            out[f"{name}_mean"] = values.mean(axis=0)
+            for q, row in zip(qs, np.quantile(values, qs, axis=0), strict=True):
+                out[f"{name}_{quantile_label(q)}"] = row
+        frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
+        frame.attrs["units"] = units(real)
+        return frame
+
+    def risk(self, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Risk figures of the pool's position in the asset, across scenarios.
+
+        Returns
+        -------
+        DataFrame indexed by ``metric``
+            Columns ``mean`` then the quantiles and ``unit``. Rows:
+
+            - ``max_drawdown_holdings``: the distribution of the largest fall of
+              the year-end holdings from their running peak, as a share of that
+              peak (unit ``share of peak``; purchases soften falls).
+            - ``prob_negative_cumulative_flow``: share of scenarios whose
+              cumulative net purchases at the horizon are below zero (net
+              sellers over the run; ``mean`` only, unit ``probability``).
+
+            ``frame.attrs["units"]`` is ``"USD nominal"``.
+        """
+        qs = check_quantiles(quantiles)
+        blank = {quantile_label(q): np.nan for q in qs}
+        rows = {
+            "max_drawdown_holdings": {
+                **_distribution_row(_max_drawdown(self.holdings), qs),
+                "unit": "share of peak",
+            },
+            "prob_negative_cumulative_flow": {
+                "mean": float(np.mean(self.cumulative_flows[:, -1] < 0.0)),
+                **blank,
+                "unit": "probability",
+            },
+        }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "metric"
+        frame.attrs["units"] = units(False)
         return frame
 
     def outcomes(
@@ -330,6 +441,7 @@ class PoolResults:
         frame.attrs["dollars"] = ("after-tax " if after_tax else "") + (
             "start-year (real)" if real else "nominal"
         )
+        frame.attrs["units"] = units(real)
         return frame
 
     def _after_tax_value(self, per_person: np.ndarray) -> np.ndarray:
@@ -376,6 +488,7 @@ class PoolResults:
             k: float(np.nanmean(v)) if np.any(np.isfinite(v)) else float("nan")
             for k, v in out.items()
         }
+        frame.attrs["units"] = units(False)
         return frame
 
     def metadata(self) -> dict[str, Any]:

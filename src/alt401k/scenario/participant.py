@@ -96,6 +96,27 @@ def simulate_participant(
         ``retirement_summary()`` (after-tax income, probability of running
         out, after-tax terminal wealth, replacement ratio).
     """
+    # A wrong type (a Portfolio passed where the PlanDesign belongs) fails here, naming both.
+    expected: dict[str, tuple[object, type]] = {
+        "participant": (participant, Participant),
+        "plan": (plan, PlanDesign),
+        "portfolio": (portfolio, Portfolio),
+        "markets": (markets, MarketModel),
+        "retirement": (retirement, Retirement),
+        "leakage": (leakage, Leakage),
+        "pay": (pay, PayPath),
+    }
+    for name, (value, cls) in expected.items():
+        if isinstance(value, cls) or (value is None and name != "participant"):
+            continue
+        hint = "".join(
+            f" (a {other.__name__} goes in {where}=)"
+            for where, (_, other) in expected.items()
+            if other is not cls and isinstance(value, other)
+        )
+        got = type(value).__name__
+        article = "an" if got[0].lower() in "aeiou" else "a"
+        raise TypeError(f"{name} must be a {cls.__name__}; got {article} {got}{hint}")
     n_scenarios = check_n_scenarios(n_scenarios)
     plan = PlanDesign() if plan is None else plan
     portfolio = (
