@@ -134,11 +134,12 @@ def test_unknown_portfolio_asset_lists_the_names_before_any_work(monkeypatch):
         ak.simulate_participant(saver(), None, portfolio, markets=markets, n_scenarios=10, rng=0)
 
 
-@pytest.mark.parametrize("chunk_size", [1, 7, 999, 2_500])
-def test_odd_chunk_size_is_used_as_given_without_warning(chunk_size, recwarn):
-    # Documented cost, not rounded or warned about: the chunks are exactly the size asked for.
+@pytest.mark.parametrize(("chunk_size", "rounded"), [(1, 1_000), (7, 1_000), (999, 1_000),
+                                                    (2_500, 3_000), (4_000, 4_000)])  # fmt: skip
+def test_odd_chunk_size_is_rounded_up_to_whole_seed_blocks(chunk_size, rounded, recwarn):
+    # chunk_size=1 used to draw 1,000 scenarios per scenario kept: now whole blocks.
     chunks = chunk_ranges(5_000, chunk_size)
-    assert chunks[0] == (0, min(chunk_size, 5_000))
+    assert chunks[0] == (0, rounded)
     assert sum(stop - start for start, stop in chunks) == 5_000
     assert not [w for w in recwarn if issubclass(w.category, ak.Alt401kWarning)]
 

@@ -36,12 +36,12 @@ def chunk_ranges(n_scenarios: int, chunk_size: int | None = None) -> list[tuple[
         Results never depend on it, but speed does: random numbers are
         drawn for whole seed blocks of :data:`~alt401k._random.BLOCK_SIZE`
         (1,000) scenarios, so a chunk that is not a multiple of the block
-        draws the blocks it touches in full and keeps only its rows. A
-        chunk size of 1 draws 1,000 scenarios for each one kept (about
-        100x slower); 2,500 draws 3,000 for every 2,500. Use a
-        multiple of 1,000 (or ``None``) unless memory demands otherwise.
-        Neither rounded nor warned about: the size asked for is the size used.
+        would draw the blocks it touches in full and keep only its rows (a
+        chunk size of 1 would be about 100x slower). The size is therefore
+        rounded up to a multiple of the block (1 becomes 1,000; 2,500
+        becomes 3,000); memory grows with the rounded size.
     """
     n_scenarios = check_n_scenarios(n_scenarios)
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else check_int("chunk_size", chunk_size, low=1)
+    size = -(-size // BLOCK_SIZE) * BLOCK_SIZE  # whole seed blocks
     return [(start, min(start + size, n_scenarios)) for start in range(0, n_scenarios, size)]

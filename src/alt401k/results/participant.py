@@ -612,11 +612,25 @@ class ParticipantResults:
         return frame
 
     def metadata(self) -> dict[str, Any]:
-        """Specifications and seed as JSON-friendly data."""
+        """Every input of the run and its seed, as JSON-friendly data.
+
+        Complete: ``simulate_participant`` called with these (the specs
+        validated again, ``rng=SeedSequence(entropy, spawn_key=...)``) gives
+        bit-identical numbers; :func:`alt401k.io.rerun` does exactly that.
+        """
+
+        def dump(spec: Any) -> Any:
+            return None if spec is None else spec.model_dump(mode="json")
+
         return {
-            "participant": self.participant.model_dump(),
-            "plan": self.plan.model_dump(),
-            "portfolio": self.portfolio.model_dump(),
+            "participant": dump(self.participant),
+            "plan": dump(self.plan),
+            "portfolio": dump(self.portfolio),
+            "markets": dump(self.markets),
+            "retirement": dump(self.retirement),
+            "leakage": dump(self.leakage),
+            "pay": dump(self.pay),
+            "indexing_rate": self.indexing_rate,
             "n_scenarios": self.n_scenarios,
             "periods_per_year": self.periods_per_year,
             "seed": seed_record(self.seed),

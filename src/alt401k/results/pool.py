@@ -492,7 +492,12 @@ class PoolResults:
         return frame
 
     def metadata(self) -> dict[str, Any]:
-        """Specification and seed as JSON-friendly data."""
+        """The specification and seed as JSON-friendly data.
+
+        Complete: ``Scenario.model_validate(m["scenario"]).run(m["n_scenarios"],
+        rng=SeedSequence(**seed), periods_per_year=...)`` gives bit-identical
+        numbers; :func:`alt401k.io.rerun` does exactly that.
+        """
         return {
             "scenario": self.scenario.model_dump(mode="json"),
             "n_scenarios": self.n_scenarios,
