@@ -347,3 +347,22 @@ def test_pool_risk_random(random_pool):
     assert risk.loc["max_drawdown_holdings", "mean"] == pytest.approx(
         _max_drawdown(out.holdings).mean()
     )
+
+
+def test_real_ledger_deflates_every_dollar_column_by_its_own_path():
+    import alt401k as ak
+
+    p = ak.Participant(age=50, salary=90_000, deferral_rate=0.1, service_years=1.0)
+    plan = ak.PlanDesign.preset("generous")
+    res = ak.simulate_participant(p, plan, n_scenarios=40, rng=3, leakage=ak.Leakage())
+    nominal = res.ledger(7)
+    real = res.ledger(7, real=True)
+    price = res.price_level[7]
+    for column in ("salary", "employer", "investment_return", "balance_end", "leakage"):
+        np.testing.assert_allclose(real[column], nominal[column] / price, rtol=1e-12)
+    np.testing.assert_array_equal(real["vested_share"], nominal["vested_share"])
+    assert real.attrs["units"] == "USD real" and nominal.attrs["units"] == "USD nominal"
+    mean_real = res.ledger(real=True)
+    np.testing.assert_allclose(
+        mean_real["balance_end"], (res.balance_end / res.price_level).mean(axis=0), rtol=1e-12
+    )

@@ -200,7 +200,9 @@ class ParticipantResults:
         """Share of scenarios whose terminal balance is below ``amount`` dollars."""
         return float(np.mean(self.terminal_balance < amount))
 
-    def ledger(self, scenario: int | None = None, *, stat: str | float = "mean") -> pd.DataFrame:
+    def ledger(
+        self, scenario: int | None = None, *, stat: str | float = "mean", real: bool = False
+    ) -> pd.DataFrame:
         """Year-by-year account ledger.
 
         Parameters
@@ -217,6 +219,10 @@ class ParticipantResults:
             below holds for the mean and for one scenario, not for a quantile
             (a quantile of a sum is not the sum of the quantiles). Ignored
             (but still checked) when ``scenario`` is given.
+        real : bool
+            Start-year dollars: every dollar column of each scenario divided
+            by that scenario's price level at the year end (shares and ages
+            are not deflated); ``frame.attrs["units"]`` says which.
 
         Returns
         -------
@@ -251,16 +257,23 @@ class ParticipantResults:
         index = None if scenario is None else _check_scenario_index(scenario, self.n_scenarios)
         by_quantile = index is None and q is not None
 
-        def pick(a: np.ndarray) -> np.ndarray:
+        deflator = self.price_level if real else None
+
+        def pick(a: np.ndarray, *, dollars: bool = True) -> np.ndarray:
+            if deflator is not None and dollars:
+                a = a / deflator
             if index is not None:
                 return a[index]
             return a.mean(axis=0) if q is None else np.quantile(a, q, axis=0)
 
         c = self.contributions
 
-        def col(a: np.ndarray) -> np.ndarray:
+        def col(a: np.ndarray, *, dollars: bool = True) -> np.ndarray:
             """A contribution array (Y, 1), or (Y, S) with pay paths, for the ledger's scenario."""
-            return a[:, 0] if a.shape[1] == 1 else pick(a.T)
+            if a.shape[1] == 1 and (deflator is None or not dollars):
+                return a[:, 0]
+            per_scenario = np.broadcast_to(a.T, (self.n_scenarios, a.shape[0]))
+            return pick(per_scenario, dollars=dollars)
 
         frame = pd.DataFrame(
             {
@@ -279,10 +292,11 @@ class ParticipantResults:
         frame["employer_nonelective"] = col(c.nonelective)
         frame["employer_profit_sharing"] = col(c.profit_sharing)
         frame["employer_roth"] = col(c.employer_roth)
-        frame["vested_share"] = col(c.vested_share)
+        frame["vested_share"] = col(c.vested_share, dollars=False)
         if self.employer_balance_end is not None and by_quantile:
             employer_paths = self.employer_balance_end
             vested_paths = employer_paths * np.broadcast_to(c.vested_share.T, employer_paths.shape)
+            # (pick deflates each path when real)
             frame["employee_pretax_end"] = pick(
                 self.balance_end - self.roth_balance_end - employer_paths
             )
@@ -294,7 +308,7 @@ class ParticipantResults:
             roth = pick(self.roth_balance_end)
             frame["employee_pretax_end"] = frame["balance_end"] - roth - employer
             frame["roth_end"] = roth
-            frame["employer_vested_end"] = employer * col(c.vested_share)
+            frame["employer_vested_end"] = employer * col(c.vested_share, dollars=False)
             frame["employer_unvested_end"] = employer - frame["employer_vested_end"]
         if self.forfeitures is not None:
             frame["forfeitures"] = pick(self.forfeitures)
@@ -317,7 +331,7 @@ class ParticipantResults:
             frame["penalty"] = pick(r.penalty)
             frame["social_security"] = pick(r.social_security)
             frame["after_tax_income"] = pick(r.after_tax_income)
-        frame.attrs["units"] = units(False)
+        frame.attrs["units"] = units(real)
         frame.attrs["stat"] = f"scenario {index}" if index is not None else stat_label(q)
         return frame
 
