@@ -232,52 +232,24 @@ class AssetClass(BaseModel):
     @field_validator("expected_return_uncertainty", mode="before")
     @classmethod
     def _uncertainty_valid(cls, value: Any) -> Any:
-        if value is None:
-            return value
-        if isinstance(value, Mapping):
-            # A serialized distribution: validated lazily, so markets does not import
-            # alt401k.adoption at module import time.
-            from pydantic import TypeAdapter
-
-            from alt401k.adoption.distributions import Distribution
-
-            value = TypeAdapter(Distribution).validate_python(value)
-        if not (callable(getattr(value, "ppf", None)) and hasattr(value, "mean")):
-            raise ValueError(
-                "expected_return_uncertainty must be None or a distribution with .ppf and "
-                f".mean (e.g. alt401k.adoption.Uniform); got {value!r}"
-            )
-        low = float(np.asarray(value.ppf(np.array([0.0])), dtype=float)[0])
-        if not low > -1.0:
+        distribution, low = _as_distribution("expected_return_uncertainty", value)
+        if distribution is not None and not low > -1.0:
             raise ValueError(
                 "expected_return_uncertainty must have support above -1 (a total loss); "
-                f"got {value!r} with lowest value {low}"
+                f"got {distribution!r} with lowest value {low}"
             )
-        return value
+        return distribution
 
     @field_validator("volatility_uncertainty", mode="before")
     @classmethod
     def _volatility_uncertainty_valid(cls, value: Any) -> Any:
-        if value is None:
-            return value
-        if isinstance(value, Mapping):
-            from pydantic import TypeAdapter
-
-            from alt401k.adoption.distributions import Distribution
-
-            value = TypeAdapter(Distribution).validate_python(value)
-        if not (callable(getattr(value, "ppf", None)) and hasattr(value, "mean")):
+        distribution, low = _as_distribution("volatility_uncertainty", value)
+        if distribution is not None and not low >= 0.0:
             raise ValueError(
-                "volatility_uncertainty must be None or a distribution with .ppf and .mean "
-                f"(e.g. alt401k.adoption.Uniform); got {value!r}"
+                f"volatility_uncertainty must have support >= 0; got {distribution!r} with "
+                f"lowest value {low}"
             )
-        low = float(np.asarray(value.ppf(np.array([0.0])), dtype=float)[0])
-        if not low >= 0.0:
-            raise ValueError(
-                f"volatility_uncertainty must have support >= 0; got {value!r} with lowest "
-                f"value {low}"
-            )
-        return value
+        return distribution
 
     @model_validator(mode="after")
     def _model_needs_volatility(self) -> AssetClass:
@@ -1297,6 +1269,26 @@ class MarketModel(BaseModel):
 #: ``ReturnPaths.parameters["<asset>/ruin_year"]`` of a scenario never ruined
 #: (or ruined later than this many years), as a float.
 NO_RUIN = float(2**31 - 1)
+
+
+def _as_distribution(name: str, value: Any) -> tuple[Any, float]:
+    """A distribution (rebuilt from its dict if serialized) and its lowest value; None passes."""
+    if value is None:
+        return None, float("nan")
+    if isinstance(value, Mapping):
+        # A serialized distribution: validated lazily, so markets does not import
+        # alt401k.adoption at module import time.
+        from pydantic import TypeAdapter
+
+        from alt401k.adoption.distributions import Distribution
+
+        value = TypeAdapter(Distribution).validate_python(value)
+    if not (callable(getattr(value, "ppf", None)) and hasattr(value, "mean")):
+        raise ValueError(
+            f"{name} must be None or a distribution with .ppf and .mean "
+            f"(e.g. alt401k.adoption.Uniform); got {value!r}"
+        )
+    return value, float(np.asarray(value.ppf(np.array([0.0])), dtype=float)[0])
 
 
 def _ppf_of(
