@@ -334,6 +334,7 @@ def simulate(
         raise ValueError("withdrawals by rule (schedule.withdraw) are for runs without a channel")
     n_parts = 0 if schedule.outflow_parts is None else schedule.outflow_parts.shape[0]
     out = _allocate(n_scenarios, n_years, n_groups, k_sources, n_parts, record_ledger)
+    prep = _prepare(schedule)
     rows = max(8, _BLOCK_BYTES // (8 * k_sources * n_groups))
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
@@ -343,7 +344,7 @@ def simulate(
             block = _slice_channel(channel, lo, hi)
         else:
             block = channel(lo, hi)
-        _simulate_rows(returns[lo:hi], schedule, block, out, lo, hi, record_ledger)
+        _simulate_rows(returns[lo:hi], schedule, prep, block, out, lo, hi, record_ledger)
     return out
 
 
@@ -388,6 +389,50 @@ def _slice_channel(c: ChannelInputs, lo: int, hi: int) -> ChannelInputs:
     )
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """Per-schedule constants, computed once per run rather than once per row block."""
+
+    expense: np.ndarray  # (A,) per period
+    weights: np.ndarray  # (Y, A, F)
+    core_expense: np.ndarray  # (Y, G) per period
+    keep: np.ndarray  # (Y, G) share left after a period's outflow
+    drain: np.ndarray  # (Y, G) outflow as a share of what stays
+    contributions: np.ndarray  # (K, Y, G) or (K, S, Y, G), yearly
+    part_shares: np.ndarray | None  # (R, Y, G) share of the outflow in each part
+    flat_fee: np.ndarray  # (Y, ...) yearly flat fees
+
+
+def _prepare(sc: GroupSchedule) -> _Prepared:
+    n = sc.periods_per_year
+    portfolio = np.asarray(sc.portfolio)
+    expense = np.asarray(sc.expense_ratio, dtype=float) / n
+    weights = np.asarray(sc.core_weights, dtype=float)
+    # Sums over assets run in asset order, one asset at a time: an asset of weight 0 adds
+    # exact zeros, so holding it or not gives the same bits (a BLAS dot product would
+    # choose its summation order by the number of assets).
+    core_expense = np.zeros((weights.shape[0], weights.shape[2]))
+    for a in range(weights.shape[1]):
+        core_expense += weights[:, a] * expense[a]
+    keep = 1.0 - period_rate(sc.outflow, n)
+    part_shares = None
+    if sc.outflow_parts is not None:
+        rate = np.asarray(sc.outflow, dtype=float)
+        part_shares = np.divide(
+            sc.outflow_parts, rate, out=np.zeros_like(sc.outflow_parts), where=rate > 0
+        )
+    return _Prepared(
+        expense=expense,
+        weights=weights,
+        core_expense=core_expense[:, portfolio],
+        keep=keep,
+        drain=(1.0 - keep) / keep,
+        contributions=np.asarray(sc.contributions, dtype=float),
+        part_shares=part_shares,
+        flat_fee=np.asarray(sc.flat_fee, dtype=float),
+    )
+
+
 @dataclass
 class _Holders:
     """Holders' state in a row block: asset X, core Y, counterfactual Z, (K, S, G) each."""
@@ -400,6 +445,7 @@ class _Holders:
 def _simulate_rows(
     returns: np.ndarray,
     sc: GroupSchedule,
+    prep: _Prepared,
     ch: ChannelInputs | None,
     out: EnginePaths,
     lo: int,
@@ -412,26 +458,19 @@ def _simulate_rows(
     n_groups = sc.n_groups
     shape = (sc.contributions.shape[0], n_rows, n_groups)
     portfolio = np.asarray(sc.portfolio)
-    expense = np.asarray(sc.expense_ratio, dtype=float) / n
-    weights = np.asarray(sc.core_weights, dtype=float)  # (Y, A, F)
-    # Sums over assets run in asset order, one asset at a time: an asset of weight 0 adds
-    # exact zeros, so holding it or not gives the same bits (a BLAS dot product would
-    # choose its summation order by the number of assets).
-    core_expense = np.zeros((weights.shape[0], weights.shape[2]))
-    for a in range(weights.shape[1]):
-        core_expense += weights[:, a] * expense[a]
-    core_expense = core_expense[:, portfolio]  # (Y, G)
-    keep = 1.0 - period_rate(sc.outflow, n)  # (Y, G)
-    # Outflow per period as a share of what stays (no group pays out everything).
-    drain = (1.0 - keep) / keep
-    contributions = np.asarray(sc.contributions, dtype=float)
-    part_shares = None
-    if sc.outflow_parts is not None:
-        rate = np.asarray(sc.outflow, dtype=float)
-        part_shares = np.divide(
-            sc.outflow_parts, rate, out=np.zeros_like(sc.outflow_parts), where=rate > 0
-        )
+    expense, weights, core_expense = prep.expense, prep.weights, prep.core_expense
+    keep, drain, contributions = prep.keep, prep.drain, prep.contributions
+    part_shares = prep.part_shares
     led = out.ledger if record_ledger else None
+    # Per-block flags and masks the period loop would otherwise rebuild: which periods
+    # rebalance or unwind anyone, and which groups sit in each channel.
+    rebalances: np.ndarray = np.zeros(0, dtype=bool)  # (T,)
+    unwinds: np.ndarray = np.zeros(0, dtype=bool)  # (T,)
+    in_channel: list[np.ndarray] = []  # (G,) each
+    if ch is not None:
+        rebalances = np.asarray(np.any(ch.rebalance_fraction, axis=-1))
+        unwinds = np.asarray(np.any(ch.unwind, axis=0))
+        in_channel = [np.asarray(ch.channel) == c for c in (0, 1)]
     rows = slice(lo, hi)
 
     N = np.empty(shape)
@@ -524,14 +563,16 @@ def _simulate_rows(
                 Y += c_core
                 Z += c_holder
                 # Rebalancing and unwinding.
-                fraction = ch.rebalance_fraction[t]
-                if fraction.any():
+                if rebalances[t]:
                     out.flows[rows, year, 3] += _rebalance(
-                        hold, share, fraction * rebalance_on, room, out.blocked_sales[rows, year]
+                        hold,
+                        share,
+                        ch.rebalance_fraction[t] * rebalance_on,
+                        room,
+                        out.blocked_sales[rows, year],
                     )
-                u = ch.unwind[:, t, None]
-                if u.any():
-                    sold = np.multiply(X, u, order="C")
+                if unwinds[t]:
+                    sold = np.multiply(X, ch.unwind[:, t, None], order="C")
                     if room is not None:
                         np.negative(sold, out=sold)
                         out.blocked_sales[rows, year] += _gate_sales(sold, room)
@@ -545,17 +586,17 @@ def _simulate_rows(
         kept_asset *= drain[year]
         out.flows[rows, year, 2] = -kept_asset.sum(axis=-1)
         out.pool_outflows[rows, year] += kept.sum(axis=-1) + kept_asset.sum(axis=-1)
+        outflow = kept + kept_asset
         if led is not None:
-            led.outflows[rows, year] += kept + kept_asset
+            led.outflows[rows, year] += outflow
         if part_shares is not None:
-            outflow = kept + kept_asset
             for part, share in enumerate(part_shares[:, year]):
                 by_part = outflow * share
                 out.outflow_by_part[rows, year, part] = by_part.sum(axis=-1)
                 if led is not None:
                     led.outflow_parts[part, rows, year] = by_part
 
-        fee = np.asarray(sc.flat_fee[year], dtype=float)
+        fee = prep.flat_fee[year]
         if fee.any():
             paid = _charge_fees(N, hold, fee, h, ch.new_money_share[:, year] if ch else None)
             out.asset_return[rows, year] -= paid[1]
@@ -565,8 +606,7 @@ def _simulate_rows(
         if hold is not None:
             X, Y = hold.X, hold.Y
             out.holdings[rows, year] = X[0].sum(axis=-1)
-            for c in (0, 1):
-                mask = (np.asarray(ch.channel) == c) if ch is not None else None
+            for c, mask in enumerate(in_channel):
                 out.holdings_by_channel[rows, year, c] = (X[0] * mask).sum(axis=-1)
             out.pool_assets[rows, year] = (N[0] + X[0] + Y[0]).sum(axis=-1)
             h_prev = h
