@@ -7,11 +7,15 @@ Statistics are computed on demand; nothing here draws random numbers.
 from ._stats import DEFAULT_QUANTILES, check_quantiles, quantile_label
 from .participant import ParticipantResults
 from .pool import PoolResults
+from .streamed_pool import StreamedPoolResults
+from .streaming import StreamedStats
 
 __all__ = [
     "DEFAULT_QUANTILES",
     "ParticipantResults",
     "PoolResults",
+    "StreamedPoolResults",
+    "StreamedStats",
     "check_quantiles",
     "quantile_label",
 ]

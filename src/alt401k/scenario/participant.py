@@ -13,7 +13,7 @@ import numpy as np
 from .._random import RngLike, as_seed_sequence
 from ..contributions import AnnualContributions, annual_contributions
 from ..engine import GroupSchedule, simulate
-from ..execution import check_n_scenarios, chunk_ranges
+from ..execution import ExecutorLike, check_executor, check_n_scenarios, chunk_ranges, map_ordered
 from ..leakage import LEAKAGE_PARTS, Leakage
 from ..limits import limits_from_prices
 from ..markets import MarketModel, default_markets
@@ -43,6 +43,8 @@ def simulate_participant(
     retirement: Retirement | None = None,
     leakage: Leakage | None = None,
     pay: PayPath | None = None,
+    executor: ExecutorLike = "serial",
+    n_workers: int | None = None,
 ) -> ParticipantResults:
     """Simulate one saver's account from today to retirement, and through it.
 
@@ -87,6 +89,13 @@ def simulate_participant(
         (:func:`alt401k.limits.limits_from_prices`), and contributions differ
         by scenario. Default None: pay grows at ``participant.salary_growth``
         and limits are indexed at ``indexing_rate``.
+    executor : str, concurrent.futures.Executor or distributed.Client
+        Where chunks of scenarios run: ``"serial"`` (default), ``"threads"``,
+        ``"processes"``, ``"dask"`` or an executor or Dask client of yours
+        (:func:`alt401k.execution.check_executor`). Results are bit-identical
+        whatever the executor, worker count and chunk size.
+    n_workers : int, optional
+        Workers of a parallel executor; default the cores available.
 
     Returns
     -------
@@ -118,6 +127,7 @@ def simulate_participant(
         article = "an" if got[0].lower() in "aeiou" else "a"
         raise TypeError(f"{name} must be a {cls.__name__}; got {article} {got}{hint}")
     n_scenarios = check_n_scenarios(n_scenarios)
+    executor, n_workers = check_executor(executor, n_workers)
     plan = PlanDesign() if plan is None else plan
     portfolio = (
         Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
@@ -174,63 +184,42 @@ def simulate_participant(
         periods_per_year=periods_per_year,
     )
 
-    balance = np.empty((n_scenarios, n_years))
-    roth = np.empty((n_scenarios, n_years))
-    invest = np.empty((n_scenarios, n_years))
-    fees = np.empty((n_scenarios, n_years))
-    prices = np.empty((n_scenarios, n_years))
-    annual = np.empty((n_scenarios, n_years, len(names)))
+    job = _SaverJob(
+        participant=participant,
+        plan=plan,
+        markets=markets,
+        names=names,
+        root=root,
+        n_years=n_years,
+        periods_per_year=periods_per_year,
+        ages=ages,
+        birth_year=birth_year,
+        retirement=retirement,
+        pay=pay,
+        indexing_rate=indexing_rate,
+        schedule=schedule,
+        forfeit=forfeit,
+    )
+    chunks = chunk_ranges(n_scenarios, chunk_size)
+    arrays: dict[str, np.ndarray] = {}
     phases: list[RetirementPaths] = []
-    employer = np.empty((n_scenarios, n_years))
-    forfeited = np.zeros((n_scenarios, n_years))
-    leaked = np.zeros((n_scenarios, n_years, len(LEAKAGE_PARTS)))
     per_scenario: list[AnnualContributions] = []
     market_draws: dict[str, list[np.ndarray]] = {}
-    for start, stop in chunk_ranges(n_scenarios, chunk_size):
-        paths = markets.sample(
-            stop - start, n_years, periods_per_year, rng=root, first_scenario=start, assets=names
-        )
-        annual[start:stop] = paths.annual_returns()
-        for key, values in paths.parameters.items():
-            market_draws.setdefault(key, []).append(np.asarray(values))
-        price = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
-        policy = None
-        if retirement is not None:
-            starts = np.concatenate([np.ones((stop - start, 1)), price], axis=1)
-            policy = WithdrawalPolicy(
-                retirement,
-                ages=ages,
-                retirement_age=participant.retirement_age,
-                birth_year=birth_year,
-                start_year=participant.start_year,
-                price_level=starts,
-            )
-        hooks = _Hooks(forfeit, policy, stop - start)
-        chunk_schedule = dataclasses.replace(schedule, withdraw=hooks)
-        if pay is not None:
-            chunk_contrib = _contributions_on_paths(
-                participant, plan, pay, price, root, start, n_years, indexing_rate
-            )
-            per_scenario.append(chunk_contrib)
-            chunk_schedule = dataclasses.replace(
-                chunk_schedule,
-                contributions=np.stack(
-                    [chunk_contrib.total, chunk_contrib.roth_total, chunk_contrib.employer]
-                ).transpose(0, 2, 1)[..., None],
-            )
-        ledger = simulate(paths.returns, chunk_schedule, record_ledger=True).ledger
-        assert ledger is not None
-        if policy is not None:
-            phases.append(policy.paths())
-        balance[start:stop] = ledger.balance[0, :, :, 0]
-        employer[start:stop] = ledger.balance[2, :, :, 0]
-        forfeited[start:stop] = hooks.forfeited
-        if outflow_parts is not None:
-            leaked[start:stop] = np.moveaxis(ledger.outflow_parts[:, :, :, 0], 0, -1)
-        roth[start:stop] = ledger.balance[1, :, :, 0]
-        invest[start:stop] = ledger.investment_return[..., 0]
-        fees[start:stop] = ledger.fees[..., 0]
-        prices[start:stop] = price
+    done = map_ordered(_saver_chunk, chunks, shared=(job,), executor=executor, n_workers=n_workers)
+    for (start, stop), piece in zip(chunks, done, strict=True):
+        for key, values in piece.arrays.items():
+            if key not in arrays:
+                arrays[key] = np.empty((n_scenarios, *values.shape[1:]))
+            arrays[key][start:stop] = values
+        for key, values in piece.market_draws.items():
+            market_draws.setdefault(key, []).append(values)
+        if piece.phase is not None:
+            phases.append(piece.phase)
+        if piece.contributions is not None:
+            per_scenario.append(piece.contributions)
+    balance, roth, employer = arrays["balance"], arrays["roth"], arrays["employer"]
+    invest, fees, prices = arrays["invest"], arrays["fees"], arrays["prices"]
+    annual, forfeited, leaked = arrays["annual"], arrays["forfeited"], arrays["leaked"]
     retirement_paths = (
         RetirementPaths(
             **{
@@ -276,6 +265,97 @@ def simulate_participant(
         markets=markets,
         indexing_rate=indexing_rate,
         pay=pay,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _SaverJob:
+    """What every chunk of a saver's run needs; sent to each worker once."""
+
+    participant: Participant
+    plan: PlanDesign
+    markets: MarketModel
+    names: tuple[str, ...]
+    root: np.random.SeedSequence
+    n_years: int
+    periods_per_year: int
+    ages: np.ndarray
+    birth_year: int
+    retirement: Retirement | None
+    pay: PayPath | None
+    indexing_rate: float
+    schedule: GroupSchedule
+    forfeit: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class _SaverChunk:
+    arrays: dict[str, np.ndarray]
+    market_draws: dict[str, np.ndarray]
+    phase: RetirementPaths | None
+    contributions: AnnualContributions | None
+
+
+def _saver_chunk(job: _SaverJob, start: int, stop: int) -> _SaverChunk:
+    """Simulate scenarios ``start:stop`` of a saver's run."""
+    n_rows, n_years = stop - start, job.n_years
+    paths = job.markets.sample(
+        n_rows, n_years, job.periods_per_year, rng=job.root, first_scenario=start, assets=job.names
+    )
+    price = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
+    policy = None
+    if job.retirement is not None:
+        starts = np.concatenate([np.ones((n_rows, 1)), price], axis=1)
+        policy = WithdrawalPolicy(
+            job.retirement,
+            ages=job.ages,
+            retirement_age=job.participant.retirement_age,
+            birth_year=job.birth_year,
+            start_year=job.participant.start_year,
+            price_level=starts,
+        )
+    hooks = _Hooks(job.forfeit, policy, n_rows)
+    schedule = dataclasses.replace(job.schedule, withdraw=hooks)
+    contributions = None
+    if job.pay is not None:
+        contributions = _contributions_on_paths(
+            job.participant,
+            job.plan,
+            job.pay,
+            price,
+            job.root,
+            start,
+            n_years,
+            job.indexing_rate,
+        )
+        schedule = dataclasses.replace(
+            schedule,
+            contributions=np.stack(
+                [contributions.total, contributions.roth_total, contributions.employer]
+            ).transpose(0, 2, 1)[..., None],
+        )
+    ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
+    assert ledger is not None
+    arrays = {
+        "balance": ledger.balance[0, :, :, 0],
+        "roth": ledger.balance[1, :, :, 0],
+        "employer": ledger.balance[2, :, :, 0],
+        "invest": ledger.investment_return[..., 0],
+        "fees": ledger.fees[..., 0],
+        "prices": price,
+        "annual": paths.annual_returns(),
+        "forfeited": hooks.forfeited,
+        "leaked": (
+            np.moveaxis(ledger.outflow_parts[:, :, :, 0], 0, -1)
+            if job.schedule.outflow_parts is not None
+            else np.zeros((n_rows, n_years, len(LEAKAGE_PARTS)))
+        ),
+    }
+    return _SaverChunk(
+        arrays=arrays,
+        market_draws={key: np.asarray(v) for key, v in paths.parameters.items()},
+        phase=None if policy is None else policy.paths(),
+        contributions=contributions,
     )
 
 

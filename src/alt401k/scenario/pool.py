@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -32,14 +32,16 @@ from ..adoption import (
     check_uncertain_range,
 )
 from ..engine import simulate
-from ..execution import check_n_scenarios, chunk_ranges
+from ..execution import ExecutorLike, check_executor, check_n_scenarios, chunk_ranges, map_ordered
 from ..leakage import Leakage
 from ..markets import MarketModel, default_markets
 from ..pay import PayPath
 from ..plan import PlanDesign
 from ..population import SEGMENTS, Participant, Population
 from ..portfolio import Portfolio
-from ..results import PoolResults
+from ..results import PoolResults, StreamedPoolResults
+from ..results.streamed_pool import SKETCHED_SERIES, stream_series, stream_series_names
+from ..results.streaming import DEFAULT_RELATIVE_ACCURACY, StreamedStats
 from ..segments import PlanSegment, default_segments
 from ._common import _check_periods
 
@@ -428,6 +430,34 @@ class Scenario(Spec):
         }
         return out
 
+    @overload
+    def run(
+        self,
+        n_scenarios: int = ...,
+        *,
+        rng: RngLike = ...,
+        chunk_size: int | None = ...,
+        periods_per_year: int = ...,
+        executor: ExecutorLike = ...,
+        n_workers: int | None = ...,
+        keep_paths: Literal[True] = ...,
+        relative_accuracy: float = ...,
+    ) -> PoolResults: ...
+
+    @overload
+    def run(
+        self,
+        n_scenarios: int = ...,
+        *,
+        rng: RngLike = ...,
+        chunk_size: int | None = ...,
+        periods_per_year: int = ...,
+        executor: ExecutorLike = ...,
+        n_workers: int | None = ...,
+        keep_paths: Literal[False],
+        relative_accuracy: float = ...,
+    ) -> StreamedPoolResults: ...
+
     def run(
         self,
         n_scenarios: int = 1_000,
@@ -435,83 +465,96 @@ class Scenario(Spec):
         rng: RngLike = None,
         chunk_size: int | None = None,
         periods_per_year: int = 12,
-    ) -> PoolResults:
+        executor: ExecutorLike = "serial",
+        n_workers: int | None = None,
+        keep_paths: bool = True,
+        relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
+    ) -> PoolResults | StreamedPoolResults:
         """Simulate the pool period by period over ``horizon_years``.
 
         Parameters
         ----------
         n_scenarios : int
-            Market paths, >= 1.
+            Market paths, 1 to 10,000,000.
         rng : None, int, SeedSequence or Generator
             Seed (keyword-only). Scenarios that differ in any knob but the
             market model see the same market paths for the same seed.
         chunk_size : int, optional
-            Scenarios in memory at once; results do not depend on it.
+            Scenarios in memory at once (per worker); results do not depend on it.
         periods_per_year : int
             1, 2, 4, 12 (default) or 52.
+        executor : str, concurrent.futures.Executor or distributed.Client
+            Where chunks run: ``"serial"`` (default), ``"threads"``,
+            ``"processes"``, ``"dask"`` (a local Dask cluster for the call;
+            the ``dask`` extra) or an executor or Dask client of yours (see
+            :func:`alt401k.execution.check_executor`). Results are
+            bit-identical whatever the executor, worker count and chunk size.
+        n_workers : int, optional
+            Workers of ``"threads"``, ``"processes"`` and ``"dask"``; default
+            the cores available.
+        keep_paths : bool
+            True (default): a :class:`PoolResults` with every scenario's
+            paths, (S, Y) arrays and more. False: a
+            :class:`~alt401k.results.StreamedPoolResults` of per-year moments
+            (exact) and quantiles (to ``relative_accuracy``) reduced chunk by
+            chunk, whose memory does not grow with ``n_scenarios``: for
+            runs of millions of scenarios.
+        relative_accuracy : float
+            Relative accuracy of streamed quantiles, 0.0001 to 0.5 (default
+            0.005); used when ``keep_paths`` is False.
 
         Returns
         -------
-        PoolResults
+        PoolResults or StreamedPoolResults
         """
         n_scenarios = check_n_scenarios(n_scenarios)
         _check_periods(periods_per_year)
+        executor, n_workers = check_executor(executor, n_workers)
+        if not isinstance(keep_paths, bool):
+            raise TypeError(f"keep_paths must be True or False; got {keep_paths!r}")
         root = as_seed_sequence(rng)
         population = self.resolved_population()
         names = self._universe(population)
         layout = build_layout(self, population, names, periods_per_year)
         y = self.horizon_years
-        g = len(layout.groups)
-        core = Portfolio(weights=self.pool_portfolio).target_weights(names)
-        asset_index = names.index(self.asset)
-        arrays = {
-            "flows": np.empty((n_scenarios, y, 4)),
-            "asset_return": np.empty((n_scenarios, y)),
-            "holdings": np.empty((n_scenarios, y)),
-            "holdings_by_channel": np.empty((n_scenarios, y, 2)),
-            "pool_assets": np.empty((n_scenarios, y)),
-            "pool_outflows": np.empty((n_scenarios, y)),
-            "outflow_by_part": np.empty((n_scenarios, y, len(layout.outflow_names))),
-            "excess_return": np.empty((n_scenarios, y)),
-            "annual_returns": np.empty((n_scenarios, y, len(names))),
-            "price_level": np.empty((n_scenarios, y)),
-            "contribution_scale": np.ones((n_scenarios, y)),
-            "final_non_holder": np.empty((n_scenarios, g)),
-            "final_holder": np.empty((n_scenarios, g)),
-            "final_holder_asset": np.empty((n_scenarios, g)),
-            "final_counterfactual": np.empty((n_scenarios, g)),
-            "final_holder_share": np.empty((n_scenarios, g)),
-            "blocked_sales": np.empty((n_scenarios, y)),
-        }
-        draws: dict[str, list[np.ndarray]] = {}
-        for start, stop in chunk_ranges(n_scenarios, chunk_size):
-            paths = self.markets.sample(
-                stop - start, y, periods_per_year, rng=root, first_scenario=start, assets=names
+        stats = None
+        if not keep_paths:
+            stats = StreamedStats.empty(
+                stream_series_names(layout.outflow_names), SKETCHED_SERIES, y, relative_accuracy
             )
-            channel, chunk_draws = build_channel(self, layout, root, start, stop, periods_per_year)
-            schedule = layout.schedule
-            if self.redemption_gate is not None:
-                schedule = dataclasses.replace(schedule, gate=self.redemption_gate)
-            if self.pay_follows_prices:
-                price = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
-                at_start = np.concatenate([np.ones((stop - start, 1)), price[:, :-1]], axis=1)
-                assumed = (1.0 + self.markets.inflation.mean) ** np.arange(y)
-                scale = at_start / assumed
-                arrays["contribution_scale"][start:stop] = scale
-                schedule = dataclasses.replace(schedule, contribution_scale=scale)
-            out = simulate(paths.returns, schedule, channel)
-            for field in dataclasses.fields(out):
-                if field.name != "ledger":
-                    arrays[field.name][start:stop] = getattr(out, field.name)
-            arrays["final_holder_share"][start:stop] = channel(0, stop - start).holder_share[:, -1]
-            annual = paths.annual_returns()
-            arrays["annual_returns"][start:stop] = annual
-            arrays["price_level"][start:stop] = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
-            arrays["excess_return"][start:stop] = annual[:, :, asset_index] - annual @ core
-            for key, values in {
-                **chunk_draws,
-                **{f"markets/{k}": v for k, v in paths.parameters.items()},
-            }.items():
+        plan = _RunPlan(
+            self,
+            layout,
+            names,
+            root,
+            periods_per_year,
+            None if stats is None else relative_accuracy,
+        )
+        chunks = chunk_ranges(n_scenarios, chunk_size)
+        parts = map_ordered(
+            _run_chunk, chunks, shared=(plan,), executor=executor, n_workers=n_workers
+        )
+        if stats is not None:
+            for blocks, counts in parts:
+                stats.add(blocks, counts)
+            return StreamedPoolResults(
+                scenario=self,
+                years=self.start_year + np.arange(y),
+                stats=stats,
+                pool_contributions=layout.contributions_by_source,
+                outflow_causes=layout.outflow_names,
+                groups=layout.groups,
+                seed=root,
+                periods_per_year=periods_per_year,
+            )
+        arrays: dict[str, np.ndarray] = {}
+        draws: dict[str, list[np.ndarray]] = {}
+        for (start, stop), (chunk_arrays, chunk_draws) in zip(chunks, parts, strict=True):
+            for key, values in chunk_arrays.items():
+                if key not in arrays:
+                    arrays[key] = np.empty((n_scenarios, *values.shape[1:]))
+                arrays[key][start:stop] = values
+            for key, values in chunk_draws.items():
                 draws.setdefault(key, []).append(values)
         return PoolResults(
             scenario=self,
@@ -541,6 +584,64 @@ class Scenario(Spec):
             seed=root,
             periods_per_year=periods_per_year,
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class _RunPlan:
+    """Everything a chunk of a pool run needs; sent to each worker once."""
+
+    scenario: Scenario
+    layout: Any  # PoolLayout
+    names: tuple[str, ...]
+    root: np.random.SeedSequence
+    periods_per_year: int
+    relative_accuracy: float | None  # None: keep paths; else stream at this accuracy
+
+
+def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
+    """Simulate scenarios ``start:stop`` of a pool run.
+
+    Returns ``(arrays, draws)`` (name to (stop - start, ...) arrays) or, for a
+    streamed run, ``(block moments, sketch counts)`` of the chunk's series.
+    """
+    scenario, layout, names, root = plan.scenario, plan.layout, plan.names, plan.root
+    n, y = plan.periods_per_year, scenario.horizon_years
+    paths = scenario.markets.sample(
+        stop - start, y, n, rng=root, first_scenario=start, assets=names
+    )
+    channel, chunk_draws = build_channel(scenario, layout, root, start, stop, n)
+    schedule = layout.schedule
+    if scenario.redemption_gate is not None:
+        schedule = dataclasses.replace(schedule, gate=scenario.redemption_gate)
+    arrays: dict[str, np.ndarray] = {"contribution_scale": np.ones((stop - start, y))}
+    if scenario.pay_follows_prices:
+        price = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
+        at_start = np.concatenate([np.ones((stop - start, 1)), price[:, :-1]], axis=1)
+        assumed = (1.0 + scenario.markets.inflation.mean) ** np.arange(y)
+        scale = at_start / assumed
+        arrays["contribution_scale"] = scale
+        schedule = dataclasses.replace(schedule, contribution_scale=scale)
+    out = simulate(paths.returns, schedule, channel)
+    for field in dataclasses.fields(out):
+        if field.name != "ledger":
+            arrays[field.name] = getattr(out, field.name)
+    arrays["final_holder_share"] = channel(0, stop - start).holder_share[:, -1]
+    annual = paths.annual_returns()
+    core = Portfolio(weights=scenario.pool_portfolio).target_weights(names)
+    arrays["annual_returns"] = annual
+    arrays["price_level"] = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
+    arrays["excess_return"] = annual[:, :, names.index(scenario.asset)] - annual @ core
+    draws = {
+        **chunk_draws,
+        **{f"markets/{k}": np.asarray(v) for k, v in paths.parameters.items()},
+    }
+    if plan.relative_accuracy is None:
+        return arrays, draws
+    series = stream_series(arrays, layout.contributions_by_source, layout.outflow_names)
+    stats = StreamedStats.empty(
+        stream_series_names(layout.outflow_names), SKETCHED_SERIES, y, plan.relative_accuracy
+    )
+    return stats.block_moments(series), stats.bucket_counts(series)
 
 
 def _describe(value: Any) -> str:

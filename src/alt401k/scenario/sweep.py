@@ -12,8 +12,8 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from .._random import RngLike, as_seed_sequence, seed_record
-from ..execution import check_n_scenarios
-from ..results import check_quantiles, quantile_label
+from ..execution import ExecutorLike, check_executor, check_n_scenarios, map_ordered
+from ..results import PoolResults, check_quantiles, quantile_label
 from .pool import Scenario
 
 __all__ = ["sweep"]
@@ -31,6 +31,8 @@ def sweep(
     chunk_size: int | None = None,
     by_year: bool = False,
     progress: bool | None = None,
+    executor: ExecutorLike = "serial",
+    n_workers: int | None = None,
     **grids: Iterable[Any],
 ) -> pd.DataFrame:
     """Run ``base`` over the Cartesian product of knob values, or over listed points.
@@ -71,6 +73,14 @@ def sweep(
     progress : bool or None
         Show a tqdm bar over points on stderr: None (default) when stderr is
         a terminal, True always, False never.
+    executor : str, concurrent.futures.Executor or distributed.Client
+        Where points run (each point runs serially on one worker):
+        ``"serial"`` (default), ``"threads"``, ``"processes"``, ``"dask"`` or
+        an executor or Dask client of yours
+        (:func:`alt401k.execution.check_executor`). The frame is identical
+        whatever the executor and worker count.
+    n_workers : int, optional
+        Workers of a parallel executor; default the cores available.
     **grids
         Knob to a list of values, e.g. ``sponsor_adoption=[0.1, 0.5]``. A
         knob is a Scenario field or a nested path as in
@@ -100,37 +110,62 @@ def sweep(
     quantiles = check_quantiles(quantiles)
     root = as_seed_sequence(rng)
     scenarios = [_build(base, i, knobs) for i, knobs in enumerate(knob_sets)]
+    executor, n_workers = check_executor(executor, n_workers)
     rows: list[dict[str, Any]] = []
-    for i, (knobs, scenario) in enumerate(
-        _progress(list(zip(knob_sets, scenarios, strict=True)), progress)
-    ):
-        result = scenario.run(n_scenarios, rng=root, chunk_size=chunk_size)
-        cumulative = result.cumulative_flows
-        if by_year:
-            net_mean = result.net_flows.mean(axis=0)
-            cum_q = np.quantile(cumulative, quantiles, axis=0)
-            holdings_p50 = np.median(result.holdings, axis=0)
-            for y, year in enumerate(result.years):
-                row: dict[str, Any] = {**knobs, "point": i, "year": int(year)}
-                row["net_flow_mean"] = float(net_mean[y])
-                row["cumulative_flow_mean"] = float(cumulative[:, y].mean())
-                for k, q in enumerate(quantiles):
-                    row[f"cumulative_flow_{quantile_label(q)}"] = float(cum_q[k, y])
-                row["holdings_p50"] = float(holdings_p50[y])
-                rows.append(row)
-            continue
-        total = cumulative[:, -1]
-        row = {**knobs, "headline_reallocation": result.headline_reallocation}
-        row["cumulative_flow_mean"] = float(total.mean())
-        for q, v in zip(quantiles, np.quantile(total, quantiles), strict=True):
-            row[f"cumulative_flow_{quantile_label(q)}"] = float(v)
-        row["final_holdings_p50"] = float(np.median(result.holdings[:, -1]))
-        rows.append(row)
+    points_rows = map_ordered(
+        _point_rows,
+        [
+            (i, knobs, scenario)
+            for i, (knobs, scenario) in enumerate(zip(knob_sets, scenarios, strict=True))
+        ],
+        shared=(n_scenarios, root, chunk_size, quantiles, by_year),
+        executor=executor,
+        n_workers=n_workers,
+    )
+    for point in _progress(points_rows, progress, len(scenarios)):
+        rows.extend(point)
     knob_names = list(dict.fromkeys(name for knobs in knob_sets for name in knobs))
     frame = pd.DataFrame(rows)
     frame = frame[knob_names + [c for c in frame.columns if c not in knob_names]]
     frame.attrs["seed"] = seed_record(root)
     return frame
+
+
+def _point_rows(
+    n_scenarios: int,
+    root: np.random.SeedSequence,
+    chunk_size: int | None,
+    quantiles: tuple[float, ...],
+    by_year: bool,
+    i: int,
+    knobs: dict[str, Any],
+    scenario: Scenario,
+) -> list[dict[str, Any]]:
+    """The rows of one sweep point (run serially, wherever it runs)."""
+    result = scenario.run(n_scenarios, rng=root, chunk_size=chunk_size)
+    assert isinstance(result, PoolResults)
+    cumulative = result.cumulative_flows
+    rows: list[dict[str, Any]] = []
+    if by_year:
+        net_mean = result.net_flows.mean(axis=0)
+        cum_q = np.quantile(cumulative, quantiles, axis=0)
+        holdings_p50 = np.median(result.holdings, axis=0)
+        for y, year in enumerate(result.years):
+            row: dict[str, Any] = {**knobs, "point": i, "year": int(year)}
+            row["net_flow_mean"] = float(net_mean[y])
+            row["cumulative_flow_mean"] = float(cumulative[:, y].mean())
+            for k, q in enumerate(quantiles):
+                row[f"cumulative_flow_{quantile_label(q)}"] = float(cum_q[k, y])
+            row["holdings_p50"] = float(holdings_p50[y])
+            rows.append(row)
+        return rows
+    total = cumulative[:, -1]
+    row = {**knobs, "headline_reallocation": result.headline_reallocation}
+    row["cumulative_flow_mean"] = float(total.mean())
+    for q, v in zip(quantiles, np.quantile(total, quantiles), strict=True):
+        row[f"cumulative_flow_{quantile_label(q)}"] = float(v)
+    row["final_holdings_p50"] = float(np.median(result.holdings[:, -1]))
+    return [row]
 
 
 def _check_knob(name: str, where: str) -> None:
@@ -197,10 +232,10 @@ def _build(base: Scenario, index: int, knobs: dict[str, Any]) -> Scenario:
         raise TypeError(f"{where}: {exc}") from exc
 
 
-def _progress(items: list[_T], show: bool | None) -> Iterator[_T]:
+def _progress(items: Iterable[_T], show: bool | None, total: int) -> Iterator[_T]:
     """``items``, with a tqdm bar on stderr when asked (None: when stderr is a terminal)."""
     if show is None:
-        show = len(items) > 1 and _stderr_is_a_terminal()
+        show = total > 1 and _stderr_is_a_terminal()
     if not show:
         yield from items
         return
@@ -209,7 +244,7 @@ def _progress(items: list[_T], show: bool | None) -> Iterator[_T]:
     except ImportError:  # pragma: no cover - tqdm is a dependency; the bar is cosmetic
         yield from items
         return
-    yield from tqdm(items, desc="sweep", unit="point", file=sys.stderr, leave=False)
+    yield from tqdm(items, total=total, desc="sweep", unit="point", file=sys.stderr, leave=False)
 
 
 def _stderr_is_a_terminal() -> bool:
