@@ -32,6 +32,7 @@ __all__ = [
     "chunk_ranges",
     "default_workers",
     "map_ordered",
+    "parallel",
 ]
 
 #: Scenarios simulated together; about 40 MB of float64 paths per 1,000
@@ -55,7 +56,9 @@ def check_n_scenarios(n_scenarios: int) -> int:
     return check_int("n_scenarios", n_scenarios, low=1, high=MAX_SCENARIOS)
 
 
-def chunk_ranges(n_scenarios: int, chunk_size: int | None = None) -> list[tuple[int, int]]:
+def chunk_ranges(
+    n_scenarios: int, chunk_size: int | None = None, *, n_workers: int = 1
+) -> list[tuple[int, int]]:
     """Split ``range(n_scenarios)`` into consecutive ``(start, stop)`` chunks.
 
     Parameters
@@ -74,11 +77,28 @@ def chunk_ranges(n_scenarios: int, chunk_size: int | None = None) -> list[tuple[
         boundary is thus a block boundary, which is what lets streamed
         statistics (:class:`alt401k.results.StreamedStats`) be reduced block
         by block in the same order whatever the chunk size.
+    n_workers : int
+        Workers the chunks will be spread over. With more than one and no
+        ``chunk_size``, chunks shrink (down to one block) until there are at
+        least four per worker, so that no worker idles while another
+        finishes a last large chunk.
     """
     n_scenarios = check_n_scenarios(n_scenarios)
-    size = DEFAULT_CHUNK_SIZE if chunk_size is None else check_int("chunk_size", chunk_size, low=1)
+    if chunk_size is None:
+        size = DEFAULT_CHUNK_SIZE
+        if n_workers > 1:
+            size = min(
+                size, max(BLOCK_SIZE, n_scenarios // (4 * n_workers) // BLOCK_SIZE * BLOCK_SIZE)
+            )
+    else:
+        size = check_int("chunk_size", chunk_size, low=1)
     size = -(-size // BLOCK_SIZE) * BLOCK_SIZE  # whole seed blocks
     return [(start, min(start + size, n_scenarios)) for start in range(0, n_scenarios, size)]
+
+
+def parallel(executor: ExecutorLike, n_workers: int) -> int:
+    """Workers a validated executor spreads chunks over: 1 for ``"serial"``."""
+    return 1 if executor == "serial" else n_workers
 
 
 def default_workers() -> int:
@@ -164,8 +184,11 @@ def _call_shared(token: int, fn: Callable[..., _R], item: tuple[Any, ...]) -> _R
 def _process_context() -> Any:
     # fork is unsafe in a process that runs threads (BLAS, Dask, the caller's own);
     # forkserver starts workers from a clean server process where it exists.
+    # The server imports alt401k once, so each worker starts with it loaded.
     if sys.platform != "win32" and "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["alt401k"])
+        return context
     return multiprocessing.get_context("spawn")
 
 

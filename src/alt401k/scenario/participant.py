@@ -13,7 +13,14 @@ import numpy as np
 from .._random import RngLike, as_seed_sequence
 from ..contributions import AnnualContributions, annual_contributions
 from ..engine import GroupSchedule, simulate
-from ..execution import ExecutorLike, check_executor, check_n_scenarios, chunk_ranges, map_ordered
+from ..execution import (
+    ExecutorLike,
+    check_executor,
+    check_n_scenarios,
+    chunk_ranges,
+    map_ordered,
+    parallel,
+)
 from ..leakage import LEAKAGE_PARTS, Leakage
 from ..limits import limits_from_prices
 from ..markets import MarketModel, default_markets
@@ -200,7 +207,7 @@ def simulate_participant(
         schedule=schedule,
         forfeit=forfeit,
     )
-    chunks = chunk_ranges(n_scenarios, chunk_size)
+    chunks = chunk_ranges(n_scenarios, chunk_size, n_workers=parallel(executor, n_workers))
     arrays: dict[str, np.ndarray] = {}
     phases: list[RetirementPaths] = []
     per_scenario: list[AnnualContributions] = []

@@ -32,7 +32,14 @@ from ..adoption import (
     check_uncertain_range,
 )
 from ..engine import simulate
-from ..execution import ExecutorLike, check_executor, check_n_scenarios, chunk_ranges, map_ordered
+from ..execution import (
+    ExecutorLike,
+    check_executor,
+    check_n_scenarios,
+    chunk_ranges,
+    map_ordered,
+    parallel,
+)
 from ..leakage import Leakage
 from ..markets import MarketModel, default_markets
 from ..pay import PayPath
@@ -530,7 +537,7 @@ class Scenario(Spec):
             periods_per_year,
             None if stats is None else relative_accuracy,
         )
-        chunks = chunk_ranges(n_scenarios, chunk_size)
+        chunks = chunk_ranges(n_scenarios, chunk_size, n_workers=parallel(executor, n_workers))
         parts = map_ordered(
             _run_chunk, chunks, shared=(plan,), executor=executor, n_workers=n_workers
         )
