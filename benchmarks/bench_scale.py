@@ -47,14 +47,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_pool import best_of, machine_info, make_scenario  # noqa: E402
+from bench_pool import best_of, machine_info, make_scenario
 
-import alt401k as ak  # noqa: E402
-from alt401k._random import Stream, as_seed_sequence, period_normals  # noqa: E402
-from alt401k.execution import chunk_ranges, default_workers  # noqa: E402
+import alt401k as ak
+from alt401k._random import Stream, as_seed_sequence, period_normals
+from alt401k.execution import chunk_ranges, default_workers
 
 SEED = 1
 ASSETS = [
@@ -211,6 +209,10 @@ def time_monteplan(paths: int, repeat: int) -> float | None:
     return best_of(repeat, lambda: monteplan.simulate(plan, market, policies, config))
 
 
+def line(label: str, seconds: float, note: str = "") -> None:
+    print(f"  {label:<42} {seconds:7.3f} s  {note}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-scenarios", type=int, default=10_000)
@@ -232,6 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"machine: {machine_info()}")
     print(f"workers for parallel runs: {w}; best of {rep}; seed {SEED}\n")
     rows: list[tuple[str, float, str]] = []
+    w1_parallel: dict[str, float] = {}
 
     t_w1 = None
     if "w1" not in skip or "w4" not in skip or "w5" not in skip:
@@ -241,8 +244,8 @@ def main(argv: list[str] | None = None) -> None:
         t_w1 = best_of(rep, lambda: w1(n))
         count = n * years * (12 * (len(ASSETS) + 1) + 1)
         print(f"W1 one saver: {n:,} scenarios x {years * 12} periods x {len(ASSETS)} assets")
-        print(f"  floor ({count:,} normals, one core)       {t_floor1:7.3f} s")
-        print(f"  simulate_participant, serial             {t_w1:7.3f} s  {t_w1 / t_floor1:5.2f}x floor")
+        line(f"floor ({count:,} normals, one core)", t_floor1)
+        line("simulate_participant, serial", t_w1, f"{t_w1 / t_floor1:5.2f}x floor")
         rows.append(("W1 serial / floor", t_w1 / t_floor1, "target <= 2"))
 
     scn = make_scenario(2_000, args.years)
@@ -252,8 +255,8 @@ def main(argv: list[str] | None = None) -> None:
         t_floor2 = best_of(rep, w2_floor(scn, n))
         t_w2 = best_of(rep, lambda: scn.run(n, rng=SEED))
         print(f"\nW2 pool: 2,000 cells, {n:,} scenarios x {args.years} years, paths kept")
-        print(f"  floor (13 assets + inflation, one core)  {t_floor2:7.3f} s")
-        print(f"  Scenario.run, serial                     {t_w2:7.3f} s  {t_w2 / t_floor2:5.2f}x floor")
+        line("floor (13 assets + inflation, one core)", t_floor2)
+        line("Scenario.run, serial", t_w2, f"{t_w2 / t_floor2:5.2f}x floor")
         rows.append(("W2 serial / floor", t_w2 / t_floor2, ""))
 
     if "w4" not in skip:
@@ -273,13 +276,13 @@ def main(argv: list[str] | None = None) -> None:
                     f"warm {warm:6.3f} s ({serial / warm:4.2f}x)"
                 )
                 rows.append((f"W4 {label} {ex} speed-up (warm)", serial / warm, "target >= 1.7"))
-                if label == "W1" and ex == "processes":
-                    t_w1_parallel = warm
-                if label == "W1" and ex == "threads":
-                    t_w1_threads = warm
+                if label == "W1":
+                    w1_parallel[ex] = warm
 
     if "w3" not in skip:
-        print(f"\nW3 {args.w3_scenarios:,} pool scenarios, streamed, processes x {w}, fresh process")
+        print(
+            f"\nW3 {args.w3_scenarios:,} pool scenarios, streamed, processes x {w}, fresh process"
+        )
         probe = subprocess.run(
             [sys.executable, __file__, "--probe-w3", str(args.w3_scenarios), "--workers", str(w),
              "--years", str(args.years)],
@@ -291,7 +294,8 @@ def main(argv: list[str] | None = None) -> None:
             f"{result['peak_tree_rss_mib']:.0f} MiB (before the run {result['rss_before_mib']:.0f} "
             f"MiB), statistics kept {result['stats_mib']:.1f} MiB"
         )
-        print(f"  median cumulative net flow, last year: ${result['p50_cumulative_flow_last_year'] / 1e9:,.2f}B")
+        median = result["p50_cumulative_flow_last_year"] / 1e9
+        print(f"  median cumulative net flow, last year: ${median:,.2f}B")
         rows.append(("W3 peak RSS, GiB", result["peak_tree_rss_mib"] / 1024, "target < 2"))
 
     if "w5" not in skip:
@@ -301,10 +305,10 @@ def main(argv: list[str] | None = None) -> None:
             print("  skipped: monteplan is not installed (pip install monteplan)")
         else:
             assert t_w1 is not None
-            t_par = min(locals().get("t_w1_parallel", t_w1), locals().get("t_w1_threads", t_w1))
-            print(f"  monteplan.simulate                       {t_mp:7.3f} s")
-            print(f"  W1 serial                                {t_w1:7.3f} s  {t_mp / t_w1:5.2f}x faster")
-            print(f"  W1 best parallel ({w} workers)            {t_par:7.3f} s  {t_mp / t_par:5.2f}x faster")
+            t_par = min([t_w1, *w1_parallel.values()])
+            line("monteplan.simulate", t_mp)
+            line("W1 serial", t_w1, f"{t_mp / t_w1:5.2f}x faster")
+            line(f"W1 best parallel ({w} workers)", t_par, f"{t_mp / t_par:5.2f}x faster")
             rows.append(("W5 monteplan / W1 best parallel", t_mp / t_par, "target >= 10"))
 
     print("\nsummary")
