@@ -20,8 +20,11 @@ Workloads (seed 1, monthly periods):
   ``alt401k._random.period_normals``, in the run's chunks, on one core.
 * **W2**, the pool of ``bench_pool.py``: 2,000 cells, 10,000 scenarios x 20
   years, paths kept; floor: the normals of the 13-asset model and inflation.
+* **W2** also with ``backend="numba"`` (the ``fast`` extra) when numba is
+  installed.
 * **W3**, the W2 scenario over ``--w3-scenarios`` scenarios, streamed
-  (``keep_paths=False``) on the process executor with every core, in a
+  (``keep_paths=False``) on the process executor with every core, with
+  ``--w3-backend`` (numba when installed), in a
   fresh process: wall time and the peak of the summed resident memory of
   the process and all its descendants (workers included), sampled every
   0.2 s from ``/proc``.
@@ -166,10 +169,18 @@ def _tree_rss_kib(root_pid: int) -> int:
     return total
 
 
-def probe_w3(n: int, workers: int, years: int) -> dict[str, float]:
+def has_numba() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def probe_w3(n: int, workers: int, years: int, backend: str) -> dict[str, float]:
     """Run W3 in this process; return wall time and peak summed RSS (call in a fresh process)."""
     scn = make_scenario(2_000, years)
-    scn.run(100, rng=SEED)  # imports and caches, as any session would have
+    scn.run(100, rng=SEED, backend=backend)  # imports and caches, as any session would have
     peak = [_tree_rss_kib(os.getpid())]
     before = peak[0]
     done = threading.Event()
@@ -181,7 +192,9 @@ def probe_w3(n: int, workers: int, years: int) -> dict[str, float]:
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     start = time.perf_counter()
-    out = scn.run(n, rng=SEED, executor="processes", n_workers=workers, keep_paths=False)
+    out = scn.run(
+        n, rng=SEED, executor="processes", n_workers=workers, keep_paths=False, backend=backend
+    )
     wall = time.perf_counter() - start
     done.set()
     watcher.join()
@@ -223,9 +236,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip", default="", help="comma-separated: w1,w2,w3,w4,w5")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, a smoke test")
     parser.add_argument("--probe-w3", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--w3-backend", choices=("numpy", "numba"), default="numba" if has_numba() else "numpy"
+    )
     args = parser.parse_args(argv)
     if args.probe_w3:
-        print(json.dumps(probe_w3(args.probe_w3, args.workers, args.years)))
+        print(json.dumps(probe_w3(args.probe_w3, args.workers, args.years, args.w3_backend)))
         return
     if args.quick:
         args.n_scenarios, args.w3_scenarios, args.repeat, args.years = 1_000, 4_000, 1, 2
@@ -258,6 +274,14 @@ def main(argv: list[str] | None = None) -> None:
         line("floor (13 assets + inflation, one core)", t_floor2)
         line("Scenario.run, serial", t_w2, f"{t_w2 / t_floor2:5.2f}x floor")
         rows.append(("W2 serial / floor", t_w2 / t_floor2, ""))
+        if has_numba():
+            scn.run(100, rng=SEED, backend="numba")  # compile or load the cache
+            t_nb = best_of(rep, lambda: scn.run(n, rng=SEED, backend="numba"))
+            line('Scenario.run, serial, backend="numba"', t_nb, f"{t_nb / t_floor2:5.2f}x floor")
+            rows.append(("W2 numba serial / floor", t_nb / t_floor2, ""))
+            start = time.perf_counter()
+            scn.run(n, rng=SEED, backend="numba", executor="processes", n_workers=w)
+            line(f"  the same on processes x {w}", time.perf_counter() - start)
 
     if "w4" not in skip:
         print(f"\nW4 parallel speed-up, {w} workers (vs serial above)")
@@ -281,11 +305,12 @@ def main(argv: list[str] | None = None) -> None:
 
     if "w3" not in skip:
         print(
-            f"\nW3 {args.w3_scenarios:,} pool scenarios, streamed, processes x {w}, fresh process"
+            f"\nW3 {args.w3_scenarios:,} pool scenarios, streamed, processes x {w}, "
+            f"backend {args.w3_backend!r}, fresh process"
         )
         probe = subprocess.run(
             [sys.executable, __file__, "--probe-w3", str(args.w3_scenarios), "--workers", str(w),
-             "--years", str(args.years)],
+             "--years", str(args.years), "--w3-backend", args.w3_backend],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         result = json.loads(probe.stdout.strip().splitlines()[-1])

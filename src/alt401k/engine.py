@@ -81,6 +81,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "BACKENDS",
     "COMPONENTS",
     "ChannelInputs",
     "EnginePaths",
@@ -89,6 +90,9 @@ __all__ = [
     "period_rate",
     "simulate",
 ]
+
+#: Implementations of the period loop (see :func:`simulate`).
+BACKENDS = ("numpy", "numba")
 
 #: Causes of net purchases of the alternative asset, the last axis of ``EnginePaths.flows``.
 COMPONENTS = ("reallocation", "contributions", "distributions", "rebalancing")
@@ -290,6 +294,7 @@ def simulate(
     channel: ChannelInputs | Callable[[int, int], ChannelInputs] | None = None,
     *,
     record_ledger: bool = False,
+    backend: str = "numpy",
 ) -> EnginePaths:
     """Roll G groups of accounts forward over return paths.
 
@@ -307,6 +312,14 @@ def simulate(
         still sit inside a core portfolio's weights).
     record_ledger : bool
         Also return per-group yearly ledgers (memory S x Y x G per item).
+    backend : {"numpy", "numba"}
+        ``"numba"`` runs the periods of a run with a channel, one money
+        source and no ledger (a pool run) through a compiled loop
+        (:mod:`alt401k._kernel_numba`, the ``fast`` extra): every balance,
+        holding and final state is bit-identical to ``"numpy"``; per-period
+        sums over groups (the asset's market gain, rebalancing and unwinding
+        trades, blocked sales) are added in another
+        order and may differ by rounding. Other runs use numpy either way.
 
     Returns
     -------
@@ -332,10 +345,21 @@ def simulate(
         raise ValueError("a channel needs schedule.asset, the index of the alternative asset")
     if channel is not None and schedule.withdraw is not None:
         raise ValueError("withdrawals by rule (schedule.withdraw) are for runs without a channel")
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
+        )
+    fused: Callable[..., None] | None = None
+    if backend == "numba" and channel is not None and not record_ledger and k_sources == 1:
+        from ._kernel_numba import year_periods
+
+        fused = year_periods
     n_parts = 0 if schedule.outflow_parts is None else schedule.outflow_parts.shape[0]
     out = _allocate(n_scenarios, n_years, n_groups, k_sources, n_parts, record_ledger)
     prep = _prepare(schedule)
-    rows = max(8, _BLOCK_BYTES // (8 * k_sources * n_groups))
+    # The compiled loop keeps a cell's state in registers: larger blocks only cut overhead.
+    block_bytes = _BLOCK_BYTES if fused is None else 2 * _BLOCK_BYTES
+    rows = max(8, block_bytes // (8 * k_sources * n_groups))
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
         if channel is None:
@@ -344,7 +368,7 @@ def simulate(
             block = _slice_channel(channel, lo, hi)
         else:
             block = channel(lo, hi)
-        _simulate_rows(returns[lo:hi], schedule, prep, block, out, lo, hi, record_ledger)
+        _simulate_rows(returns[lo:hi], schedule, prep, block, out, lo, hi, record_ledger, fused)
     return out
 
 
@@ -451,8 +475,13 @@ def _simulate_rows(
     lo: int,
     hi: int,
     record_ledger: bool,
+    fused: Callable[..., None] | None = None,
 ) -> None:
-    """Run the time loop for scenarios ``lo:hi`` and write their outputs into ``out``."""
+    """Run the time loop for scenarios ``lo:hi`` and write their outputs into ``out``.
+
+    ``fused``: the compiled period loop (:func:`alt401k._kernel_numba.year_periods`)
+    for the channel path, or None for numpy.
+    """
     n = sc.periods_per_year
     n_rows = hi - lo
     n_groups = sc.n_groups
@@ -494,12 +523,15 @@ def _simulate_rows(
         # Core return of every group over the year's periods, period-major (n, S, G), and
         # growth net of expenses and of the outflow that follows.
         r = returns[:, periods.start : periods.stop, :]
-        rho = np.zeros((*r.shape[:2], weights.shape[2]))
+        by_portfolio = np.zeros((*r.shape[:2], weights.shape[2]))  # (S, n, F)
         for a in range(weights.shape[1]):
-            rho += r[:, :, a, None] * weights[year, a]
-        rho = np.ascontiguousarray(rho[:, :, portfolio].transpose(1, 0, 2))
-        growth = rho + (1.0 - core_expense[year])
-        growth *= keep[year]
+            by_portfolio += r[:, :, a, None] * weights[year, a]
+        if fused is None or ch is None:
+            rho = np.ascontiguousarray(by_portfolio[:, :, portfolio].transpose(1, 0, 2))
+            growth = rho + (1.0 - core_expense[year])
+            growth *= keep[year]
+        else:  # the compiled loop forms each group's growth from its portfolio's return
+            growth = by_portfolio
         if contributions.ndim == 4:  # per scenario: (K, S, Y, G)
             contrib = contributions[:, rows, year, :] / n
         else:
@@ -535,7 +567,13 @@ def _simulate_rows(
             out.flows[rows, year, 1] = c_asset[0].sum(axis=-1) * n
             rebalance_on = ch.rebalance_on[:, year, None]
             X, Y, Z = hold.X, hold.Y, hold.Z
-            for k, t in enumerate(periods):
+            if fused is not None:
+                _fused_year(
+                    fused, N, hold, growth, portfolio, 1.0 - core_expense[year], asset_growth,
+                    keep[year], c_non, c_asset, c_core, c_holder, share, ch, rebalances, unwinds,
+                    periods.start, gate, n, room, kept, kept_asset, out, rows, year,
+                )  # fmt: skip
+            for k, t in enumerate(periods if fused is None else ()):
                 if room is not None and gate is not None and k % window == 0 and k < 4 * window:
                     # A new quarter: its allowance. With n not a multiple of 4 the last
                     # quarter runs to the year end.
@@ -620,6 +658,76 @@ def _simulate_rows(
         out.final_holder[rows] = hold.X[0] + hold.Y[0]
         out.final_holder_asset[rows] = hold.X[0]
         out.final_counterfactual[rows] = hold.Z[0]
+
+
+def _fused_year(
+    fused: Callable[..., None],
+    N: np.ndarray,
+    hold: _Holders,
+    by_portfolio: np.ndarray,
+    portfolio: np.ndarray,
+    net_of_expense: np.ndarray,
+    asset_growth: np.ndarray,
+    keep: np.ndarray,
+    c_non: np.ndarray,
+    c_asset: np.ndarray,
+    c_core: np.ndarray,
+    c_holder: np.ndarray,
+    share: np.ndarray,
+    ch: ChannelInputs,
+    rebalances: np.ndarray,
+    unwinds: np.ndarray,
+    t0: int,
+    gate: float | None,
+    n: int,
+    room: np.ndarray | None,
+    kept: np.ndarray,
+    kept_asset: np.ndarray,
+    out: EnginePaths,
+    rows: slice,
+    year: int,
+) -> None:
+    """One year's periods of the channel path through the compiled loop.
+
+    ``by_portfolio`` (S, n, F) is each core portfolio's return per period;
+    ``net_of_expense`` (G,) is ``1 - core expense`` of each group.
+
+    Per-period sums come back as (S, n) arrays and are added in period order,
+    as the numpy loop adds them.
+    """
+    n_rows = N.shape[1]
+    per_period = np.zeros((4, n_rows, n))  # gain, rebalanced, unwound, blocked
+    full = np.broadcast_shapes(N.shape, c_non.shape)
+    contributions = [
+        np.ascontiguousarray(np.broadcast_to(c, full)) for c in (c_non, c_asset, c_core, c_holder)
+    ]
+    window = max(n // 4, 1)
+    fused(
+        N, hold.X, hold.Y, hold.Z,
+        np.ascontiguousarray(by_portfolio), np.ascontiguousarray(portfolio, dtype=np.int64),
+        np.ascontiguousarray(net_of_expense), asset_growth, np.ascontiguousarray(keep),
+        *contributions,
+        np.ascontiguousarray(share),
+        np.ascontiguousarray(ch.rebalance_fraction, dtype=float),
+        np.ascontiguousarray(ch.rebalance_on[:, year], dtype=float),
+        np.ascontiguousarray(rebalances, dtype=np.bool_),
+        np.ascontiguousarray(ch.unwind, dtype=float),
+        np.ascontiguousarray(unwinds, dtype=np.bool_),
+        t0,
+        -1.0 if gate is None else gate * max(4 // n, 1),
+        window,
+        room if room is not None else np.zeros((n_rows, N.shape[2])),
+        kept, kept_asset, *per_period,
+    )  # fmt: skip
+    gain, rebalanced, unwound, blocked = per_period
+    for k in range(n):
+        out.asset_return[rows, year] += gain[:, k]
+        if rebalances[t0 + k]:
+            out.flows[rows, year, 3] += rebalanced[:, k]
+        if unwinds[t0 + k]:
+            out.flows[rows, year, 0] -= unwound[:, k]
+        if room is not None and (rebalances[t0 + k] or unwinds[t0 + k]):
+            out.blocked_sales[rows, year] += blocked[:, k]
 
 
 def _adopt(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from importlib import import_module
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
@@ -31,7 +32,7 @@ from ..adoption import (
     Uncertain,
     check_uncertain_range,
 )
-from ..engine import simulate
+from ..engine import BACKENDS, simulate
 from ..execution import (
     ExecutorLike,
     check_executor,
@@ -449,6 +450,7 @@ class Scenario(Spec):
         n_workers: int | None = ...,
         keep_paths: Literal[True] = ...,
         relative_accuracy: float = ...,
+        backend: Literal["numpy", "numba"] = ...,
     ) -> PoolResults: ...
 
     @overload
@@ -463,6 +465,7 @@ class Scenario(Spec):
         n_workers: int | None = ...,
         keep_paths: Literal[False],
         relative_accuracy: float = ...,
+        backend: Literal["numpy", "numba"] = ...,
     ) -> StreamedPoolResults: ...
 
     def run(
@@ -476,6 +479,7 @@ class Scenario(Spec):
         n_workers: int | None = None,
         keep_paths: bool = True,
         relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
+        backend: Literal["numpy", "numba"] = "numpy",
     ) -> PoolResults | StreamedPoolResults:
         """Simulate the pool period by period over ``horizon_years``.
 
@@ -509,6 +513,13 @@ class Scenario(Spec):
         relative_accuracy : float
             Relative accuracy of streamed quantiles, 0.0001 to 0.5 (default
             0.005); used when ``keep_paths`` is False.
+        backend : {"numpy", "numba"}
+            ``"numba"`` (the ``fast`` extra) runs the period loop compiled,
+            about 1.8x faster on the engine: every balance, holding and
+            final state is bit-identical to ``"numpy"``, per-period sums over
+            groups (the asset's market gain, rebalancing and unwinding
+            flows, blocked sales) differ by rounding only (see
+            :func:`alt401k.engine.simulate`).
 
         Returns
         -------
@@ -519,6 +530,12 @@ class Scenario(Spec):
         executor, n_workers = check_executor(executor, n_workers)
         if not isinstance(keep_paths, bool):
             raise TypeError(f"keep_paths must be True or False; got {keep_paths!r}")
+        if backend not in BACKENDS:
+            raise ValueError(
+                f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
+            )
+        if backend == "numba":
+            import_module("alt401k._kernel_numba")  # fails here, with the install hint
         root = as_seed_sequence(rng)
         population = self.resolved_population()
         names = self._universe(population)
@@ -603,6 +620,7 @@ class _RunPlan:
     root: np.random.SeedSequence
     periods_per_year: int
     relative_accuracy: float | None  # None: keep paths; else stream at this accuracy
+    backend: str = "numpy"
 
 
 def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
@@ -628,7 +646,7 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
         scale = at_start / assumed
         arrays["contribution_scale"] = scale
         schedule = dataclasses.replace(schedule, contribution_scale=scale)
-    out = simulate(paths.returns, schedule, channel)
+    out = simulate(paths.returns, schedule, channel, backend=plan.backend)
     for field in dataclasses.fields(out):
         if field.name != "ledger":
             arrays[field.name] = getattr(out, field.name)

@@ -12,8 +12,9 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from .._random import RngLike, as_seed_sequence, seed_record
+from ..engine import BACKENDS
 from ..execution import ExecutorLike, check_executor, check_n_scenarios, map_ordered
-from ..results import PoolResults, check_quantiles, quantile_label
+from ..results import check_quantiles, quantile_label
 from .pool import Scenario
 
 __all__ = ["sweep"]
@@ -33,6 +34,7 @@ def sweep(
     progress: bool | None = None,
     executor: ExecutorLike = "serial",
     n_workers: int | None = None,
+    backend: str = "numpy",
     **grids: Iterable[Any],
 ) -> pd.DataFrame:
     """Run ``base`` over the Cartesian product of knob values, or over listed points.
@@ -81,6 +83,8 @@ def sweep(
         whatever the executor and worker count.
     n_workers : int, optional
         Workers of a parallel executor; default the cores available.
+    backend : {"numpy", "numba"}
+        Passed to :meth:`Scenario.run`.
     **grids
         Knob to a list of values, e.g. ``sponsor_adoption=[0.1, 0.5]``. A
         knob is a Scenario field or a nested path as in
@@ -106,6 +110,10 @@ def sweep(
         not a mapping.
     """
     knob_sets = _points(points, grids)
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
+        )
     n_scenarios = check_n_scenarios(n_scenarios)
     quantiles = check_quantiles(quantiles)
     root = as_seed_sequence(rng)
@@ -118,7 +126,7 @@ def sweep(
             (i, knobs, scenario)
             for i, (knobs, scenario) in enumerate(zip(knob_sets, scenarios, strict=True))
         ],
-        shared=(n_scenarios, root, chunk_size, quantiles, by_year),
+        shared=(n_scenarios, root, chunk_size, quantiles, by_year, backend),
         executor=executor,
         n_workers=n_workers,
     )
@@ -137,13 +145,13 @@ def _point_rows(
     chunk_size: int | None,
     quantiles: tuple[float, ...],
     by_year: bool,
+    backend: Any,
     i: int,
     knobs: dict[str, Any],
     scenario: Scenario,
 ) -> list[dict[str, Any]]:
     """The rows of one sweep point (run serially, wherever it runs)."""
-    result = scenario.run(n_scenarios, rng=root, chunk_size=chunk_size)
-    assert isinstance(result, PoolResults)
+    result = scenario.run(n_scenarios, rng=root, chunk_size=chunk_size, backend=backend)
     cumulative = result.cumulative_flows
     rows: list[dict[str, Any]] = []
     if by_year:
