@@ -31,9 +31,21 @@ IDENTICAL = (
 ROUNDING = ("flow_paths", "asset_return", "blocked_sales")
 
 
-def test_numba_matches_numpy() -> None:
+def test_numba_matches_numpy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import alt401k._kernel_numba as kernel
+
+    calls = []
+    compiled = kernel.year_periods
+
+    def counting(*args: object) -> None:
+        calls.append(1)
+        compiled(*args)
+
+    monkeypatch.setattr(kernel, "year_periods", counting)
     ref = SCENARIO.run(1_200, rng=7)
+    assert not calls
     fast = SCENARIO.run(1_200, rng=7, backend="numba")
+    assert len(calls) >= SCENARIO.horizon_years  # the compiled loop ran every year
     for name in IDENTICAL:
         assert np.array_equal(getattr(ref, name), getattr(fast, name)), name
     for name in ROUNDING:

@@ -14,6 +14,7 @@ import pytest
 import alt401k as ak
 from alt401k._random import BLOCK_SIZE
 from alt401k.execution import check_executor, chunk_ranges, map_ordered
+from alt401k.results import quantile_label
 from alt401k.results.streaming import MAX_MAGNITUDE, MIN_MAGNITUDE, StreamedStats
 
 
@@ -309,3 +310,76 @@ def test_sketch_bound_on_heavy_tailed_signed_values() -> None:
         error = np.abs(stats.quantile("v", q) - np.quantile(values, q, axis=0))
         assert np.all(error <= 0.01 * around * (1 + 1e-9) + MIN_MAGNITUDE), q
     assert stats.quantile("v", 0.5).shape == (3,)
+
+
+# -- a saver, streamed -------------------------------------------------------
+
+
+def _within_sketch(estimate: np.ndarray, values: np.ndarray, q: float, alpha: float) -> bool:
+    """``estimate`` (Y,) is within the sketch's bound of ``numpy.quantile(values, q, axis=0)``."""
+    ordered = np.sort(values, axis=0)
+    j = int(np.floor(q * (len(values) - 1)))
+    around = np.maximum(np.abs(ordered[j]), np.abs(ordered[min(j + 1, len(values) - 1)]))
+    error = np.abs(estimate - np.quantile(values, q, axis=0))
+    return bool(np.all(error <= alpha * around * (1 + 1e-9) + MIN_MAGNITUDE))
+
+
+@pytest.mark.parametrize("with_pay", [False, True])
+def test_streamed_saver_matches_its_paths(with_pay: bool) -> None:
+    kw = dict(SAVER_KW) if with_pay else {k: v for k, v in SAVER_KW.items() if k != "pay"}
+    full = ak.simulate_participant(SAVER, n_scenarios=2_100, rng=5, **kw)
+    streamed = ak.simulate_participant(SAVER, n_scenarios=2_100, rng=5, keep_paths=False, **kw)
+    assert isinstance(streamed, ak.StreamedParticipantResults)
+    alpha = streamed.yearly.relative_accuracy
+    assert streamed.n_scenarios == 2_100
+    # Yearly series.
+    for name, values in {
+        "balance": full.balance_end,
+        "real/balance": full.balance_end / full.price_level,
+        "after_tax_income": full.retirement_paths.after_tax_income,  # type: ignore[union-attr]
+    }.items():
+        st = streamed.yearly
+        np.testing.assert_allclose(st.mean(name), values.mean(axis=0), rtol=1e-12, atol=1e-6)
+        np.testing.assert_allclose(st.std(name), values.std(axis=0, ddof=1), rtol=1e-9, atol=1e-6)
+        assert np.array_equal(st.max(name), values.max(axis=0))
+        for q in (0.05, 0.5, 0.95):
+            assert _within_sketch(st.quantile(name, q), values, q, alpha), (name, q)
+    # The summary tables, row by row.
+    for real in (False, True):
+        mine, theirs = streamed.summary(real=real), full.summary(real=real)
+        assert list(mine.columns) == list(theirs.columns)
+        assert list(mine.index) == list(theirs.index)
+        np.testing.assert_allclose(mine["mean"], theirs["mean"], rtol=1e-12)
+        np.testing.assert_allclose(mine["std"], theirs["std"], rtol=1e-9)
+        tail = np.abs(theirs["cvar05"]) * alpha * (1 + 1e-9) + MIN_MAGNITUDE
+        assert np.all(np.abs(mine["cvar05"] - theirs["cvar05"]) <= tail)
+    exact = full.prob_below(full.paid_in)
+    approx = streamed.summary().loc["terminal_balance", "prob_below_paid_in"]
+    if not with_pay:
+        assert approx == exact
+    else:  # read from the sketch: off by at most half the values near "paid in"
+        near = np.mean(np.abs(full.terminal_balance / full.paid_in - 1) <= 2.5 * alpha)
+        assert abs(approx - exact) <= 0.5 * near + 1e-12
+    outcomes = full.retirement_outcomes(real=True)
+    table = streamed.retirement_summary()
+    for metric, values in outcomes.items():
+        assert table.loc[metric, "mean"] == pytest.approx(values.mean(), rel=1e-12, abs=1e-9)
+        for q in (0.05, 0.5, 0.95):
+            estimate = np.array([table.loc[metric, quantile_label(q)]])
+            assert _within_sketch(estimate, values[:, None], q, alpha), (metric, q)
+
+
+def test_streamed_saver_is_identical_across_executors_and_chunks() -> None:
+    base = ak.simulate_participant(SAVER, n_scenarios=2_100, rng=5, keep_paths=False, **SAVER_KW)
+    out = ak.simulate_participant(
+        SAVER, n_scenarios=2_100, rng=5, keep_paths=False, executor="processes", n_workers=2,
+        chunk_size=1_000, **SAVER_KW,
+    )  # fmt: skip
+    _assert_same_stats(base.yearly, out.yearly)
+    _assert_same_stats(base.outcomes, out.outcomes)
+    assert (
+        base.yearly.nbytes()
+        == ak.simulate_participant(
+            SAVER, n_scenarios=1_000, rng=5, keep_paths=False, **SAVER_KW
+        ).yearly.nbytes()
+    )

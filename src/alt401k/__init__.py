@@ -68,7 +68,12 @@ from .pay import PayPath, salary_paths
 from .plan import PLAN_PRESETS, MatchFormula, PlanDesign, Vesting
 from .population import Participant, Population
 from .portfolio import Portfolio, target_date_weights
-from .results import ParticipantResults, PoolResults, StreamedPoolResults
+from .results import (
+    ParticipantResults,
+    PoolResults,
+    StreamedParticipantResults,
+    StreamedPoolResults,
+)
 from .retirement import Retirement, RetirementPaths
 from .scenario import Scenario, simulate_participant, sweep
 from .segments import PlanSegment, default_segments
@@ -122,6 +127,7 @@ __all__ = [
     "Reversal",
     "RothTraditionalComparison",
     "Scenario",
+    "StreamedParticipantResults",
     "StreamedPoolResults",
     "StudentT",
     "TaxSchedule",

@@ -7,6 +7,7 @@ Statistics are computed on demand; nothing here draws random numbers.
 from ._stats import DEFAULT_QUANTILES, check_quantiles, quantile_label
 from .participant import ParticipantResults
 from .pool import PoolResults
+from .streamed_participant import StreamedParticipantResults
 from .streamed_pool import StreamedPoolResults
 from .streaming import StreamedStats
 
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_QUANTILES",
     "ParticipantResults",
     "PoolResults",
+    "StreamedParticipantResults",
     "StreamedPoolResults",
     "StreamedStats",
     "check_quantiles",

@@ -245,13 +245,7 @@ class StreamedStats:
         module docstring for the bound).
         """
         q = check_fraction("q", q)
-        if name not in self.sketched:
-            raise KeyError(
-                f"series {name!r} has no quantile sketch; sketched: {', '.join(self.sketched)}"
-            )
-        if self.count == 0:
-            raise ValueError("no scenarios have been added")
-        counts = self._counts[self.sketched.index(name)]  # (Y, 2K + 1)
+        counts = self._counts_of(name)
         cumulative = np.cumsum(counts, axis=1)
         rank = q * (self.count - 1)
         j = math.floor(rank)
@@ -264,12 +258,58 @@ class StreamedStats:
 
     def _value(self, cumulative: np.ndarray, rank: int) -> np.ndarray:
         """Representative of the bucket holding the order statistic ``rank`` (0-based), (Y,)."""
+        index = (cumulative > rank).argmax(axis=1)
+        return self._representatives()[index]
+
+    def _representatives(self) -> np.ndarray:
+        """The value standing for each bucket, in bucket order, (2K + 1,)."""
         log_gamma, k_min, n_keys = _buckets(self.relative_accuracy)
         gamma = math.exp(log_gamma)
-        index = (cumulative > rank).argmax(axis=1)
+        index = np.arange(2 * n_keys + 1)
         key = np.where(index > n_keys, index - n_keys - 1, n_keys - 1 - index) + k_min
         magnitude = 2.0 * np.exp(key * log_gamma) / (gamma + 1.0)
         return np.where(index == n_keys, 0.0, np.sign(index - n_keys) * magnitude)
+
+    def _counts_of(self, name: str) -> np.ndarray:
+        if name not in self.sketched:
+            raise KeyError(
+                f"series {name!r} has no quantile sketch; sketched: {', '.join(self.sketched)}"
+            )
+        if self.count == 0:
+            raise ValueError("no scenarios have been added")
+        return self._counts[self.sketched.index(name)]  # (Y, 2K + 1)
+
+    def lower_tail_mean(self, name: str, level: float = 0.05) -> np.ndarray:
+        """Mean of the lowest ``max(1, floor(level n))`` values per year (CVaR), (Y,).
+
+        From the sketch: each value is replaced by its bucket's representative,
+        so the result is within ``relative_accuracy`` times the tail's mean
+        absolute value (plus a cent) of the exact figure.
+        """
+        level = check_fraction("level", level)
+        counts = self._counts_of(name)
+        k = max(1, math.floor(level * self.count))
+        before = np.cumsum(counts, axis=1) - counts
+        taken = np.clip(k - before, 0, counts)
+        return (taken * self._representatives()).sum(axis=1) / k
+
+    def fraction_below(self, name: str, value: float) -> np.ndarray:
+        """Share of values below ``value`` per year, (Y,), from the sketch.
+
+        Values in buckets below the one ``value`` falls in count in full, that
+        bucket's values count half: the error is at most half the share of
+        values in that one bucket (within ``relative_accuracy`` of ``value``).
+        """
+        counts = self._counts_of(name)
+        log_gamma, k_min, n_keys = _buckets(self.relative_accuracy)
+        magnitude = abs(float(value))
+        if magnitude < MIN_MAGNITUDE:
+            index = n_keys
+        else:
+            offset = max(math.ceil(math.log(magnitude) / log_gamma) - k_min, 0)
+            index = n_keys + 1 + offset if value > 0 else n_keys - 1 - offset
+        below = counts[:, :index].sum(axis=1) + 0.5 * counts[:, index]
+        return below / self.count
 
     def nbytes(self) -> int:
         """Bytes held by the statistics (independent of the number of scenarios)."""

@@ -7,6 +7,7 @@ The saver is a population of one cell run through the same engine as the pool
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -28,12 +29,58 @@ from ..pay import PayPath, salary_paths
 from ..plan import PlanDesign
 from ..population import Participant, cells_from_participants
 from ..portfolio import Portfolio
-from ..results import ParticipantResults
+from ..results import ParticipantResults, StreamedParticipantResults
+from ..results.streamed_participant import saver_series, saver_stats
+from ..results.streaming import DEFAULT_RELATIVE_ACCURACY
 from ..retirement import Retirement, RetirementPaths, WithdrawalPolicy
 from ..tax import rmd_start_age
 from ._common import _check_periods
 
 __all__ = ["simulate_participant"]
+
+
+@overload
+def simulate_participant(
+    participant: Participant,
+    plan: PlanDesign | None = ...,
+    portfolio: Portfolio | None = ...,
+    *,
+    markets: MarketModel | None = ...,
+    n_scenarios: int = ...,
+    rng: RngLike = ...,
+    periods_per_year: int = ...,
+    indexing_rate: float = ...,
+    chunk_size: int | None = ...,
+    retirement: Retirement | None = ...,
+    leakage: Leakage | None = ...,
+    pay: PayPath | None = ...,
+    executor: ExecutorLike = ...,
+    n_workers: int | None = ...,
+    keep_paths: Literal[True] = ...,
+    relative_accuracy: float = ...,
+) -> ParticipantResults: ...
+
+
+@overload
+def simulate_participant(
+    participant: Participant,
+    plan: PlanDesign | None = ...,
+    portfolio: Portfolio | None = ...,
+    *,
+    markets: MarketModel | None = ...,
+    n_scenarios: int = ...,
+    rng: RngLike = ...,
+    periods_per_year: int = ...,
+    indexing_rate: float = ...,
+    chunk_size: int | None = ...,
+    retirement: Retirement | None = ...,
+    leakage: Leakage | None = ...,
+    pay: PayPath | None = ...,
+    executor: ExecutorLike = ...,
+    n_workers: int | None = ...,
+    keep_paths: Literal[False],
+    relative_accuracy: float = ...,
+) -> StreamedParticipantResults: ...
 
 
 def simulate_participant(
@@ -52,7 +99,9 @@ def simulate_participant(
     pay: PayPath | None = None,
     executor: ExecutorLike = "serial",
     n_workers: int | None = None,
-) -> ParticipantResults:
+    keep_paths: bool = True,
+    relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
+) -> ParticipantResults | StreamedParticipantResults:
     """Simulate one saver's account from today to retirement, and through it.
 
     Parameters
@@ -103,10 +152,18 @@ def simulate_participant(
         whatever the executor, worker count and chunk size.
     n_workers : int, optional
         Workers of a parallel executor; default the cores available.
+    keep_paths : bool
+        True (default): a :class:`ParticipantResults` with every scenario's
+        paths. False: a :class:`~alt401k.results.StreamedParticipantResults`
+        of per-year moments and quantiles and of the outcome metrics,
+        reduced chunk by chunk in memory that does not grow with
+        ``n_scenarios``: for runs of millions of scenarios.
+    relative_accuracy : float
+        Relative accuracy of streamed quantiles, 0.0001 to 0.5 (default 0.005).
 
     Returns
     -------
-    ParticipantResults
+    ParticipantResults or StreamedParticipantResults
         ``terminal_balance`` (S,), ``ledger()``, ``summary()`` and the raw
         (S, Y) arrays; with ``retirement``, ``retirement_paths`` and
         ``retirement_summary()`` (after-tax income, probability of running
@@ -135,6 +192,8 @@ def simulate_participant(
         raise TypeError(f"{name} must be a {cls.__name__}; got {article} {got}{hint}")
     n_scenarios = check_n_scenarios(n_scenarios)
     executor, n_workers = check_executor(executor, n_workers)
+    if not isinstance(keep_paths, bool):
+        raise TypeError(f"keep_paths must be True or False; got {keep_paths!r}")
     plan = PlanDesign() if plan is None else plan
     portfolio = (
         Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
@@ -206,73 +265,33 @@ def simulate_participant(
         indexing_rate=indexing_rate,
         schedule=schedule,
         forfeit=forfeit,
-    )
-    chunks = chunk_ranges(n_scenarios, chunk_size, n_workers=parallel(executor, n_workers))
-    arrays: dict[str, np.ndarray] = {}
-    phases: list[RetirementPaths] = []
-    per_scenario: list[AnnualContributions] = []
-    market_draws: dict[str, list[np.ndarray]] = {}
-    done = map_ordered(_saver_chunk, chunks, shared=(job,), executor=executor, n_workers=n_workers)
-    for (start, stop), piece in zip(chunks, done, strict=True):
-        for key, values in piece.arrays.items():
-            if key not in arrays:
-                arrays[key] = np.empty((n_scenarios, *values.shape[1:]))
-            arrays[key][start:stop] = values
-        for key, values in piece.market_draws.items():
-            market_draws.setdefault(key, []).append(values)
-        if piece.phase is not None:
-            phases.append(piece.phase)
-        if piece.contributions is not None:
-            per_scenario.append(piece.contributions)
-    balance, roth, employer = arrays["balance"], arrays["roth"], arrays["employer"]
-    invest, fees, prices = arrays["invest"], arrays["fees"], arrays["prices"]
-    annual, forfeited, leaked = arrays["annual"], arrays["forfeited"], arrays["leaked"]
-    retirement_paths = (
-        RetirementPaths(
-            **{
-                field.name: np.concatenate([getattr(p, field.name) for p in phases])
-                for field in dataclasses.fields(RetirementPaths)
-            }
-        )
-        if phases
-        else None
-    )
-    if per_scenario:
-        contributions = AnnualContributions(
-            **{
-                field.name: (
-                    getattr(per_scenario[0], field.name)
-                    if field.name == "years"
-                    else np.concatenate([getattr(c, field.name) for c in per_scenario], axis=1)
-                )
-                for field in dataclasses.fields(AnnualContributions)
-            }
-        )
-    return ParticipantResults(
-        participant=participant,
-        plan=plan,
         portfolio=portfolio,
-        contributions=contributions,
-        balance_end=balance,
-        roth_balance_end=roth,
-        investment_return=invest,
-        fees=fees,
-        price_level=prices,
-        asset_names=names,
-        annual_returns=annual,
-        seed=root,
-        periods_per_year=periods_per_year,
-        retirement=retirement,
-        retirement_paths=retirement_paths,
-        employer_balance_end=employer,
         leakage=leakage,
-        leakage_paths=leaked if leakage is not None else None,
-        forfeitures=forfeited if leakage is not None else None,
-        market_draws={key: np.concatenate(parts) for key, parts in market_draws.items()},
-        markets=markets,
-        indexing_rate=indexing_rate,
-        pay=pay,
+        contributions=contributions,
+        relative_accuracy=None if keep_paths else relative_accuracy,
     )
+    stats = None
+    if not keep_paths:
+        stats = saver_stats(retirement is not None, n_years, relative_accuracy)
+    chunks = chunk_ranges(n_scenarios, chunk_size, n_workers=parallel(executor, n_workers))
+    done = map_ordered(_saver_chunk, chunks, shared=(job,), executor=executor, n_workers=n_workers)
+    if stats is not None:
+        yearly, outcomes = stats
+        for year_part, outcome_part in done:
+            yearly.add(*year_part)
+            outcomes.add(*outcome_part)
+        return StreamedParticipantResults(
+            participant=participant,
+            plan=plan,
+            portfolio=portfolio,
+            retirement=retirement,
+            years=participant.start_year + np.arange(n_years),
+            yearly=yearly,
+            outcomes=outcomes,
+            seed=root,
+            periods_per_year=periods_per_year,
+        )
+    return _assemble(job, list(zip(chunks, done, strict=True)), n_scenarios)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -293,6 +312,10 @@ class _SaverJob:
     indexing_rate: float
     schedule: GroupSchedule
     forfeit: np.ndarray
+    portfolio: Portfolio
+    leakage: Leakage | None
+    contributions: AnnualContributions  # the deterministic schedule (without pay paths)
+    relative_accuracy: float | None = None  # None: keep paths; else stream
 
 
 @dataclasses.dataclass(frozen=True)
@@ -303,7 +326,7 @@ class _SaverChunk:
     contributions: AnnualContributions | None
 
 
-def _saver_chunk(job: _SaverJob, start: int, stop: int) -> _SaverChunk:
+def _saver_chunk(job: _SaverJob, start: int, stop: int) -> Any:
     """Simulate scenarios ``start:stop`` of a saver's run."""
     n_rows, n_years = stop - start, job.n_years
     paths = job.markets.sample(
@@ -358,11 +381,90 @@ def _saver_chunk(job: _SaverJob, start: int, stop: int) -> _SaverChunk:
             else np.zeros((n_rows, n_years, len(LEAKAGE_PARTS)))
         ),
     }
-    return _SaverChunk(
+    piece = _SaverChunk(
         arrays=arrays,
         market_draws={key: np.asarray(v) for key, v in paths.parameters.items()},
         phase=None if policy is None else policy.paths(),
         contributions=contributions,
+    )
+    if job.relative_accuracy is None:
+        return piece
+    # Streamed: this chunk's results, reduced to statistics before they leave the worker.
+    result = _assemble(job, [((0, n_rows), piece)], n_rows)
+    yearly, outcomes = saver_stats(job.retirement is not None, n_years, job.relative_accuracy)
+    series, metrics = saver_series(result)
+    return (
+        (yearly.block_moments(series), yearly.bucket_counts(series)),
+        (outcomes.block_moments(metrics), outcomes.bucket_counts(metrics)),
+    )
+
+
+def _assemble(
+    job: _SaverJob, pieces: list[tuple[tuple[int, int], _SaverChunk]], n_scenarios: int
+) -> ParticipantResults:
+    """A saver's results from the chunks of scenarios ``(start, stop)`` that cover them."""
+    arrays: dict[str, np.ndarray] = {}
+    phases: list[RetirementPaths] = []
+    per_scenario: list[AnnualContributions] = []
+    market_draws: dict[str, list[np.ndarray]] = {}
+    for (start, stop), piece in pieces:
+        for key, values in piece.arrays.items():
+            if key not in arrays:
+                arrays[key] = np.empty((n_scenarios, *values.shape[1:]))
+            arrays[key][start:stop] = values
+        for key, values in piece.market_draws.items():
+            market_draws.setdefault(key, []).append(values)
+        if piece.phase is not None:
+            phases.append(piece.phase)
+        if piece.contributions is not None:
+            per_scenario.append(piece.contributions)
+    retirement_paths = (
+        RetirementPaths(
+            **{
+                field.name: np.concatenate([getattr(p, field.name) for p in phases])
+                for field in dataclasses.fields(RetirementPaths)
+            }
+        )
+        if phases
+        else None
+    )
+    contributions = job.contributions
+    if per_scenario:
+        contributions = AnnualContributions(
+            **{
+                field.name: (
+                    getattr(per_scenario[0], field.name)
+                    if field.name == "years"
+                    else np.concatenate([getattr(c, field.name) for c in per_scenario], axis=1)
+                )
+                for field in dataclasses.fields(AnnualContributions)
+            }
+        )
+    with_leakage = job.leakage is not None
+    return ParticipantResults(
+        participant=job.participant,
+        plan=job.plan,
+        portfolio=job.portfolio,
+        contributions=contributions,
+        balance_end=arrays["balance"],
+        roth_balance_end=arrays["roth"],
+        investment_return=arrays["invest"],
+        fees=arrays["fees"],
+        price_level=arrays["prices"],
+        asset_names=job.names,
+        annual_returns=arrays["annual"],
+        seed=job.root,
+        periods_per_year=job.periods_per_year,
+        retirement=job.retirement,
+        retirement_paths=retirement_paths,
+        employer_balance_end=arrays["employer"],
+        leakage=job.leakage,
+        leakage_paths=arrays["leaked"] if with_leakage else None,
+        forfeitures=arrays["forfeited"] if with_leakage else None,
+        market_draws={key: np.concatenate(parts) for key, parts in market_draws.items()},
+        markets=job.markets,
+        indexing_rate=job.indexing_rate,
+        pay=job.pay,
     )
 
 

@@ -553,6 +553,7 @@ class Scenario(Spec):
             root,
             periods_per_year,
             None if stats is None else relative_accuracy,
+            backend,
         )
         chunks = chunk_ranges(n_scenarios, chunk_size, n_workers=parallel(executor, n_workers))
         parts = map_ordered(
