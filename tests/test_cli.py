@@ -10,6 +10,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import alt401k as ak
@@ -160,3 +161,27 @@ def test_python_m_help() -> None:
     assert done.returncode == 0, done.stderr
     for command in ("run", "sweep", "schema"):
         assert command in done.stdout
+
+
+def test_run_stream_and_executor_print_the_same_table(
+    small_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--stream reads the table from statistics; --executor changes nothing but where."""
+    assert cli.main(["run", str(small_file), *SMALL_ARGS]) == 0
+    paths = capsys.readouterr().out.splitlines()
+    argv = ["run", str(small_file), *SMALL_ARGS, "--stream", "--executor", "threads"]
+    assert cli.main([*argv, "--workers", "2"]) == 0
+    streamed = capsys.readouterr().out.splitlines()
+    assert streamed[:2] == paths[:2]
+    for mine, theirs in zip(streamed[3:], paths[3:], strict=True):
+        # Means agree to the printed 0.1 $B; quantiles to the sketch's 0.5%.
+        a, b = np.array(mine.split()[1:], dtype=float), np.array(theirs.split()[1:], dtype=float)
+        assert np.all(np.abs(a - b) <= 0.005 * np.abs(b) + 0.1)
+
+
+def test_stream_with_out_exits_2(
+    small_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["run", str(small_file), *SMALL_ARGS, "--stream", "--out", str(tmp_path / "x")]
+    assert cli.main(argv) == 2
+    assert "--stream run does not keep" in capsys.readouterr().err

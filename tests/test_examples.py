@@ -18,6 +18,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
         ("roth_vs_traditional.py", ["--n-scenarios", "100"], "roth_minus_traditional"),
         ("retirement_income.py", ["--n-scenarios", "100"], "RMD only"),
         (
+            "large_runs.py",
+            ["--n-scenarios", "3000", "--horizon", "3", "--executor", "threads", "--workers", "2"],
+            "statistics kept",
+        ),
+        (
             "plan_designs.py",
             ["--n-scenarios", "100"],
             "per_period  deferrals $24,500, match $7,385",
@@ -40,5 +45,6 @@ def test_every_example_is_tested():
         "plan_designs.py",
         "crypto_models.py",
         "make_readme_figure.py",
+        "large_runs.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested

@@ -2,18 +2,23 @@
 
 Subcommands
 -----------
-``run FILE [--scenarios N] [--seed S] [--out DIR] [--quiet]``
+``run FILE [--scenarios N] [--seed S] [--out DIR | --stream] [--quiet]``
     Read a scenario file (YAML or JSON, :func:`alt401k.io.read_scenario`),
     run it, print a per-year table of mean flows into the asset by component
     and the net flow's 5th, 50th and 95th percentiles over scenarios, in
     billions of nominal dollars; with ``--out`` write the saved result
-    (:func:`alt401k.io.save`) to DIR.
+    (:func:`alt401k.io.save`) to DIR. ``--stream`` keeps statistics instead
+    of paths (``keep_paths=False``), for millions of scenarios.
 ``sweep FILE --grid NAME=V1,V2,... [--grid ...] [--scenarios N] [--seed S] [--out FILE.csv]``
     Run :func:`alt401k.sweep` over the Cartesian product of the grids; print
     one row per grid point (dollar columns in $B) and write the frame, in
     dollars, to a CSV file with ``--out``.
 ``schema``
     Print the JSON schema of a scenario file.
+
+Executors (both commands): ``--executor serial|threads|processes|dask`` and
+``--workers W`` choose where chunks of scenarios (for ``sweep``, points) run; results are
+the same bits whatever they are.
 
 Seeds: without ``--seed`` a fresh seed is drawn and printed, so every run can
 be repeated exactly.
@@ -44,6 +49,8 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 from pydantic import ValidationError
+
+from .execution import EXECUTORS
 
 __all__ = ["main"]
 
@@ -152,7 +159,8 @@ def flow_table(result: Any) -> pd.DataFrame:
 
     Parameters
     ----------
-    result : PoolResults
+    result : PoolResults or StreamedPoolResults
+        A streamed run's quantiles come from its sketch (to 0.5%).
 
     Returns
     -------
@@ -163,6 +171,14 @@ def flow_table(result: Any) -> pd.DataFrame:
         flow over scenarios.
     """
     out: dict[str, np.ndarray] = {}
+    if not hasattr(result, "component"):  # a streamed run: the same figures from its statistics
+        table = result.summary((0.05, 0.5, 0.95))
+        for name in result.COMPONENTS:
+            out[f"{name} mean $B"] = table[f"{name}_mean"].to_numpy() / BILLION
+        out["net mean $B"] = table["net_flow_mean"].to_numpy() / BILLION
+        for label in ("p05", "p50", "p95"):
+            out[f"net {label} $B"] = table[f"net_flow_{label}"].to_numpy() / BILLION
+        return pd.DataFrame(out, index=pd.Index(result.years, name="year"))
     for name in result.COMPONENTS:
         out[f"{name} mean $B"] = result.component(name).mean(axis=0) / BILLION
     net = result.net_flows
@@ -181,10 +197,18 @@ def _print_frame(frame: pd.DataFrame, stream: TextIO) -> None:
 def _run(args: argparse.Namespace) -> int:
     scenario = _read(args.file)
     seed = _seed(args.seed)
+    if args.stream and args.out is not None:
+        raise CommandError("--out saves paths, which a --stream run does not keep; drop one")
     try:
         with _working(f"simulating {args.scenarios:,} scenarios", _show_progress(args)):
-            result = scenario.run(args.scenarios, rng=seed)
-    except ValueError as err:
+            result = scenario.run(
+                args.scenarios,
+                rng=seed,
+                executor=args.executor,
+                n_workers=args.workers,
+                keep_paths=not args.stream,
+            )
+    except (ValueError, ImportError) as err:
         raise CommandError(_describe(err)) from None
     print(
         f"{scenario.asset}: flows into the asset by year, billions of nominal dollars; "
@@ -249,8 +273,15 @@ def _sweep(args: argparse.Namespace) -> int:
     seed = _seed(args.seed)
     try:
         with _working(f"sweeping {args.scenarios:,} scenarios per point", _show_progress(args)):
-            frame = sweep(scenario, n_scenarios=args.scenarios, rng=seed, **grids)
-    except ValueError as err:
+            frame = sweep(
+                scenario,
+                n_scenarios=args.scenarios,
+                rng=seed,
+                executor=args.executor,
+                n_workers=args.workers,
+                **grids,
+            )
+    except (ValueError, ImportError) as err:
         raise CommandError(_describe(err)) from None
     print(
         f"{scenario.asset}: sweep over {', '.join(grids)}; dollars in billions (nominal), "
@@ -318,6 +349,19 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--quiet", action="store_true", help="no progress bar and no status messages"
         )
+        sub.add_argument(
+            "--executor",
+            choices=EXECUTORS,
+            default="serial",
+            help="where chunks of scenarios (or sweep points) run; the numbers do not change",
+        )
+        sub.add_argument(
+            "--workers",
+            type=_positive_int,
+            default=None,
+            metavar="W",
+            help="workers of a parallel executor (default: the cores available)",
+        )
 
     run = commands.add_parser(
         "run",
@@ -327,6 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(run)
     run.add_argument("--out", metavar="DIR", help="write the saved result to this directory")
+    run.add_argument(
+        "--stream",
+        action="store_true",
+        help="keep per-year statistics, not paths: memory flat in --scenarios",
+    )
     run.set_defaults(handler=_run)
 
     sweep = commands.add_parser(

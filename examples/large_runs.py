@@ -1,0 +1,73 @@
+"""Hundreds of thousands of pool scenarios in flat memory, on every core.
+
+Runs the base crypto scenario (each plan segment's adoption curve, the crypto
+opt-in curve, quarterly rebalancing) with ``keep_paths=False``: the run keeps
+per-year moments (exact) and quantiles (to 0.5%) instead of paths, so memory
+does not grow with the scenarios. Chunks of scenarios run on ``--executor``;
+the numbers are the same bits whatever the executor, worker count or chunk
+size. Prints the yearly net flow into bitcoin with its 90% band, the time
+taken and what the statistics weigh.
+
+Run:  python examples/large_runs.py [--n-scenarios 200000] [--horizon 10]
+                                    [--executor processes] [--backend numpy|numba]
+
+(200,000 scenarios x 10 years take about a minute on two cores; the pool
+costs about 1.5 ns per cell-scenario-period on one core, and half that with
+``--backend numba``, the ``fast`` extra.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import alt401k as ak
+from alt401k.execution import EXECUTORS
+
+BILLION = 1e9
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-scenarios", type=int, default=200_000)
+    parser.add_argument("--horizon", type=int, default=10)
+    parser.add_argument("--executor", default="processes", choices=EXECUTORS)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--backend", default="numpy", choices=("numpy", "numba"))
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    scenario = ak.Scenario(
+        asset="bitcoin",
+        horizon_years=args.horizon,
+        sponsor_adoption="segments",
+        opt_in_rate=ak.crypto_opt_in_curve(),
+        rebalancing="quarterly",
+    )
+    start = time.perf_counter()
+    out = scenario.run(
+        args.n_scenarios,
+        rng=args.seed,
+        executor=args.executor,
+        n_workers=args.workers,
+        keep_paths=False,
+        backend=args.backend,
+    )
+    elapsed = time.perf_counter() - start
+    table = out.summary((0.05, 0.5, 0.95))
+    print(
+        f"{out.n_scenarios:,} scenarios on {args.executor!r} in {elapsed:.1f} s; "
+        f"statistics kept {out.stats.nbytes() / 2**20:.1f} MiB (the same for any number "
+        "of scenarios)"
+    )
+    print("net flow into bitcoin, $B a year (90% band) and cumulative median:")
+    print(
+        (table[["net_flow_p05", "net_flow_mean", "net_flow_p95", "cumulative_flow_p50"]] / BILLION)
+        .round(2)
+        .to_string()
+    )
+    print(f"quantiles: {table.attrs['quantile_accuracy']}")
+
+
+if __name__ == "__main__":
+    main()
