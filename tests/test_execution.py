@@ -167,7 +167,11 @@ def test_dask_local_cluster_matches_serial(pool_serial: ak.PoolResults) -> None:
         streamed = POOL.run(2_500, rng=11, executor=client, keep_paths=False)
         mine = POOL.run(2_500, rng=11, keep_paths=False)
         swept = ak.sweep(POOL, n_scenarios=200, rng=3, executor=client, opt_in_rate=[0.2, 0.4])
+        saver = ak.simulate_participant(
+            SAVER, n_scenarios=2_100, rng=5, executor=client, chunk_size=1_000, **SAVER_KW
+        )
     _assert_same_stats(streamed.stats, mine.stats)
+    _assert_same_arrays(ak.simulate_participant(SAVER, n_scenarios=2_100, rng=5, **SAVER_KW), saver)
     pd.testing.assert_frame_equal(
         swept, ak.sweep(POOL, n_scenarios=200, rng=3, opt_in_rate=[0.2, 0.4]), check_exact=True
     )
@@ -383,3 +387,14 @@ def test_streamed_saver_is_identical_across_executors_and_chunks() -> None:
             SAVER, n_scenarios=1_000, rng=5, keep_paths=False, **SAVER_KW
         ).yearly.nbytes()
     )
+
+
+def _die(code: int) -> None:
+    import os
+
+    os._exit(code)
+
+
+def test_a_dead_worker_gets_a_clear_error() -> None:
+    with pytest.raises(RuntimeError, match="a worker process of executor='processes' died"):
+        list(map_ordered(_die, [(3,), (3,)], executor="processes", n_workers=2))

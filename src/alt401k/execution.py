@@ -17,6 +17,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, Literal, TypeAlias, TypeVar
 
@@ -276,14 +277,20 @@ def map_ordered(
     window = 2 * n_workers
     with _submitter(executor, n_workers, fn, shared) as submit:
         pending: deque[Any] = deque()
-        queue = iter(items)
         try:
-            for item in queue:
+            for item in items:
                 pending.append(submit(item))
                 if len(pending) >= window:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+        except BrokenProcessPool as exc:
+            raise RuntimeError(
+                "a worker process of executor='processes' died. Usual causes: the machine ran "
+                "out of memory (pass a smaller chunk_size or fewer n_workers), or the script "
+                "that started the run cannot be imported again by the workers (put its code "
+                "under `if __name__ == '__main__':`, and do not run it from standard input)"
+            ) from exc
         finally:
             for future in pending:
                 future.cancel()
