@@ -411,3 +411,24 @@ def _die(code: int) -> None:
 def test_a_dead_worker_gets_a_clear_error() -> None:
     with pytest.raises(RuntimeError, match="a worker process of executor='processes' died"):
         list(map_ordered(_die, [(3,), (3,)], executor="processes", n_workers=2))
+
+
+def _pid(_: int) -> int:
+    import os
+
+    return os.getpid()
+
+
+def test_process_workers_are_kept_between_runs_until_shut_down() -> None:
+    from alt401k.execution import shutdown_workers
+
+    first = set(map_ordered(_pid, [(i,) for i in range(8)], executor="processes", n_workers=2))
+    again = set(map_ordered(_pid, [(i,) for i in range(8)], executor="processes", n_workers=2))
+    assert again <= first and len(first) <= 2
+    shutdown_workers()
+    fresh = set(map_ordered(_pid, [(i,) for i in range(8)], executor="processes", n_workers=2))
+    assert not fresh & first
+    # A pool broken by a dead worker is replaced by the next run.
+    with pytest.raises(RuntimeError, match="died"):
+        list(map_ordered(_die, [(3,)], executor="processes", n_workers=2))
+    assert len(list(map_ordered(_pid, [(0,)], executor="processes", n_workers=2))) == 1

@@ -160,3 +160,49 @@ def year_periods(
             rebalanced[s, k] = (r0 + r1) + (r2 + r3)
             unwound[s, k] = (u0 + u1) + (u2 + u3)
             blocked[s, k] = (b0 + b1) + (b2 + b3)
+
+
+@numba.njit(cache=True, nogil=True)
+def saver_periods(
+    N: np.ndarray,  # (K, S, G) balances by money source, updated
+    returns: np.ndarray,  # (S, T, A) per-period asset returns
+    t0: int,  # first period of the year
+    n: int,  # periods in the year
+    weights: np.ndarray,  # (A, F) the year's core portfolio weights
+    portfolio: np.ndarray,  # (G,) core portfolio of each group
+    net_of_expense: np.ndarray,  # (G,) 1 - core expense per period
+    keep: np.ndarray,  # (G,) share left after a period's outflow
+    core_expense: np.ndarray,  # (G,) expense per period
+    contrib: np.ndarray,  # (K, S, G) per-period contributions
+    kept: np.ndarray,  # (S, G) money left after each period's outflow, accumulated
+    invested: np.ndarray,  # (S, G) market gain over the year, accumulated (with ``ledger``)
+    fees: np.ndarray,  # (S, G) expenses over the year, accumulated (with ``ledger``)
+    ledger: bool,
+) -> None:
+    """One year's periods of a run without a channel (a saver), cell by cell.
+
+    The same operations in the same order as the numpy loop of
+    :func:`alt401k.engine._simulate_rows` (the portfolio return summed asset
+    by asset, then ``(rho + (1 - expense)) * keep``), so every output is
+    bit-identical.
+    """
+    n_sources, n_rows, n_groups = N.shape
+    n_assets = returns.shape[2]
+    for s in range(n_rows):
+        for g in range(n_groups):
+            f = portfolio[g]
+            for k in range(n):
+                t = t0 + k
+                rho = 0.0
+                for a in range(n_assets):
+                    rho += returns[s, t, a] * weights[a, f]
+                if ledger:
+                    invested[s, g] += N[0, s, g] * rho
+                    fees[s, g] += N[0, s, g] * core_expense[g]
+                gk = rho + net_of_expense[g]
+                gk *= keep[g]
+                for j in range(n_sources):
+                    N[j, s, g] *= gk
+                kept[s, g] += N[0, s, g]
+                for j in range(n_sources):
+                    N[j, s, g] += contrib[j, s, g]

@@ -313,13 +313,14 @@ def simulate(
     record_ledger : bool
         Also return per-group yearly ledgers (memory S x Y x G per item).
     backend : {"numpy", "numba"}
-        ``"numba"`` runs the periods of a run with a channel, one money
-        source and no ledger (a pool run) through a compiled loop
-        (:mod:`alt401k._kernel_numba`, the ``fast`` extra): every balance,
-        holding and final state is bit-identical to ``"numpy"``; per-period
-        sums over groups (the asset's market gain, rebalancing and unwinding
-        trades, blocked sales) are added in another
-        order and may differ by rounding. Other runs use numpy either way.
+        ``"numba"`` runs the periods through compiled loops
+        (:mod:`alt401k._kernel_numba`, the ``fast`` extra). Without a
+        channel (a saver) every output is bit-identical to ``"numpy"``. With
+        a channel, one money source and no ledger (a pool run) every
+        balance, holding and final state is bit-identical; per-period sums
+        over groups (the asset's market gain, rebalancing and unwinding
+        trades, blocked sales) are added in another order and may differ by
+        rounding. Other runs use numpy either way.
 
     Returns
     -------
@@ -350,10 +351,14 @@ def simulate(
             f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
         )
     fused: Callable[..., None] | None = None
-    if backend == "numba" and channel is not None and not record_ledger and k_sources == 1:
-        from ._kernel_numba import year_periods
+    fused_saver: Callable[..., None] | None = None
+    if backend == "numba":
+        from ._kernel_numba import saver_periods, year_periods
 
-        fused = year_periods
+        if channel is None:
+            fused_saver = saver_periods
+        elif not record_ledger and k_sources == 1:
+            fused = year_periods
     n_parts = 0 if schedule.outflow_parts is None else schedule.outflow_parts.shape[0]
     out = _allocate(n_scenarios, n_years, n_groups, k_sources, n_parts, record_ledger)
     prep = _prepare(schedule)
@@ -368,7 +373,9 @@ def simulate(
             block = _slice_channel(channel, lo, hi)
         else:
             block = channel(lo, hi)
-        _simulate_rows(returns[lo:hi], schedule, prep, block, out, lo, hi, record_ledger, fused)
+        _simulate_rows(
+            returns[lo:hi], schedule, prep, block, out, lo, hi, record_ledger, fused, fused_saver
+        )
     return out
 
 
@@ -476,11 +483,12 @@ def _simulate_rows(
     hi: int,
     record_ledger: bool,
     fused: Callable[..., None] | None = None,
+    fused_saver: Callable[..., None] | None = None,
 ) -> None:
     """Run the time loop for scenarios ``lo:hi`` and write their outputs into ``out``.
 
-    ``fused``: the compiled period loop (:func:`alt401k._kernel_numba.year_periods`)
-    for the channel path, or None for numpy.
+    ``fused``, ``fused_saver``: the compiled period loops of the channel path and of
+    runs without a channel (:mod:`alt401k._kernel_numba`), or None for numpy.
     """
     n = sc.periods_per_year
     n_rows = hi - lo
@@ -524,9 +532,11 @@ def _simulate_rows(
         # growth net of expenses and of the outflow that follows.
         r = returns[:, periods.start : periods.stop, :]
         by_portfolio = np.zeros((*r.shape[:2], weights.shape[2]))  # (S, n, F)
-        for a in range(weights.shape[1]):
+        for a in range(weights.shape[1] if fused_saver is None else 0):  # else compiled
             by_portfolio += r[:, :, a, None] * weights[year, a]
-        if fused is None or ch is None:
+        if fused_saver is not None:
+            rho = growth = by_portfolio  # unused: the compiled loop forms them
+        elif fused is None or ch is None:
             rho = np.ascontiguousarray(by_portfolio[:, :, portfolio].transpose(1, 0, 2))
             growth = rho + (1.0 - core_expense[year])
             growth *= keep[year]
@@ -548,7 +558,22 @@ def _simulate_rows(
                 out.pool_outflows[rows, year] += taken[0].sum(axis=-1)
                 if led is not None:
                     led.withdrawals[:, rows, year] = taken
-            for k, _t in enumerate(periods):
+            if fused_saver is not None:
+                # The year's sums start from zero in the ledger too, so the bits are the same.
+                invested = np.zeros((n_rows, n_groups))
+                charged = np.zeros((n_rows, n_groups))
+                fused_saver(
+                    N, np.ascontiguousarray(returns), periods.start, n,
+                    np.ascontiguousarray(weights[year]), np.ascontiguousarray(portfolio, np.int64),
+                    1.0 - core_expense[year], np.ascontiguousarray(keep[year]),
+                    np.ascontiguousarray(core_expense[year]),
+                    np.ascontiguousarray(np.broadcast_to(contrib, N.shape)),
+                    kept, invested, charged, led is not None,
+                )  # fmt: skip
+                if led is not None:
+                    led.investment_return[rows, year] += invested
+                    led.fees[rows, year] += charged
+            for k, _t in enumerate(periods if fused_saver is None else ()):
                 if led is not None:
                     led.investment_return[rows, year] += N[0] * rho[k]
                     led.fees[rows, year] += N[0] * core_expense[year]

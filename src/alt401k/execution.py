@@ -11,9 +11,11 @@ bits as a serial run.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -34,6 +36,7 @@ __all__ = [
     "default_workers",
     "map_ordered",
     "parallel",
+    "shutdown_workers",
 ]
 
 #: Scenarios simulated together; about 40 MB of float64 paths per 1,000
@@ -124,7 +127,8 @@ def check_executor(executor: ExecutorLike, n_workers: int | None = None) -> tupl
     executor : str, concurrent.futures.Executor or distributed.Client
         ``"serial"`` (one chunk after another in this process), ``"threads"``
         (a thread pool: numpy's generators and array operations release the
-        GIL), ``"processes"`` (a process pool), ``"dask"`` (a
+        GIL), ``"processes"`` (a pool of worker processes, kept between runs:
+        see :func:`shutdown_workers`), ``"dask"`` (a
         ``distributed.LocalCluster`` started for the call and closed after
         it; needs the ``dask`` extra), or an executor or Dask client of the
         caller's, used as is and left open.
@@ -170,16 +174,40 @@ def _import_distributed() -> Any:
     return distributed
 
 
-# A process pool's workers receive the shared arguments once, through the initializer.
-_SHARED: dict[int, tuple[Any, ...]] = {}
+# The process pool is kept between runs, so that a later run does not start (and import
+# alt401k, numpy and numba in) fresh workers; shutdown_workers() stops it.
+_POOL: dict[str, Any] = {}
+_POOL_LOCK = threading.Lock()
 
 
-def _set_shared(token: int, shared: tuple[Any, ...]) -> None:
-    _SHARED[token] = shared
+def _process_pool(n_workers: int) -> ProcessPoolExecutor:
+    with _POOL_LOCK:
+        pool = _POOL.get("pool")
+        if pool is None or _POOL.get("n_workers") != n_workers:
+            if pool is not None:
+                pool.shutdown(wait=True)
+            pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=_process_context())
+            _POOL.update(pool=pool, n_workers=n_workers)
+        return pool
 
 
-def _call_shared(token: int, fn: Callable[..., _R], item: tuple[Any, ...]) -> _R:
-    return fn(*_SHARED[token], *item)
+def shutdown_workers() -> None:
+    """Stop the worker processes that ``executor="processes"`` keeps between runs.
+
+    Runs on ``"processes"`` reuse one pool of worker processes (started on
+    first use, with alt401k already imported), so that only the first run of a
+    session pays for starting them; they hold their imports' memory while
+    idle. Call this to release them; the next run starts a new pool. Also
+    called at interpreter exit.
+    """
+    with _POOL_LOCK:
+        pool = _POOL.pop("pool", None)
+        _POOL.pop("n_workers", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_workers)
 
 
 def _process_context() -> Any:
@@ -199,17 +227,11 @@ def _submitter(
 ) -> Iterator[Callable[[tuple[Any, ...]], Any]]:
     """A ``submit(item)`` returning a future of ``fn(*shared, *item)``."""
     if executor == "threads":
-        with ThreadPoolExecutor(max_workers=n_workers) as pool:
-            yield lambda item: pool.submit(fn, *shared, *item)
+        with ThreadPoolExecutor(max_workers=n_workers) as threads:
+            yield lambda item: threads.submit(fn, *shared, *item)
     elif executor == "processes":
-        token = id(shared)
-        with ProcessPoolExecutor(
-            max_workers=n_workers,
-            mp_context=_process_context(),
-            initializer=_set_shared,
-            initargs=(token, shared),
-        ) as pool:
-            yield lambda item: pool.submit(_call_shared, token, fn, item)
+        processes = _process_pool(n_workers)
+        yield lambda item: processes.submit(fn, *shared, *item)
     elif executor == "dask":
         distributed = _import_distributed()
         with (
@@ -257,7 +279,8 @@ def map_ordered(
     At most twice ``n_workers`` items are in flight, so results waiting to be
     consumed stay bounded whatever the number of items: memory is set by
     the chunk size, not by the run's size. ``fn`` must be a module-level
-    function and its arguments picklable for ``"processes"`` and Dask.
+    function and its arguments picklable for ``"processes"`` and Dask (the
+    shared arguments are sent with each item: a pool run's are under 1 MB).
 
     Parameters
     ----------
@@ -285,6 +308,7 @@ def map_ordered(
             while pending:
                 yield pending.popleft().result()
         except BrokenProcessPool as exc:
+            shutdown_workers()  # the next run starts a fresh pool
             raise RuntimeError(
                 "a worker process of executor='processes' died. Usual causes: the machine ran "
                 "out of memory (pass a smaller chunk_size or fewer n_workers), or the script "

@@ -7,13 +7,14 @@ The saver is a population of one cell run through the same engine as the pool
 from __future__ import annotations
 
 import dataclasses
+from importlib import import_module
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from .._random import RngLike, as_seed_sequence
 from ..contributions import AnnualContributions, annual_contributions
-from ..engine import GroupSchedule, simulate
+from ..engine import BACKENDS, GroupSchedule, simulate
 from ..execution import (
     ExecutorLike,
     check_executor,
@@ -58,6 +59,7 @@ def simulate_participant(
     n_workers: int | None = ...,
     keep_paths: Literal[True] = ...,
     relative_accuracy: float = ...,
+    backend: Literal["numpy", "numba"] = ...,
 ) -> ParticipantResults: ...
 
 
@@ -80,6 +82,7 @@ def simulate_participant(
     n_workers: int | None = ...,
     keep_paths: Literal[False],
     relative_accuracy: float = ...,
+    backend: Literal["numpy", "numba"] = ...,
 ) -> StreamedParticipantResults: ...
 
 
@@ -101,6 +104,7 @@ def simulate_participant(
     n_workers: int | None = None,
     keep_paths: bool = True,
     relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
+    backend: Literal["numpy", "numba"] = "numpy",
 ) -> ParticipantResults | StreamedParticipantResults:
     """Simulate one saver's account from today to retirement, and through it.
 
@@ -160,6 +164,10 @@ def simulate_participant(
         ``n_scenarios``: for runs of millions of scenarios.
     relative_accuracy : float
         Relative accuracy of streamed quantiles, 0.0001 to 0.5 (default 0.005).
+    backend : {"numpy", "numba"}
+        ``"numba"`` (the ``fast`` extra) runs the period loop compiled; every
+        number is bit-identical to ``"numpy"``
+        (:func:`alt401k.engine.simulate`).
 
     Returns
     -------
@@ -194,6 +202,12 @@ def simulate_participant(
     executor, n_workers = check_executor(executor, n_workers)
     if not isinstance(keep_paths, bool):
         raise TypeError(f"keep_paths must be True or False; got {keep_paths!r}")
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
+        )
+    if backend == "numba":
+        import_module("alt401k._kernel_numba")  # fails here, with the install hint
     plan = PlanDesign() if plan is None else plan
     portfolio = (
         Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio
@@ -269,6 +283,7 @@ def simulate_participant(
         leakage=leakage,
         contributions=contributions,
         relative_accuracy=None if keep_paths else relative_accuracy,
+        backend=backend,
     )
     stats = None
     if not keep_paths:
@@ -316,6 +331,7 @@ class _SaverJob:
     leakage: Leakage | None
     contributions: AnnualContributions  # the deterministic schedule (without pay paths)
     relative_accuracy: float | None = None  # None: keep paths; else stream
+    backend: str = "numpy"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -364,7 +380,7 @@ def _saver_chunk(job: _SaverJob, start: int, stop: int) -> Any:
                 [contributions.total, contributions.roth_total, contributions.employer]
             ).transpose(0, 2, 1)[..., None],
         )
-    ledger = simulate(paths.returns, schedule, record_ledger=True).ledger
+    ledger = simulate(paths.returns, schedule, record_ledger=True, backend=job.backend).ledger
     assert ledger is not None
     arrays = {
         "balance": ledger.balance[0, :, :, 0],
