@@ -525,23 +525,26 @@ def _simulate_rows(
     # sales may still take, (S, G).
     window = max(n // 4, 1)
     room = np.zeros((n_rows, n_groups)) if gate is not None else None
+    # What the compiled loops take that does not change from year to year.
+    compiled = None
+    if fused is not None or fused_saver is not None:
+        compiled = _CompiledInputs.of(returns, portfolio, ch, rebalances, unwinds, gate, n, room)
 
     for year in range(sc.n_years):
         periods = range(year * n, (year + 1) * n)
         # Core return of every group over the year's periods, period-major (n, S, G), and
         # growth net of expenses and of the outflow that follows.
-        r = returns[:, periods.start : periods.stop, :]
-        by_portfolio = np.zeros((*r.shape[:2], weights.shape[2]))  # (S, n, F)
-        for a in range(weights.shape[1] if fused_saver is None else 0):  # else compiled
-            by_portfolio += r[:, :, a, None] * weights[year, a]
-        if fused_saver is not None:
-            rho = growth = by_portfolio  # unused: the compiled loop forms them
-        elif fused is None or ch is None:
-            rho = np.ascontiguousarray(by_portfolio[:, :, portfolio].transpose(1, 0, 2))
-            growth = rho + (1.0 - core_expense[year])
-            growth *= keep[year]
-        else:  # the compiled loop forms each group's growth from its portfolio's return
-            growth = by_portfolio
+        # (The compiled saver loop forms them itself; the compiled pool loop takes the
+        # portfolios' returns and forms each group's growth.)
+        if fused_saver is None:
+            r = returns[:, periods.start : periods.stop, :]
+            by_portfolio = np.zeros((*r.shape[:2], weights.shape[2]))  # (S, n, F)
+            for a in range(weights.shape[1]):
+                by_portfolio += r[:, :, a, None] * weights[year, a]
+            if fused is None or ch is None:
+                rho = np.ascontiguousarray(by_portfolio[:, :, portfolio].transpose(1, 0, 2))
+                growth = rho + (1.0 - core_expense[year])
+                growth *= keep[year]
         if contributions.ndim == 4:  # per scenario: (K, S, Y, G)
             contrib = contributions[:, rows, year, :] / n
         else:
@@ -558,28 +561,27 @@ def _simulate_rows(
                 out.pool_outflows[rows, year] += taken[0].sum(axis=-1)
                 if led is not None:
                     led.withdrawals[:, rows, year] = taken
-            if fused_saver is not None:
+            if fused_saver is not None and compiled is not None:
                 # The year's sums start from zero in the ledger too, so the bits are the same.
                 invested = np.zeros((n_rows, n_groups))
                 charged = np.zeros((n_rows, n_groups))
                 fused_saver(
-                    N, np.ascontiguousarray(returns), periods.start, n,
-                    np.ascontiguousarray(weights[year]), np.ascontiguousarray(portfolio, np.int64),
-                    1.0 - core_expense[year], np.ascontiguousarray(keep[year]),
-                    np.ascontiguousarray(core_expense[year]),
+                    N, compiled.returns, periods.start, n, np.ascontiguousarray(weights[year]),
+                    compiled.portfolio, 1.0 - core_expense[year], keep[year], core_expense[year],
                     np.ascontiguousarray(np.broadcast_to(contrib, N.shape)),
                     kept, invested, charged, led is not None,
                 )  # fmt: skip
                 if led is not None:
                     led.investment_return[rows, year] += invested
                     led.fees[rows, year] += charged
-            for k, _t in enumerate(periods if fused_saver is None else ()):
-                if led is not None:
-                    led.investment_return[rows, year] += N[0] * rho[k]
-                    led.fees[rows, year] += N[0] * core_expense[year]
-                N *= growth[k]
-                kept += N[0]
-                N += contrib
+            else:
+                for k in range(n):
+                    if led is not None:
+                        led.investment_return[rows, year] += N[0] * rho[k]
+                        led.fees[rows, year] += N[0] * core_expense[year]
+                    N *= growth[k]
+                    kept += N[0]
+                    N += contrib
         else:
             h = ch.holder_share[:, year]
             share = ch.target_share[:, year]
@@ -592,57 +594,58 @@ def _simulate_rows(
             out.flows[rows, year, 1] = c_asset[0].sum(axis=-1) * n
             rebalance_on = ch.rebalance_on[:, year, None]
             X, Y, Z = hold.X, hold.Y, hold.Z
-            if fused is not None:
+            if fused is not None and compiled is not None:
                 _fused_year(
-                    fused, N, hold, growth, portfolio, 1.0 - core_expense[year], asset_growth,
-                    keep[year], c_non, c_asset, c_core, c_holder, share, ch, rebalances, unwinds,
-                    periods.start, gate, n, room, kept, kept_asset, out, rows, year,
+                    fused, compiled, N, hold, by_portfolio, 1.0 - core_expense[year],
+                    asset_growth, keep[year], (c_non, c_asset, c_core, c_holder), share,
+                    ch.rebalance_on[:, year], periods.start, n, kept, kept_asset, out, rows, year,
                 )  # fmt: skip
-            for k, t in enumerate(periods if fused is None else ()):
-                if room is not None and gate is not None and k % window == 0 and k < 4 * window:
-                    # A new quarter: its allowance. With n not a multiple of 4 the last
-                    # quarter runs to the year end.
-                    np.multiply(X[0], gate * max(4 // n, 1), out=room)
-                if led is not None:
-                    core = N[0] + Y[0]
-                    led.investment_return[rows, year] += (
-                        core * rho[k] + X[0] * returns[:, t, asset, None]
-                    )
-                    led.fees[rows, year] += core * core_expense[year] + X[0] * expense[asset]
-                # Market, then outflows: core growth already nets the outflow.
-                N *= growth[k]
-                Y *= growth[k]
-                Z *= growth[k]
-                g = asset_growth[:, t, None]
-                out.asset_return[rows, year] += (g[:, 0] - 1.0) * X[0].sum(axis=-1)
-                X *= g
-                X *= keep[year]
-                kept_asset += X[0]
-                np.add(N[0], Y[0], out=tmp)
-                kept += tmp
-                # Contributions.
-                N += c_non
-                X += c_asset
-                Y += c_core
-                Z += c_holder
-                # Rebalancing and unwinding.
-                if rebalances[t]:
-                    out.flows[rows, year, 3] += _rebalance(
-                        hold,
-                        share,
-                        ch.rebalance_fraction[t] * rebalance_on,
-                        room,
-                        out.blocked_sales[rows, year],
-                    )
-                if unwinds[t]:
-                    sold = np.multiply(X, ch.unwind[:, t, None], order="C")
-                    if room is not None:
-                        np.negative(sold, out=sold)
-                        out.blocked_sales[rows, year] += _gate_sales(sold, room)
-                        np.negative(sold, out=sold)
-                    X -= sold
-                    Y += sold
-                    out.flows[rows, year, 0] -= sold[0].sum(axis=-1)
+            else:
+                for k, t in enumerate(periods):
+                    if room is not None and gate is not None and k % window == 0 and k < 4 * window:
+                        # A new quarter: its allowance. With n not a multiple of 4 the last
+                        # quarter runs to the year end.
+                        np.multiply(X[0], gate * max(4 // n, 1), out=room)
+                    if led is not None:
+                        core = N[0] + Y[0]
+                        led.investment_return[rows, year] += (
+                            core * rho[k] + X[0] * returns[:, t, asset, None]
+                        )
+                        led.fees[rows, year] += core * core_expense[year] + X[0] * expense[asset]
+                    # Market, then outflows: core growth already nets the outflow.
+                    N *= growth[k]
+                    Y *= growth[k]
+                    Z *= growth[k]
+                    g = asset_growth[:, t, None]
+                    out.asset_return[rows, year] += (g[:, 0] - 1.0) * X[0].sum(axis=-1)
+                    X *= g
+                    X *= keep[year]
+                    kept_asset += X[0]
+                    np.add(N[0], Y[0], out=tmp)
+                    kept += tmp
+                    # Contributions.
+                    N += c_non
+                    X += c_asset
+                    Y += c_core
+                    Z += c_holder
+                    # Rebalancing and unwinding.
+                    if rebalances[t]:
+                        out.flows[rows, year, 3] += _rebalance(
+                            hold,
+                            share,
+                            ch.rebalance_fraction[t] * rebalance_on,
+                            room,
+                            out.blocked_sales[rows, year],
+                        )
+                    if unwinds[t]:
+                        sold = np.multiply(X, ch.unwind[:, t, None], order="C")
+                        if room is not None:
+                            np.negative(sold, out=sold)
+                            out.blocked_sales[rows, year] += _gate_sales(sold, room)
+                            np.negative(sold, out=sold)
+                        X -= sold
+                        Y += sold
+                        out.flows[rows, year, 0] -= sold[0].sum(axis=-1)
 
         # Outflows: what stayed after each period's payout times o / (1 - o).
         kept *= drain[year]
@@ -685,27 +688,63 @@ def _simulate_rows(
         out.final_counterfactual[rows] = hold.Z[0]
 
 
+@dataclass(frozen=True)
+class _CompiledInputs:
+    """A row block's inputs to the compiled loops that are the same every year."""
+
+    returns: np.ndarray  # (S, T, A) C-contiguous
+    portfolio: np.ndarray  # (G,) int64
+    rebalance_fraction: np.ndarray  # (T, G)
+    rebalances: np.ndarray  # (T,) bool
+    unwind: np.ndarray  # (S, T)
+    unwinds: np.ndarray  # (T,) bool
+    gate_factor: float  # share of the quarter's opening holdings that may be sold; < 0: no gate
+    window: int  # periods in a gate window
+    room: np.ndarray  # (S, G) the gate's allowance (a dummy without a gate)
+
+    @classmethod
+    def of(
+        cls,
+        returns: np.ndarray,
+        portfolio: np.ndarray,
+        ch: ChannelInputs | None,
+        rebalances: np.ndarray,
+        unwinds: np.ndarray,
+        gate: float | None,
+        n: int,
+        room: np.ndarray | None,
+    ) -> _CompiledInputs:
+        n_rows, n_periods = returns.shape[:2]
+        return cls(
+            returns=np.ascontiguousarray(returns),
+            portfolio=np.ascontiguousarray(portfolio, dtype=np.int64),
+            rebalance_fraction=np.ascontiguousarray(
+                np.zeros((n_periods, portfolio.size)) if ch is None else ch.rebalance_fraction,
+                dtype=float,
+            ),
+            rebalances=np.ascontiguousarray(rebalances, dtype=np.bool_),
+            unwind=np.ascontiguousarray(np.zeros((n_rows, 0)) if ch is None else ch.unwind, float),
+            unwinds=np.ascontiguousarray(unwinds, dtype=np.bool_),
+            gate_factor=-1.0 if gate is None else gate * max(4 // n, 1),
+            window=max(n // 4, 1),
+            room=room if room is not None else np.zeros((n_rows, portfolio.size)),
+        )
+
+
 def _fused_year(
     fused: Callable[..., None],
+    static: _CompiledInputs,
     N: np.ndarray,
     hold: _Holders,
     by_portfolio: np.ndarray,
-    portfolio: np.ndarray,
     net_of_expense: np.ndarray,
     asset_growth: np.ndarray,
     keep: np.ndarray,
-    c_non: np.ndarray,
-    c_asset: np.ndarray,
-    c_core: np.ndarray,
-    c_holder: np.ndarray,
+    contributions: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     share: np.ndarray,
-    ch: ChannelInputs,
-    rebalances: np.ndarray,
-    unwinds: np.ndarray,
+    rebalance_on: np.ndarray,
     t0: int,
-    gate: float | None,
     n: int,
-    room: np.ndarray | None,
     kept: np.ndarray,
     kept_asset: np.ndarray,
     out: EnginePaths,
@@ -715,43 +754,33 @@ def _fused_year(
     """One year's periods of the channel path through the compiled loop.
 
     ``by_portfolio`` (S, n, F) is each core portfolio's return per period;
-    ``net_of_expense`` (G,) is ``1 - core expense`` of each group.
+    ``net_of_expense`` (G,) is ``1 - core expense`` of each group;
+    ``contributions`` are the non-holders', holders' to the asset, to the core,
+    and all holders' per-period contributions.
 
     Per-period sums come back as (S, n) arrays and are added in period order,
     as the numpy loop adds them.
     """
-    n_rows = N.shape[1]
-    per_period = np.zeros((4, n_rows, n))  # gain, rebalanced, unwound, blocked
-    full = np.broadcast_shapes(N.shape, c_non.shape)
-    contributions = [
-        np.ascontiguousarray(np.broadcast_to(c, full)) for c in (c_non, c_asset, c_core, c_holder)
-    ]
-    window = max(n // 4, 1)
+    per_period = np.zeros((4, N.shape[1], n))  # gain, rebalanced, unwound, blocked
     fused(
-        N, hold.X, hold.Y, hold.Z,
-        np.ascontiguousarray(by_portfolio), np.ascontiguousarray(portfolio, dtype=np.int64),
-        np.ascontiguousarray(net_of_expense), asset_growth, np.ascontiguousarray(keep),
-        *contributions,
-        np.ascontiguousarray(share),
-        np.ascontiguousarray(ch.rebalance_fraction, dtype=float),
-        np.ascontiguousarray(ch.rebalance_on[:, year], dtype=float),
-        np.ascontiguousarray(rebalances, dtype=np.bool_),
-        np.ascontiguousarray(ch.unwind, dtype=float),
-        np.ascontiguousarray(unwinds, dtype=np.bool_),
-        t0,
-        -1.0 if gate is None else gate * max(4 // n, 1),
-        window,
-        room if room is not None else np.zeros((n_rows, N.shape[2])),
+        N, hold.X, hold.Y, hold.Z, by_portfolio, static.portfolio, net_of_expense,
+        asset_growth, keep,
+        *(np.ascontiguousarray(np.broadcast_to(c, N.shape)) for c in contributions),
+        np.ascontiguousarray(share), static.rebalance_fraction,
+        np.ascontiguousarray(rebalance_on, dtype=float), static.rebalances, static.unwind,
+        static.unwinds, t0, static.gate_factor, static.window, static.room,
         kept, kept_asset, *per_period,
     )  # fmt: skip
     gain, rebalanced, unwound, blocked = per_period
+    gated = static.gate_factor >= 0.0
     for k in range(n):
+        t = t0 + k
         out.asset_return[rows, year] += gain[:, k]
-        if rebalances[t0 + k]:
+        if static.rebalances[t]:
             out.flows[rows, year, 3] += rebalanced[:, k]
-        if unwinds[t0 + k]:
+        if static.unwinds[t]:
             out.flows[rows, year, 0] -= unwound[:, k]
-        if room is not None and (rebalances[t0 + k] or unwinds[t0 + k]):
+        if gated and (static.rebalances[t] or static.unwinds[t]):
             out.blocked_sales[rows, year] += blocked[:, k]
 
 
