@@ -185,3 +185,10 @@ def test_stream_with_out_exits_2(
     argv = ["run", str(small_file), *SMALL_ARGS, "--stream", "--out", str(tmp_path / "x")]
     assert cli.main(argv) == 2
     assert "--stream run does not keep" in capsys.readouterr().err
+
+
+def test_bad_executor_exits_2(small_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["run", str(small_file), *SMALL_ARGS, "--executor", "gpu"]) == 2
+    assert "--executor: invalid choice: 'gpu'" in capsys.readouterr().err
+    assert cli.main(["sweep", str(small_file), *SMALL_ARGS, "--workers", "0", "--grid", "x=1"]) == 2
+    assert "--workers: must be at least 1; got 0" in capsys.readouterr().err

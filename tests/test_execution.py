@@ -432,3 +432,27 @@ def test_process_workers_are_kept_between_runs_until_shut_down() -> None:
     with pytest.raises(RuntimeError, match="died"):
         list(map_ordered(_die, [(3,)], executor="processes", n_workers=2))
     assert len(list(map_ordered(_pid, [(0,)], executor="processes", n_workers=2))) == 1
+
+
+def test_saver_run_options_are_checked() -> None:
+    with pytest.raises(TypeError, match="keep_paths must be True or False; got 1"):
+        ak.simulate_participant(SAVER, n_scenarios=10, rng=1, keep_paths=1)  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="backend must be one of 'numpy', 'numba'; got 'jax'"):
+        ak.simulate_participant(SAVER, n_scenarios=10, rng=1, backend="jax")  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match=r"relative_accuracy must be between 0\.0001 and 0\.5"):
+        ak.simulate_participant(SAVER, n_scenarios=10, rng=1, keep_paths=False, relative_accuracy=0)
+    with pytest.raises(ValueError, match="n_workers must be an integer between 1 and 1024; got -1"):
+        ak.simulate_participant(SAVER, n_scenarios=10, rng=1, executor="threads", n_workers=-1)
+
+
+def test_streamed_readers_name_what_is_wrong() -> None:
+    streamed = POOL.run(1_000, rng=1, keep_paths=False)
+    with pytest.raises(ValueError, match=r"q must be between 0\.0 and 1\.0; got 1\.5"):
+        streamed.stats.quantile("holdings", 1.5)
+    with pytest.raises(KeyError, match="series 'pool_outflows' has no quantile sketch"):
+        streamed.stats.quantile("pool_outflows", 0.5)
+    with pytest.raises(KeyError, match="no streamed series 'flows'"):
+        streamed.by_year("flows")
+    with pytest.raises(ValueError, match=r"level must be between 0\.0 and 1\.0; got -0\.1"):
+        streamed.stats.lower_tail_mean("holdings", -0.1)
+    assert list(streamed.by_year("pool_outflows").columns) == ["mean", "std", "min", "max"]

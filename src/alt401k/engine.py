@@ -77,6 +77,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 import numpy as np
 
@@ -87,6 +88,7 @@ __all__ = [
     "EnginePaths",
     "GroupSchedule",
     "Ledger",
+    "check_backend",
     "period_rate",
     "simulate",
 ]
@@ -346,13 +348,9 @@ def simulate(
         raise ValueError("a channel needs schedule.asset, the index of the alternative asset")
     if channel is not None and schedule.withdraw is not None:
         raise ValueError("withdrawals by rule (schedule.withdraw) are for runs without a channel")
-    if backend not in BACKENDS:
-        raise ValueError(
-            f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
-        )
     fused: Callable[..., None] | None = None
     fused_saver: Callable[..., None] | None = None
-    if backend == "numba":
+    if check_backend(backend) == "numba":
         from ._kernel_numba import saver_periods, year_periods
 
         if channel is None:
@@ -377,6 +375,25 @@ def simulate(
             returns[lo:hi], schedule, prep, block, out, lo, hi, record_ledger, fused, fused_saver
         )
     return out
+
+
+def check_backend(backend: object) -> str:
+    """Validate ``backend`` (one of :data:`BACKENDS`); for ``"numba"``, check numba imports.
+
+    Raises
+    ------
+    ValueError
+        An unknown backend, naming the allowed ones.
+    ImportError
+        ``"numba"`` without numba installed, saying how to install it.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
+        )
+    if backend == "numba":
+        import_module("alt401k._kernel_numba")  # raises with the install hint
+    return str(backend)
 
 
 def _allocate(s: int, y: int, g: int, k: int, r: int, ledger: bool) -> EnginePaths:

@@ -192,9 +192,18 @@ class ParticipantResults:
 
     @property
     def paid_in(self) -> float:
-        """Opening balance plus every contribution, nominal dollars."""
+        """Opening balance plus every contribution, nominal dollars (the mean over scenarios)."""
         total = self.contributions.total.sum(axis=0)  # (1,) or, with pay paths, (S,)
         return float(self.participant.balance + total.mean())
+
+    @property
+    def paid_in_by_scenario(self) -> np.ndarray:
+        """Opening balance plus every contribution in each scenario, (S,), nominal dollars.
+
+        The same in every scenario unless contributions follow pay paths.
+        """
+        total = self.contributions.total.sum(axis=0)  # (1,) or, with pay paths, (S,)
+        return np.broadcast_to(self.participant.balance + total, (self.n_scenarios,))
 
     def prob_below(self, amount: float) -> float:
         """Share of scenarios whose terminal balance is below ``amount`` dollars."""
@@ -372,17 +381,8 @@ class ParticipantResults:
         ``frame.attrs["units"]`` is ``"USD nominal"`` or ``"USD real"``.
         """
         qs = check_quantiles(quantiles)
-        end = self.price_level[:, -1] if real else 1.0
-        yearly = self.price_level if real else 1.0
-        metrics = {
-            "terminal_balance": self.terminal_balance / end,
-            "terminal_real_balance": self.terminal_real_balance,
-            "terminal_roth_balance": self.terminal_roth_balance / end,
-            "total_investment_return": (self.investment_return / yearly).sum(axis=1),
-            "total_fees": (self.fees / yearly).sum(axis=1),
-        }
         rows = {}
-        for name, values in metrics.items():
+        for name, values in self.summary_metrics(real=real).items():
             row: dict[str, float] = {
                 "mean": float(values.mean()),
                 "std": float(values.std(ddof=1)) if values.size > 1 else 0.0,
@@ -397,6 +397,23 @@ class ParticipantResults:
         frame.index.name = "metric"
         frame.attrs["units"] = units(real)
         return frame
+
+    def summary_metrics(self, *, real: bool = False) -> dict[str, np.ndarray]:
+        """The per-scenario values behind :meth:`summary`'s rows, (S,) each, dollars.
+
+        ``terminal_balance``, ``terminal_real_balance`` (start-year dollars
+        whatever ``real``), ``terminal_roth_balance``, ``total_investment_return``
+        and ``total_fees``, deflated as :meth:`summary` says when ``real``.
+        """
+        end = self.price_level[:, -1] if real else 1.0
+        yearly = self.price_level if real else 1.0
+        return {
+            "terminal_balance": self.terminal_balance / end,
+            "terminal_real_balance": self.terminal_real_balance,
+            "terminal_roth_balance": self.terminal_roth_balance / end,
+            "total_investment_return": (self.investment_return / yearly).sum(axis=1),
+            "total_fees": (self.fees / yearly).sum(axis=1),
+        }
 
     def _money_out(self) -> np.ndarray:
         """Money leaving the account each year (leakage, forfeitures, withdrawals), (S, Y)."""

@@ -111,24 +111,12 @@ def saver_series(result: ParticipantResults) -> tuple[dict[str, np.ndarray], dic
     metrics: dict[str, np.ndarray] = {}
     for real in (False, True):
         prefix = "real/" if real else ""
-        end = price[:, -1] if real else 1.0
-        yearly_deflator = price if real else 1.0
-        metrics.update(
-            {
-                f"{prefix}terminal_balance": result.terminal_balance / end,
-                f"{prefix}terminal_real_balance": result.terminal_real_balance,
-                f"{prefix}terminal_roth_balance": result.terminal_roth_balance / end,
-                f"{prefix}total_investment_return": (
-                    result.investment_return / yearly_deflator
-                ).sum(axis=1),
-                f"{prefix}total_fees": (result.fees / yearly_deflator).sum(axis=1),
-            }
-        )
+        for name, values in result.summary_metrics(real=real).items():
+            metrics[prefix + name] = values
         if r is not None:
             for name, values in result.retirement_outcomes(real=real).items():
                 metrics[f"{prefix}retirement/{name}"] = values
-    total = result.contributions.total.sum(axis=0)  # (1,) or, with pay paths, (s,)
-    paid_in = np.broadcast_to(result.participant.balance + total, result.terminal_balance.shape)
+    paid_in = result.paid_in_by_scenario
     metrics["paid_in"] = paid_in
     metrics["below_paid_in"] = (result.terminal_balance < paid_in).astype(float)
     return series, {name: np.asarray(v, dtype=float).reshape(-1, 1) for name, v in metrics.items()}
@@ -187,13 +175,8 @@ class StreamedParticipantResults:
 
     def by_year(self, name: str, quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
         """One yearly series' statistics (``yearly.names``), indexed by ``year``."""
-        qs = check_quantiles(quantiles)
-        st = self.yearly
-        out = {"mean": st.mean(name), "std": st.std(name), "min": st.min(name), "max": st.max(name)}
-        if name in st.sketched:
-            for q in qs:
-                out[quantile_label(q)] = st.quantile(name, q)
-        return pd.DataFrame(out, index=pd.Index(self.years, name="year"))
+        columns = self.yearly.by_year(name, check_quantiles(quantiles))
+        return pd.DataFrame(columns, index=pd.Index(self.years, name="year"))
 
     def summary(
         self, quantiles: Sequence[float] = DEFAULT_QUANTILES, *, real: bool = False

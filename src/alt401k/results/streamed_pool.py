@@ -162,17 +162,8 @@ class StreamedPoolResults:
         DataFrame indexed by ``year``
             ``mean``, ``std``, ``min``, ``max`` and ``p05`` ... .
         """
-        qs = check_quantiles(quantiles)
-        out = {
-            "mean": self.stats.mean(name),
-            "std": self.stats.std(name),
-            "min": self.stats.min(name),
-            "max": self.stats.max(name),
-        }
-        if name in self.stats.sketched:
-            for q in qs:
-                out[quantile_label(q)] = self.stats.quantile(name, q)
-        return pd.DataFrame(out, index=pd.Index(self.years, name="year"))
+        columns = self.stats.by_year(name, check_quantiles(quantiles))
+        return pd.DataFrame(columns, index=pd.Index(self.years, name="year"))
 
     def summary(
         self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, real: bool = False

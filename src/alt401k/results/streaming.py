@@ -36,6 +36,7 @@ import numpy as np
 
 from .._random import BLOCK_SIZE
 from .._validation import check_fraction
+from ._stats import quantile_label
 
 __all__ = [
     "DEFAULT_RELATIVE_ACCURACY",
@@ -310,6 +311,16 @@ class StreamedStats:
             index = n_keys + 1 + offset if value > 0 else n_keys - 1 - offset
         below = counts[:, :index].sum(axis=1) + 0.5 * counts[:, index]
         return below / self.count
+
+    def by_year(self, name: str, quantiles: Sequence[float]) -> dict[str, np.ndarray]:
+        """``mean``, ``std``, ``min``, ``max`` and, for a sketched series, each quantile's
+        column (labelled ``p05`` ...) of series ``name``, (Y,) each."""
+        out = {"mean": self.mean(name), "std": self.std(name)}
+        out.update(min=self.min(name), max=self.max(name))
+        if name in self.sketched:
+            for q in quantiles:
+                out[quantile_label(q)] = self.quantile(name, q)
+        return out
 
     def nbytes(self) -> int:
         """Bytes held by the statistics (independent of the number of scenarios)."""

@@ -7,17 +7,15 @@ The saver is a population of one cell run through the same engine as the pool
 from __future__ import annotations
 
 import dataclasses
-from importlib import import_module
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from .._random import RngLike, as_seed_sequence
 from ..contributions import AnnualContributions, annual_contributions
-from ..engine import BACKENDS, GroupSchedule, simulate
+from ..engine import GroupSchedule, simulate
 from ..execution import (
     ExecutorLike,
-    check_executor,
     check_n_scenarios,
     chunk_ranges,
     map_ordered,
@@ -35,7 +33,7 @@ from ..results.streamed_participant import saver_series, saver_stats
 from ..results.streaming import DEFAULT_RELATIVE_ACCURACY
 from ..retirement import Retirement, RetirementPaths, WithdrawalPolicy
 from ..tax import rmd_start_age
-from ._common import _check_periods
+from ._common import _check_periods, _check_run_options
 
 __all__ = ["simulate_participant"]
 
@@ -199,15 +197,7 @@ def simulate_participant(
         article = "an" if got[0].lower() in "aeiou" else "a"
         raise TypeError(f"{name} must be a {cls.__name__}; got {article} {got}{hint}")
     n_scenarios = check_n_scenarios(n_scenarios)
-    executor, n_workers = check_executor(executor, n_workers)
-    if not isinstance(keep_paths, bool):
-        raise TypeError(f"keep_paths must be True or False; got {keep_paths!r}")
-    if backend not in BACKENDS:
-        raise ValueError(
-            f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
-        )
-    if backend == "numba":
-        import_module("alt401k._kernel_numba")  # fails here, with the install hint
+    executor, n_workers = _check_run_options(executor, n_workers, keep_paths, backend)
     plan = PlanDesign() if plan is None else plan
     portfolio = (
         Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio

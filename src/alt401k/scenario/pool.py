@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from importlib import import_module
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
@@ -32,10 +31,9 @@ from ..adoption import (
     Uncertain,
     check_uncertain_range,
 )
-from ..engine import BACKENDS, simulate
+from ..engine import simulate
 from ..execution import (
     ExecutorLike,
-    check_executor,
     check_n_scenarios,
     chunk_ranges,
     map_ordered,
@@ -51,7 +49,7 @@ from ..results import PoolResults, StreamedPoolResults
 from ..results.streamed_pool import SKETCHED_SERIES, stream_series, stream_series_names
 from ..results.streaming import DEFAULT_RELATIVE_ACCURACY, StreamedStats
 from ..segments import PlanSegment, default_segments
-from ._common import _check_periods
+from ._common import _check_periods, _check_run_options
 
 __all__ = ["DEFAULT_CELLS", "POPULATION_SEED", "Scenario"]
 
@@ -527,15 +525,7 @@ class Scenario(Spec):
         """
         n_scenarios = check_n_scenarios(n_scenarios)
         _check_periods(periods_per_year)
-        executor, n_workers = check_executor(executor, n_workers)
-        if not isinstance(keep_paths, bool):
-            raise TypeError(f"keep_paths must be True or False; got {keep_paths!r}")
-        if backend not in BACKENDS:
-            raise ValueError(
-                f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
-            )
-        if backend == "numba":
-            import_module("alt401k._kernel_numba")  # fails here, with the install hint
+        executor, n_workers = _check_run_options(executor, n_workers, keep_paths, backend)
         root = as_seed_sequence(rng)
         population = self.resolved_population()
         names = self._universe(population)

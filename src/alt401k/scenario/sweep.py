@@ -12,7 +12,7 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from .._random import RngLike, as_seed_sequence, seed_record
-from ..engine import BACKENDS
+from ..engine import check_backend
 from ..execution import ExecutorLike, check_executor, check_n_scenarios, map_ordered
 from ..results import check_quantiles, quantile_label
 from .pool import Scenario
@@ -110,10 +110,7 @@ def sweep(
         not a mapping.
     """
     knob_sets = _points(points, grids)
-    if backend not in BACKENDS:
-        raise ValueError(
-            f"backend must be one of {', '.join(map(repr, BACKENDS))}; got {backend!r}"
-        )
+    check_backend(backend)
     n_scenarios = check_n_scenarios(n_scenarios)
     quantiles = check_quantiles(quantiles)
     root = as_seed_sequence(rng)
