@@ -297,7 +297,7 @@ def test_streamed_inputs_are_checked() -> None:
         ValueError, match=r"relative_accuracy must be between 0\.0001 and 0\.5; got 0\.9"
     ):
         POOL.run(10, rng=1, keep_paths=False, relative_accuracy=0.9)
-    with pytest.raises(TypeError, match="keep_paths must be True or False; got 'no'"):
+    with pytest.raises(TypeError, match="keep_paths must be True, False or None; got 'no'"):
         POOL.run(10, rng=1, keep_paths="no")  # type: ignore[call-overload]
     stats = StreamedStats.empty(["x"], ["x"], 2)
     with pytest.raises(ValueError, match="'x' holds 2e\\+16; the quantile sketch covers"):
@@ -435,7 +435,7 @@ def test_process_workers_are_kept_between_runs_until_shut_down() -> None:
 
 
 def test_saver_run_options_are_checked() -> None:
-    with pytest.raises(TypeError, match="keep_paths must be True or False; got 1"):
+    with pytest.raises(TypeError, match="keep_paths must be True, False or None; got 1"):
         ak.simulate_participant(SAVER, n_scenarios=10, rng=1, keep_paths=1)  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="backend must be one of 'numpy', 'numba'; got 'jax'"):
         ak.simulate_participant(SAVER, n_scenarios=10, rng=1, backend="jax")  # type: ignore[call-overload]
@@ -456,3 +456,30 @@ def test_streamed_readers_name_what_is_wrong() -> None:
     with pytest.raises(ValueError, match=r"level must be between 0\.0 and 1\.0; got -0\.1"):
         streamed.stats.lower_tail_mean("holdings", -0.1)
     assert list(streamed.by_year("pool_outflows").columns) == ["mean", "std", "min", "max"]
+
+
+def test_large_runs_keep_statistics_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """keep_paths=None keeps paths up to PATHS_LIMIT scenarios and statistics above it."""
+    import alt401k.scenario._common as common
+
+    monkeypatch.setattr(common, "PATHS_LIMIT", 1_000)
+    assert isinstance(POOL.run(1_000, rng=1), ak.PoolResults)
+    large = POOL.run(1_001, rng=1)
+    assert isinstance(large, ak.StreamedPoolResults) and large.n_scenarios == 1_001
+    assert isinstance(POOL.run(1_001, rng=1, keep_paths=True), ak.PoolResults)
+    saver = ak.simulate_participant(SAVER, n_scenarios=1_001, rng=1)
+    assert isinstance(saver, ak.StreamedParticipantResults)
+    # A sweep point above the limit reads its row from the statistics, within the sketch's bound.
+    point = POOL.replace(opt_in_rate=0.3)
+    streamed = ak.sweep(POOL, n_scenarios=1_001, rng=2, opt_in_rate=[0.3]).iloc[0]
+    paths = point.run(1_001, rng=2, keep_paths=True)
+    total = paths.cumulative_flows[:, -1:]
+    assert streamed["cumulative_flow_mean"] == pytest.approx(total.mean(), rel=1e-12)
+    alpha = large.stats.relative_accuracy
+    for q in (0.05, 0.5, 0.95):
+        estimate = np.array([streamed[f"cumulative_flow_{quantile_label(q)}"]])
+        assert _within_sketch(estimate, total, q, alpha), q
+    holdings = np.array([streamed["final_holdings_p50"]])
+    assert _within_sketch(holdings, paths.holdings[:, -1:], 0.5, alpha)
+    with pytest.raises(TypeError, match="keep_paths must be True, False or None; got 'yes'"):
+        POOL.run(10, rng=1, keep_paths="yes")  # type: ignore[call-overload]

@@ -8,7 +8,8 @@ Subcommands
     and the net flow's 5th, 50th and 95th percentiles over scenarios, in
     billions of nominal dollars; with ``--out`` write the saved result
     (:func:`alt401k.io.save`) to DIR. ``--stream`` keeps statistics instead
-    of paths (``keep_paths=False``), for millions of scenarios.
+    of paths (``keep_paths=False``), as runs of more than 100,000 scenarios
+    do anyway unless ``--out`` needs the paths.
 ``sweep FILE --grid NAME=V1,V2,... [--grid ...] [--scenarios N] [--seed S] [--out FILE.csv]``
     Run :func:`alt401k.sweep` over the Cartesian product of the grids; print
     one row per grid point (dollar columns in $B) and write the frame, in
@@ -206,7 +207,9 @@ def _run(args: argparse.Namespace) -> int:
                 rng=seed,
                 executor=args.executor,
                 n_workers=args.workers,
-                keep_paths=not args.stream,
+                # --out saves paths; otherwise the run's default (statistics above
+                # PATHS_LIMIT scenarios) unless --stream asks for statistics.
+                keep_paths=True if args.out is not None else (False if args.stream else None),
             )
     except (ValueError, ImportError) as err:
         raise CommandError(_describe(err)) from None
@@ -374,7 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--stream",
         action="store_true",
-        help="keep per-year statistics, not paths: memory flat in --scenarios",
+        help="keep per-year statistics, not paths: memory flat in --scenarios "
+        "(the default above 100,000 scenarios without --out)",
     )
     run.set_defaults(handler=_run)
 

@@ -29,6 +29,7 @@ from ._validation import check_int
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
     "EXECUTORS",
+    "PATHS_LIMIT",
     "ExecutorLike",
     "check_executor",
     "check_n_scenarios",
@@ -44,6 +45,12 @@ __all__ = [
 DEFAULT_CHUNK_SIZE = 2 * BLOCK_SIZE
 
 MAX_SCENARIOS = 10_000_000
+
+#: Largest run that keeps every scenario's paths unless told otherwise
+#: (``keep_paths=None``): a pool run's paths take about 15 KB a scenario over 20
+#: years, a saver's over 65 years about as much, so 1.5 GB here; larger runs keep
+#: statistics, whose memory does not grow with the scenarios.
+PATHS_LIMIT = 100_000
 
 #: Executors named by a string.
 EXECUTORS = ("serial", "threads", "processes", "dask")

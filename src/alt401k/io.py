@@ -370,7 +370,9 @@ def rerun(
     n, periods = int(spec["n_scenarios"]), int(spec["periods_per_year"])
     if spec["result_type"] == "PoolResults":
         scenario = Scenario.model_validate(spec["scenario"])
-        return scenario.run(n, rng=seed, periods_per_year=periods, chunk_size=chunk_size)
+        return scenario.run(
+            n, rng=seed, periods_per_year=periods, chunk_size=chunk_size, keep_paths=True
+        )
 
     from .scenario import simulate_participant
 
@@ -403,6 +405,7 @@ def rerun(
         retirement=model("retirement"),
         leakage=model("leakage"),
         pay=model("pay"),
+        keep_paths=True,
         **kwargs,
     )
 

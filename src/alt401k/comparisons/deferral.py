@@ -126,7 +126,11 @@ def tax_deferred_vs_taxable(
     markets = default_markets() if markets is None else markets
     root = as_seed_sequence(rng)
     common: dict[str, Any] = dict(
-        markets=markets, n_scenarios=n_scenarios, rng=root, retirement=retirement
+        markets=markets,
+        n_scenarios=n_scenarios,
+        rng=root,
+        retirement=retirement,
+        keep_paths=True,  # paired scenario by scenario
     )
     with_match = simulate_participant(participant, plan, portfolio, **common)
     own_plan = plan.replace(

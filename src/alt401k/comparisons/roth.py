@@ -240,7 +240,11 @@ def roth_vs_traditional(
     markets = default_markets() if markets is None else markets
     root = as_seed_sequence(rng)
     common: dict[str, Any] = dict(
-        markets=markets, n_scenarios=n_scenarios, rng=root, retirement=retirement
+        markets=markets,
+        n_scenarios=n_scenarios,
+        rng=root,
+        retirement=retirement,
+        keep_paths=True,  # paired scenario by scenario
     )
     trad = simulate_participant(participant.replace(roth_fraction=0.0), plan, portfolio, **common)
     roth = simulate_participant(participant.replace(roth_fraction=1.0), plan, portfolio, **common)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import check_backend
-from ..execution import ExecutorLike, check_executor
+from ..execution import PATHS_LIMIT, ExecutorLike, check_executor
 
 _PERIODS = (1, 2, 4, 12, 52)
 
@@ -20,11 +20,17 @@ def _check_periods(periods_per_year: Any) -> None:
 
 
 def _check_run_options(
-    executor: ExecutorLike, n_workers: Any, keep_paths: Any, backend: Any
-) -> tuple[Any, int]:
-    """Validate the options every run takes; return the normalized executor and worker count."""
+    n_scenarios: int, executor: ExecutorLike, n_workers: Any, keep_paths: Any, backend: Any
+) -> tuple[Any, int, bool]:
+    """Validate the options every run takes.
+
+    Returns the executor and worker count, normalized, and whether to keep
+    paths: ``keep_paths`` itself, or for None whether the run has at most
+    :data:`~alt401k.execution.PATHS_LIMIT` scenarios.
+    """
     executor, workers = check_executor(executor, n_workers)
-    if not isinstance(keep_paths, bool):
-        raise TypeError(f"keep_paths must be True or False; got {keep_paths!r}")
+    if keep_paths is not None and not isinstance(keep_paths, bool):
+        raise TypeError(f"keep_paths must be True, False or None; got {keep_paths!r}")
     check_backend(backend)
-    return executor, workers
+    keep = n_scenarios <= PATHS_LIMIT if keep_paths is None else keep_paths
+    return executor, workers, keep

@@ -55,7 +55,30 @@ def simulate_participant(
     pay: PayPath | None = ...,
     executor: ExecutorLike = ...,
     n_workers: int | None = ...,
-    keep_paths: Literal[True] = ...,
+    keep_paths: None = ...,
+    relative_accuracy: float = ...,
+    backend: Literal["numpy", "numba"] = ...,
+) -> ParticipantResults | StreamedParticipantResults: ...
+
+
+@overload
+def simulate_participant(
+    participant: Participant,
+    plan: PlanDesign | None = ...,
+    portfolio: Portfolio | None = ...,
+    *,
+    markets: MarketModel | None = ...,
+    n_scenarios: int = ...,
+    rng: RngLike = ...,
+    periods_per_year: int = ...,
+    indexing_rate: float = ...,
+    chunk_size: int | None = ...,
+    retirement: Retirement | None = ...,
+    leakage: Leakage | None = ...,
+    pay: PayPath | None = ...,
+    executor: ExecutorLike = ...,
+    n_workers: int | None = ...,
+    keep_paths: Literal[True],
     relative_accuracy: float = ...,
     backend: Literal["numpy", "numba"] = ...,
 ) -> ParticipantResults: ...
@@ -100,7 +123,7 @@ def simulate_participant(
     pay: PayPath | None = None,
     executor: ExecutorLike = "serial",
     n_workers: int | None = None,
-    keep_paths: bool = True,
+    keep_paths: bool | None = None,
     relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
     backend: Literal["numpy", "numba"] = "numpy",
 ) -> ParticipantResults | StreamedParticipantResults:
@@ -154,12 +177,13 @@ def simulate_participant(
         whatever the executor, worker count and chunk size.
     n_workers : int, optional
         Workers of a parallel executor; default the cores available.
-    keep_paths : bool
-        True (default): a :class:`ParticipantResults` with every scenario's
-        paths. False: a :class:`~alt401k.results.StreamedParticipantResults`
-        of per-year moments and quantiles and of the outcome metrics,
-        reduced chunk by chunk in memory that does not grow with
-        ``n_scenarios``: for runs of millions of scenarios.
+    keep_paths : bool or None
+        True: a :class:`ParticipantResults` with every scenario's paths.
+        False: a :class:`~alt401k.results.StreamedParticipantResults` of
+        per-year moments and quantiles and of the outcome metrics, reduced
+        chunk by chunk in memory that does not grow with ``n_scenarios``.
+        None (default): paths up to :data:`alt401k.execution.PATHS_LIMIT`
+        (100,000) scenarios, statistics above.
     relative_accuracy : float
         Relative accuracy of streamed quantiles, 0.0001 to 0.5 (default 0.005).
     backend : {"numpy", "numba"}
@@ -197,7 +221,9 @@ def simulate_participant(
         article = "an" if got[0].lower() in "aeiou" else "a"
         raise TypeError(f"{name} must be a {cls.__name__}; got {article} {got}{hint}")
     n_scenarios = check_n_scenarios(n_scenarios)
-    executor, n_workers = _check_run_options(executor, n_workers, keep_paths, backend)
+    executor, n_workers, keep_paths = _check_run_options(
+        n_scenarios, executor, n_workers, keep_paths, backend
+    )
     plan = PlanDesign() if plan is None else plan
     portfolio = (
         Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}) if portfolio is None else portfolio

@@ -446,7 +446,22 @@ class Scenario(Spec):
         periods_per_year: int = ...,
         executor: ExecutorLike = ...,
         n_workers: int | None = ...,
-        keep_paths: Literal[True] = ...,
+        keep_paths: None = ...,
+        relative_accuracy: float = ...,
+        backend: Literal["numpy", "numba"] = ...,
+    ) -> PoolResults | StreamedPoolResults: ...
+
+    @overload
+    def run(
+        self,
+        n_scenarios: int = ...,
+        *,
+        rng: RngLike = ...,
+        chunk_size: int | None = ...,
+        periods_per_year: int = ...,
+        executor: ExecutorLike = ...,
+        n_workers: int | None = ...,
+        keep_paths: Literal[True],
         relative_accuracy: float = ...,
         backend: Literal["numpy", "numba"] = ...,
     ) -> PoolResults: ...
@@ -475,7 +490,7 @@ class Scenario(Spec):
         periods_per_year: int = 12,
         executor: ExecutorLike = "serial",
         n_workers: int | None = None,
-        keep_paths: bool = True,
+        keep_paths: bool | None = None,
         relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
         backend: Literal["numpy", "numba"] = "numpy",
     ) -> PoolResults | StreamedPoolResults:
@@ -501,16 +516,18 @@ class Scenario(Spec):
         n_workers : int, optional
             Workers of ``"threads"``, ``"processes"`` and ``"dask"``; default
             the cores available.
-        keep_paths : bool
-            True (default): a :class:`PoolResults` with every scenario's
-            paths, (S, Y) arrays and more. False: a
+        keep_paths : bool or None
+            True: a :class:`PoolResults` with every scenario's paths, (S, Y)
+            arrays and more. False: a
             :class:`~alt401k.results.StreamedPoolResults` of per-year moments
             (exact) and quantiles (to ``relative_accuracy``) reduced chunk by
-            chunk, whose memory does not grow with ``n_scenarios``: for
-            runs of millions of scenarios.
+            chunk, whose memory does not grow with ``n_scenarios``. None
+            (default): paths up to :data:`alt401k.execution.PATHS_LIMIT`
+            (100,000) scenarios, statistics above, so a large run never holds
+            every path unless asked to.
         relative_accuracy : float
             Relative accuracy of streamed quantiles, 0.0001 to 0.5 (default
-            0.005); used when ``keep_paths`` is False.
+            0.005); used when statistics are kept.
         backend : {"numpy", "numba"}
             ``"numba"`` (the ``fast`` extra) runs the period loop compiled,
             about 1.8x faster on the engine: every balance, holding and
@@ -522,10 +539,13 @@ class Scenario(Spec):
         Returns
         -------
         PoolResults or StreamedPoolResults
+            As ``keep_paths`` says.
         """
         n_scenarios = check_n_scenarios(n_scenarios)
         _check_periods(periods_per_year)
-        executor, n_workers = _check_run_options(executor, n_workers, keep_paths, backend)
+        executor, n_workers, keep_paths = _check_run_options(
+            n_scenarios, executor, n_workers, keep_paths, backend
+        )
         root = as_seed_sequence(rng)
         population = self.resolved_population()
         names = self._universe(population)

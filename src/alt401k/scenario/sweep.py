@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from .._random import RngLike, as_seed_sequence, seed_record
 from ..engine import check_backend
 from ..execution import ExecutorLike, check_executor, check_n_scenarios, map_ordered
-from ..results import check_quantiles, quantile_label
+from ..results import PoolResults, check_quantiles, quantile_label
 from .pool import Scenario
 
 __all__ = ["sweep"]
@@ -63,7 +63,9 @@ def sweep(
     quantiles : sequence of float
         Quantiles of cumulative flows to report.
     chunk_size : int, optional
-        Passed to :meth:`Scenario.run`.
+        Passed to :meth:`Scenario.run`. Points of more than 100,000 scenarios
+        keep statistics rather than paths (:data:`alt401k.execution.PATHS_LIMIT`),
+        so their quantiles come from a sketch, within 0.5%.
     by_year : bool
         False (default): one row per point, as below. True: one row per point
         and calendar year, with the knob values, ``point`` (the point's
@@ -147,29 +149,40 @@ def _point_rows(
     knobs: dict[str, Any],
     scenario: Scenario,
 ) -> list[dict[str, Any]]:
-    """The rows of one sweep point (run serially, wherever it runs)."""
+    """The rows of one sweep point (run serially, wherever it runs).
+
+    A point of more than :data:`~alt401k.execution.PATHS_LIMIT` scenarios keeps
+    statistics, not paths; its quantiles then come from the sketch (to 0.5%).
+    """
     result = scenario.run(n_scenarios, rng=root, chunk_size=chunk_size, backend=backend)
-    cumulative = result.cumulative_flows
-    rows: list[dict[str, Any]] = []
-    if by_year:
+    # Per year: mean net flow, mean and quantiles of the cumulative flow, median holdings.
+    if isinstance(result, PoolResults):
+        cumulative = result.cumulative_flows
         net_mean = result.net_flows.mean(axis=0)
+        cum_mean = np.array([cumulative[:, y].mean() for y in range(cumulative.shape[1])])
         cum_q = np.quantile(cumulative, quantiles, axis=0)
         holdings_p50 = np.median(result.holdings, axis=0)
+    else:
+        st = result.stats
+        net_mean, cum_mean = st.mean("net_flow"), st.mean("cumulative_flow")
+        cum_q = np.stack([st.quantile("cumulative_flow", q) for q in quantiles])
+        holdings_p50 = st.quantile("holdings", 0.5)
+    rows: list[dict[str, Any]] = []
+    if by_year:
         for y, year in enumerate(result.years):
             row: dict[str, Any] = {**knobs, "point": i, "year": int(year)}
             row["net_flow_mean"] = float(net_mean[y])
-            row["cumulative_flow_mean"] = float(cumulative[:, y].mean())
+            row["cumulative_flow_mean"] = float(cum_mean[y])
             for k, q in enumerate(quantiles):
                 row[f"cumulative_flow_{quantile_label(q)}"] = float(cum_q[k, y])
             row["holdings_p50"] = float(holdings_p50[y])
             rows.append(row)
         return rows
-    total = cumulative[:, -1]
     row = {**knobs, "headline_reallocation": result.headline_reallocation}
-    row["cumulative_flow_mean"] = float(total.mean())
-    for q, v in zip(quantiles, np.quantile(total, quantiles), strict=True):
-        row[f"cumulative_flow_{quantile_label(q)}"] = float(v)
-    row["final_holdings_p50"] = float(np.median(result.holdings[:, -1]))
+    row["cumulative_flow_mean"] = float(cum_mean[-1])
+    for k, q in enumerate(quantiles):
+        row[f"cumulative_flow_{quantile_label(q)}"] = float(cum_q[k, -1])
+    row["final_holdings_p50"] = float(holdings_p50[-1])
     return [row]
 
 
