@@ -23,12 +23,9 @@ Timings are wall clock, best of ``--repeat`` (the machine may be shared).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
-from collections.abc import Callable
 
 import numpy as np
+from _common import ASSETS, PERIODS_PER_YEAR, SEED, best_of, machine_info, saver_portfolio
 
 import alt401k as ak
 from alt401k._random import Stream, as_seed_sequence, period_normals
@@ -36,29 +33,6 @@ from alt401k.contributions import annual_contributions
 from alt401k.engine import GroupSchedule, simulate
 from alt401k.execution import DEFAULT_CHUNK_SIZE, chunk_ranges
 from alt401k.population import cells_from_participants
-
-ASSETS = [
-    "us_equity",
-    "us_bonds",
-    "intl_equity",
-    "em_equity",
-    "real_estate",
-    "private_equity",
-    "private_credit",
-    "bitcoin",
-]
-PERIODS_PER_YEAR = 12
-SEED = 1
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    """Smallest wall-clock time of ``repeat`` calls of ``fn``, seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def participant_schedule(
@@ -100,18 +74,7 @@ def main(argv: list[str] | None = None) -> None:
         retirement_age=65,
     )
     plan = ak.PlanDesign()
-    portfolio = ak.Portfolio(
-        weights={
-            "us_equity": 0.35,
-            "us_bonds": 0.25,
-            "intl_equity": 0.15,
-            "em_equity": 0.05,
-            "real_estate": 0.05,
-            "private_equity": 0.08,
-            "private_credit": 0.07,
-        },
-        alt_sleeve={"bitcoin": 0.02},
-    )
+    portfolio = saver_portfolio()
     years = saver.n_years
     a_model = markets.n_assets
     count = s * years * n * a_model
@@ -145,10 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     t_run = best_of(args.repeat, end_to_end)
     t_sample = best_of(args.repeat, sample_only)
     t_kernel = best_of(args.repeat, kernel_only)
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, "
-        f"python {platform.python_version()}, numpy {np.__version__}"
-    )
+    print(f"machine: {machine_info()}")
     print(
         f"workload: {s:,} scenarios x {years * n} periods x {a_model} assets "
         f"= {count:,} normals, chunk {DEFAULT_CHUNK_SIZE:,} (best of {args.repeat}, wall clock)"

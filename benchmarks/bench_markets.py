@@ -13,12 +13,9 @@ Timings are wall clock, best of ``--repeat``.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
 from collections.abc import Callable
 
-import numpy as np
+from _common import ASSETS, PERIODS_PER_YEAR, SEED, best_of, machine_info
 
 import alt401k as ak
 from alt401k._random import Stream, as_seed_sequence, period_normals
@@ -26,29 +23,7 @@ from alt401k.execution import DEFAULT_CHUNK_SIZE, chunk_ranges
 from alt401k.markets import Garch, MertonJump, StudentT
 from alt401k.markets.presets import BITCOIN_VOLATILITY_SCHEDULE, CRYPTO_REGIMES
 
-ASSETS = [
-    "us_equity",
-    "us_bonds",
-    "intl_equity",
-    "em_equity",
-    "real_estate",
-    "private_equity",
-    "private_credit",
-    "bitcoin",
-]
 N_YEARS = 40
-PERIODS_PER_YEAR = 12
-SEED = 1
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    """Smallest wall-clock time of ``repeat`` calls of ``fn``, seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def models() -> dict[str, ak.MarketModel]:
@@ -103,10 +78,7 @@ def main(argv: list[str] | None = None) -> None:
 
         return run
 
-    print(
-        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, "
-        f"python {platform.python_version()}, numpy {np.__version__}"
-    )
+    print(f"machine: {machine_info()}")
     print(
         f"workload: {s:,} scenarios x {N_YEARS * n} periods x {a} assets = {count:,} draws, "
         f"chunk {DEFAULT_CHUNK_SIZE:,} (best of {args.repeat}, wall clock)"

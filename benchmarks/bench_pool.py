@@ -50,15 +50,13 @@ import argparse
 import dataclasses
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
-import time
 import tracemalloc
-from collections.abc import Callable
 
 import numpy as np
+from _common import PERIODS_PER_YEAR, SEED, best_of, machine_info
 
 import alt401k as ak
 from alt401k._pool import build_channel, build_layout
@@ -66,8 +64,6 @@ from alt401k._random import Stream, as_seed_sequence, period_normals
 from alt401k.engine import simulate
 from alt401k.execution import DEFAULT_CHUNK_SIZE, chunk_ranges
 
-PERIODS_PER_YEAR = 12
-SEED = 1
 POOL_ASSETS = 12.5e12
 #: Linearity grids, as multiples of --cells and --n-scenarios.
 FACTORS = (0.25, 0.5, 1.0, 2.0)
@@ -86,43 +82,6 @@ def make_scenario(n_cells: int, years: int) -> ak.Scenario:
         population=ak.Population.synthetic(n_cells=n_cells, rng=0),
         pool_assets=POOL_ASSETS,
     )
-
-
-def blas_info() -> str:
-    """Short description of numpy's BLAS (threadpoolctl when installed)."""
-    try:
-        from threadpoolctl import threadpool_info  # type: ignore[import-not-found]
-    except ImportError:
-        pass
-    else:
-        pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-        if pools:
-            p = pools[0]
-            return f"{p['internal_api']} {p['version']}, {p['num_threads']} threads"
-    try:
-        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    except (KeyError, TypeError, ValueError):
-        return "unknown"
-    config = blas.get("openblas configuration", "")
-    arch = next((w for w in config.split() if w in {"Haswell", "SkylakeX", "Zen"}), "")
-    return " ".join(x for x in (blas.get("name", "?"), blas.get("version", ""), arch) if x)
-
-
-def machine_info() -> str:
-    return (
-        f"{platform.platform()}, {os.cpu_count()} CPUs, python {platform.python_version()}, "
-        f"numpy {np.__version__}, BLAS {blas_info()}"
-    )
-
-
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
-    """Smallest wall-clock time of ``repeat`` calls of ``fn``, seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def time_run(scn: ak.Scenario, n_scenarios: int, repeat: int, chunk: int) -> float:

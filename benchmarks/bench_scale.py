@@ -51,24 +51,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_pool import best_of, machine_info, make_scenario
+from _common import ASSETS, SEED, best_of, machine_info, saver_portfolio
+from bench_pool import make_scenario
 
 import alt401k as ak
 from alt401k._random import Stream, as_seed_sequence, period_normals
 from alt401k.execution import chunk_ranges, default_workers
-
-SEED = 1
-ASSETS = [
-    "us_equity",
-    "us_bonds",
-    "intl_equity",
-    "em_equity",
-    "real_estate",
-    "private_equity",
-    "private_credit",
-    "bitcoin",
-]
-
 
 # -- W1: one saver ------------------------------------------------------------
 
@@ -84,18 +72,7 @@ def w1_inputs() -> dict[str, object]:
         retirement_age=65,
         service_years=3,
     )
-    portfolio = ak.Portfolio(
-        weights={
-            "us_equity": 0.35,
-            "us_bonds": 0.25,
-            "intl_equity": 0.15,
-            "em_equity": 0.05,
-            "real_estate": 0.05,
-            "private_equity": 0.08,
-            "private_credit": 0.07,
-        },
-        alt_sleeve={"bitcoin": 0.02},
-    )
+    portfolio = saver_portfolio()
     return dict(
         participant=saver,
         plan=ak.PlanDesign(),
