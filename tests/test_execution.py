@@ -483,3 +483,16 @@ def test_large_runs_keep_statistics_unless_asked(monkeypatch: pytest.MonkeyPatch
     assert _within_sketch(holdings, paths.holdings[:, -1:], 0.5, alpha)
     with pytest.raises(TypeError, match="keep_paths must be True, False or None; got 'yes'"):
         POOL.run(10, rng=1, keep_paths="yes")  # type: ignore[call-overload]
+
+
+def test_path_readers_say_how_to_get_paths(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from alt401k import plotting
+
+    streamed = POOL.run(1_000, rng=1, keep_paths=False)
+    hint = r"got StreamedPoolResults \(a streamed result keeps no paths: run with keep_paths=True\)"
+    with pytest.raises(TypeError, match=hint):
+        ak.save(streamed, Path(str(tmp_path)) / "out")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=hint):
+        plotting.flow_bands(streamed)  # type: ignore[arg-type]

@@ -60,7 +60,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._warnings import Alt401kWarning
 from .contributions import AnnualContributions
-from .results import ParticipantResults, PoolResults
+from .results import ParticipantResults, PoolResults, needs_paths_hint
 from .retirement import RetirementPaths
 from .scenario import Scenario
 
@@ -127,7 +127,8 @@ def save(result: PoolResults | ParticipantResults, path: str | Path) -> Path:
     kind = type(result).__name__
     if kind not in _RESULT_TYPES:
         raise TypeError(
-            f"result must be a PoolResults or a ParticipantResults; got {type(result).__name__}"
+            "result must be a PoolResults or a ParticipantResults; "
+            f"got {type(result).__name__}{needs_paths_hint(result)}"
         )
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)

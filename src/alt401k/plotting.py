@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .results import ParticipantResults, PoolResults, check_quantiles, quantile_label
+from .results import (
+    ParticipantResults,
+    PoolResults,
+    check_quantiles,
+    needs_paths_hint,
+    quantile_label,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -105,7 +111,8 @@ def _paths(result: Any, real: bool) -> tuple[np.ndarray, np.ndarray, str]:
         values, what = result.holdings, f"pool holdings of {result.scenario.asset}"
     else:
         raise TypeError(
-            f"result must be a ParticipantResults or a PoolResults; got {type(result).__name__}"
+            "result must be a ParticipantResults or a PoolResults; "
+            f"got {type(result).__name__}{needs_paths_hint(result)}"
         )
     if real:
         values = values / result.price_level
@@ -175,7 +182,7 @@ def _check_pool(pool_result: Any) -> PoolResults:
     if not isinstance(pool_result, PoolResults):
         raise TypeError(
             "pool_result must be a PoolResults (from Scenario.run); "
-            f"got {type(pool_result).__name__}"
+            f"got {type(pool_result).__name__}{needs_paths_hint(pool_result)}"
         )
     return pool_result
 
@@ -413,7 +420,7 @@ def _terminal(result: Any, real: bool, name: str) -> np.ndarray:
     if not isinstance(result, ParticipantResults):
         raise TypeError(
             f"{name} must be a ParticipantResults (from simulate_participant); "
-            f"got {type(result).__name__}"
+            f"got {type(result).__name__}{needs_paths_hint(result)}"
         )
     return result.terminal_real_balance if real else result.terminal_balance
 

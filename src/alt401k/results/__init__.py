@@ -11,6 +11,14 @@ from .streamed_participant import StreamedParticipantResults
 from .streamed_pool import StreamedPoolResults
 from .streaming import StreamedStats
 
+
+def needs_paths_hint(value: object) -> str:
+    """The end of a "must be a ...Results" error: for a streamed result, how to get paths."""
+    if isinstance(value, (StreamedPoolResults, StreamedParticipantResults)):
+        return " (a streamed result keeps no paths: run with keep_paths=True)"
+    return ""
+
+
 __all__ = [
     "DEFAULT_QUANTILES",
     "ParticipantResults",
@@ -19,5 +27,6 @@ __all__ = [
     "StreamedPoolResults",
     "StreamedStats",
     "check_quantiles",
+    "needs_paths_hint",
     "quantile_label",
 ]
