@@ -57,8 +57,8 @@ DEFAULT_RELATIVE_ACCURACY = 0.005
 #: Values smaller than this in absolute value (a cent, the smallest amount of money)
 #: count as zero in the sketch.
 MIN_MAGNITUDE = 1e-2
-#: Largest absolute value the sketch accepts: 1e16 dollars, about 30 times the world's
-#: household wealth, so only a broken run reaches it (an error, never a clip).
+#: Largest absolute value the sketch accepts: 1e16 dollars, about 20 times the world's
+#: household wealth (about $450T), so only a broken run reaches it (an error, never a clip).
 MAX_MAGNITUDE = 1e16
 
 
