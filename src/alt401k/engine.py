@@ -269,6 +269,9 @@ class EnginePaths:
         (``GroupSchedule.outflow_parts``; R = 0 without it), dollars.
     final_non_holder, final_holder, final_holder_asset, final_counterfactual : ndarray, shape (S, G)
         Balances at the horizon (all money): ``N``, ``X + Y``, ``X`` and ``Z``.
+    final_holder_share : ndarray, shape (S, G)
+        Share of each group's people holding the asset in the last year
+        (``ChannelInputs.holder_share[:, -1]``); zeros without a channel.
     blocked_sales : ndarray, shape (S, Y)
         Sales of the asset that the redemption gate blocked each year
         (desired minus executed, all groups), dollars; zeros without a gate.
@@ -286,6 +289,7 @@ class EnginePaths:
     final_holder: np.ndarray
     final_holder_asset: np.ndarray
     final_counterfactual: np.ndarray
+    final_holder_share: np.ndarray
     blocked_sales: np.ndarray
     ledger: Ledger | None = None
 
@@ -409,6 +413,7 @@ def _allocate(s: int, y: int, g: int, k: int, r: int, ledger: bool) -> EnginePat
         final_holder=np.zeros((s, g)),
         final_holder_asset=np.zeros((s, g)),
         final_counterfactual=np.zeros((s, g)),
+        final_holder_share=np.zeros((s, g)),
         blocked_sales=np.zeros((s, y)),
         ledger=(
             Ledger(
@@ -703,6 +708,7 @@ def _simulate_rows(
         out.final_holder[rows] = hold.X[0] + hold.Y[0]
         out.final_holder_asset[rows] = hold.X[0]
         out.final_counterfactual[rows] = hold.Z[0]
+        out.final_holder_share[rows] = h
 
 
 @dataclass(frozen=True)

@@ -649,9 +649,12 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
     schedule = layout.schedule
     if scenario.redemption_gate is not None:
         schedule = dataclasses.replace(schedule, gate=scenario.redemption_gate)
-    arrays: dict[str, np.ndarray] = {"contribution_scale": np.ones((stop - start, y))}
+    price = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
+    arrays: dict[str, np.ndarray] = {
+        "contribution_scale": np.ones((stop - start, y)),
+        "price_level": price,
+    }
     if scenario.pay_follows_prices:
-        price = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
         at_start = np.concatenate([np.ones((stop - start, 1)), price[:, :-1]], axis=1)
         assumed = (1.0 + scenario.markets.inflation.mean) ** np.arange(y)
         scale = at_start / assumed
@@ -661,11 +664,9 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
     for field in dataclasses.fields(out):
         if field.name != "ledger":
             arrays[field.name] = getattr(out, field.name)
-    arrays["final_holder_share"] = channel(0, stop - start).holder_share[:, -1]
     annual = paths.annual_returns()
     core = Portfolio(weights=scenario.pool_portfolio).target_weights(names)
     arrays["annual_returns"] = annual
-    arrays["price_level"] = np.cumprod(1.0 + paths.annual_inflation(), axis=1)
     arrays["excess_return"] = annual[:, :, names.index(scenario.asset)] - annual @ core
     draws = {
         **chunk_draws,
