@@ -441,6 +441,8 @@ def test_saver_run_options_are_checked() -> None:
         ak.simulate_participant(SAVER, n_scenarios=10, rng=1, backend="jax")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match=r"relative_accuracy must be between 0\.0001 and 0\.5"):
         ak.simulate_participant(SAVER, n_scenarios=10, rng=1, keep_paths=False, relative_accuracy=0)
+    with pytest.raises(ValueError, match=r"relative_accuracy must be between 0\.0001 and 0\.5"):
+        POOL.run(10, rng=1, keep_paths=True, relative_accuracy=2.0)  # checked though unused
     with pytest.raises(ValueError, match="n_workers must be an integer between 1 and 1024; got -1"):
         ak.simulate_participant(SAVER, n_scenarios=10, rng=1, executor="threads", n_workers=-1)
 

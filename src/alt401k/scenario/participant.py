@@ -222,7 +222,7 @@ def simulate_participant(
         raise TypeError(f"{name} must be a {cls.__name__}; got {article} {got}{hint}")
     n_scenarios = check_n_scenarios(n_scenarios)
     executor, n_workers, keep_paths = _check_run_options(
-        n_scenarios, executor, n_workers, keep_paths, backend
+        n_scenarios, executor, n_workers, keep_paths, backend, relative_accuracy
     )
     plan = PlanDesign() if plan is None else plan
     portfolio = (

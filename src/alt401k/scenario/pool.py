@@ -544,7 +544,7 @@ class Scenario(Spec):
         n_scenarios = check_n_scenarios(n_scenarios)
         _check_periods(periods_per_year)
         executor, n_workers, keep_paths = _check_run_options(
-            n_scenarios, executor, n_workers, keep_paths, backend
+            n_scenarios, executor, n_workers, keep_paths, backend, relative_accuracy
         )
         root = as_seed_sequence(rng)
         population = self.resolved_population()
