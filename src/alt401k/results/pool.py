@@ -28,12 +28,62 @@ from ._stats import (
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["PoolResults"]
+__all__ = ["QUANTILED_SERIES", "PoolResults", "summary_series"]
 
 
 def _with_units(frame: pd.DataFrame, real: bool) -> pd.DataFrame:
     frame.attrs["units"] = units(real)
     return frame
+
+
+#: The series of :meth:`PoolResults.summary` with quantiles as well as means.
+QUANTILED_SERIES = ("net_flow", "cumulative_flow", "holdings", "pool_assets")
+
+
+def summary_series(
+    flow_paths: np.ndarray,
+    *,
+    holdings: np.ndarray,
+    pool_assets: np.ndarray,
+    pool_contributions: np.ndarray,
+    contribution_scale: np.ndarray,
+    pool_outflows: np.ndarray,
+    blocked_sales: np.ndarray | None,
+    outflow_by_cause: np.ndarray,
+    outflow_causes: Sequence[str],
+    price_level: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """The (S, Y) series that :meth:`PoolResults.summary` describes, in dollars.
+
+    Each flow component by name, ``net_flow``, ``cumulative_flow``,
+    ``holdings``, ``pool_assets``, ``pool_contributions`` (the pool's
+    contributions, (Y, 3), scaled by each scenario's ``contribution_scale``),
+    ``pool_outflows``, ``blocked_sales`` (when given) and ``pool_<cause>``.
+    With ``price_level`` (S, Y), every figure of a year is deflated by its own
+    scenario's price level at that year end, and ``cumulative_flow`` is the
+    running sum of the deflated flows. Shared by the paths' summary and the
+    streamed one, so both describe the same quantities.
+    """
+
+    def deflate(values: np.ndarray) -> np.ndarray:
+        return values if price_level is None else values / price_level
+
+    flows = flow_paths if price_level is None else flow_paths / price_level[..., None]
+    net = flows.sum(axis=-1)
+    out = {name: flows[..., i] for i, name in enumerate(POOL_COMPONENTS)}
+    out.update(
+        net_flow=net,
+        cumulative_flow=np.cumsum(net, axis=1),
+        holdings=deflate(holdings),
+        pool_assets=deflate(pool_assets),
+        pool_contributions=deflate(pool_contributions.sum(axis=1)[None, :] * contribution_scale),
+        pool_outflows=deflate(pool_outflows),
+    )
+    if blocked_sales is not None:
+        out["blocked_sales"] = deflate(blocked_sales)
+    for i, cause in enumerate(outflow_causes):
+        out[f"pool_{cause}"] = deflate(outflow_by_cause[:, :, i])
+    return out
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -262,33 +312,31 @@ class PoolResults:
         is ``"USD nominal"`` or ``"USD real"``.
         """
         qs = check_quantiles(quantiles)
-        deflator = self.price_level if real else np.ones_like(self.price_level)
-        flow_paths = self.flow_paths / deflator[..., None]
-        net = flow_paths.sum(axis=-1)
+        series = summary_series(
+            self.flow_paths,
+            holdings=self.holdings,
+            pool_assets=self.pool_assets,
+            pool_contributions=self.pool_contributions,
+            contribution_scale=self.contribution_scale,
+            pool_outflows=self.pool_outflows,
+            blocked_sales=self.blocked_sales,
+            outflow_by_cause=self.outflow_by_cause,
+            outflow_causes=self.outflow_causes,
+            price_level=self.price_level if real else None,
+        )
         out: dict[str, np.ndarray] = {}
-        for i, name in enumerate(POOL_COMPONENTS):
-            out[f"{name}_mean"] = flow_paths[..., i].mean(axis=0)
-        series = {
-            "net_flow": net,
-            "cumulative_flow": np.cumsum(net, axis=1),
-            "holdings": self.holdings / deflator,
-            "pool_assets": self.pool_assets / deflator,
-        }
-        if not real:  # the documented nominal figures, bit for bit
-            series["net_flow"] = self.net_flows
-            series["cumulative_flow"] = self.cumulative_flows
-        for name, values in series.items():
-            out[f"{name}_mean"] = values.mean(axis=0)
-            for q, row in zip(qs, np.quantile(values, qs, axis=0), strict=True):
+        for name in POOL_COMPONENTS:
+            out[f"{name}_mean"] = series[name].mean(axis=0)
+        for name in QUANTILED_SERIES:
+            out[f"{name}_mean"] = series[name].mean(axis=0)
+            for q, row in zip(qs, np.quantile(series[name], qs, axis=0), strict=True):
                 out[f"{name}_{quantile_label(q)}"] = row
-        out["pool_contributions"] = (
-            self.pool_contributions.sum(axis=1)[None, :] * self.contribution_scale / deflator
-        ).mean(axis=0)
-        out["pool_outflows_mean"] = (self.pool_outflows / deflator).mean(axis=0)
-        if self.blocked_sales is not None:
-            out["blocked_sales_mean"] = (self.blocked_sales / deflator).mean(axis=0)
-        for i, cause in enumerate(self.outflow_causes):
-            out[f"pool_{cause}_mean"] = (self.outflow_by_cause[:, :, i] / deflator).mean(axis=0)
+        out["pool_contributions"] = series["pool_contributions"].mean(axis=0)
+        out["pool_outflows_mean"] = series["pool_outflows"].mean(axis=0)
+        if "blocked_sales" in series:
+            out["blocked_sales_mean"] = series["blocked_sales"].mean(axis=0)
+        for cause in self.outflow_causes:
+            out[f"pool_{cause}_mean"] = series[f"pool_{cause}"].mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
         frame.attrs["assumptions"] = self.scenario.assumptions()
         frame.attrs["units"] = units(real)

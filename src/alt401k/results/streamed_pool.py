@@ -18,6 +18,7 @@ import pandas as pd
 from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
 from ._stats import check_quantiles, quantile_label, units
+from .pool import QUANTILED_SERIES, summary_series
 from .streaming import MIN_MAGNITUDE, StreamedStats
 
 if TYPE_CHECKING:
@@ -39,9 +40,8 @@ _DOLLARS = (
 )
 #: Other series, nominal or without units.
 _OTHER = ("holdings_active", "holdings_default", "excess_return", "price_level")
-_QUANTILED = ("net_flow", "cumulative_flow", "holdings", "pool_assets")
 #: Series with quantiles, nominal and real.
-SKETCHED_SERIES = (*_QUANTILED, *(f"real/{name}" for name in _QUANTILED))
+SKETCHED_SERIES = (*QUANTILED_SERIES, *(f"real/{name}" for name in QUANTILED_SERIES))
 
 
 def stream_series_names(outflow_causes: Sequence[str]) -> tuple[str, ...]:
@@ -55,28 +55,30 @@ def stream_series(
     pool_contributions: np.ndarray,
     outflow_causes: Sequence[str],
 ) -> dict[str, np.ndarray]:
-    """The (s, Y) series of a chunk of a pool run, from its engine arrays."""
-    flows = arrays["flows"]
-    net = flows.sum(axis=-1)
-    nominal: dict[str, np.ndarray] = {name: flows[..., i] for i, name in enumerate(POOL_COMPONENTS)}
-    nominal.update(
-        net_flow=net,
-        cumulative_flow=np.cumsum(net, axis=1),
-        holdings=arrays["holdings"],
-        pool_assets=arrays["pool_assets"],
-        pool_contributions=pool_contributions.sum(axis=1)[None, :] * arrays["contribution_scale"],
-        pool_outflows=arrays["pool_outflows"],
-        blocked_sales=arrays["blocked_sales"],
-        asset_return=arrays["asset_return"],
-    )
-    for i, cause in enumerate(outflow_causes):
-        nominal[f"pool_{cause}"] = arrays["outflow_by_part"][:, :, i]
+    """The (s, Y) series of a chunk of a pool run, from its engine arrays.
+
+    The series of :func:`~alt401k.results.pool.summary_series`, nominal and
+    ``real/``, and the asset's market gain, its holdings by channel, its
+    excess return and the price level.
+    """
     price = arrays["price_level"]
-    out = dict(nominal)
-    for name, values in nominal.items():
-        out[f"real/{name}"] = values / price
-    # As in PoolResults.summary(real=True): the running sum of the deflated flows.
-    out["real/cumulative_flow"] = np.cumsum(out["real/net_flow"], axis=1)
+    out: dict[str, np.ndarray] = {}
+    for prefix, deflator in (("", None), ("real/", price)):
+        for name, values in summary_series(
+            arrays["flows"],
+            holdings=arrays["holdings"],
+            pool_assets=arrays["pool_assets"],
+            pool_contributions=pool_contributions,
+            contribution_scale=arrays["contribution_scale"],
+            pool_outflows=arrays["pool_outflows"],
+            blocked_sales=arrays["blocked_sales"],
+            outflow_by_cause=arrays["outflow_by_part"],
+            outflow_causes=outflow_causes,
+            price_level=deflator,
+        ).items():
+            out[prefix + name] = values
+    out["asset_return"] = arrays["asset_return"]
+    out["real/asset_return"] = arrays["asset_return"] / price
     out["holdings_active"] = arrays["holdings_by_channel"][..., 0]
     out["holdings_default"] = arrays["holdings_by_channel"][..., 1]
     out["excess_return"] = arrays["excess_return"]
@@ -180,7 +182,7 @@ class StreamedPoolResults:
         out: dict[str, np.ndarray] = {}
         for name in POOL_COMPONENTS:
             out[f"{name}_mean"] = st.mean(prefix + name)
-        for name in _QUANTILED:
+        for name in QUANTILED_SERIES:
             out[f"{name}_mean"] = st.mean(prefix + name)
             for q in qs:
                 out[f"{name}_{quantile_label(q)}"] = st.quantile(prefix + name, q)
