@@ -11,7 +11,7 @@ import pandas as pd
 from ..markets import MarketModel
 from ..population import Participant
 from ..results import ParticipantResults
-from ..results._stats import check_quantiles, quantile_label
+from ..results._stats import _distribution_row, check_quantiles
 from ..tax import TaxSchedule
 
 #: Default taxable-account rates (module docstring: sources, *est.* where estimated).
@@ -86,12 +86,7 @@ def _distribution(
 ) -> pd.DataFrame:
     """Rows ``(metric, account)``, columns ``mean`` and the quantiles."""
     qs = check_quantiles(quantiles)
-    rows = {}
-    for key, values in series.items():
-        row = {"mean": float(values.mean())}
-        for q, v in zip(qs, np.quantile(values, qs), strict=True):
-            row[quantile_label(q)] = float(v)
-        rows[key] = row
+    rows = {key: _distribution_row(values, qs) for key, values in series.items()}
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame.index = pd.MultiIndex.from_tuples(list(rows), names=["metric", "account"])
     return frame

@@ -630,12 +630,7 @@ class ParticipantResults:
                 )
             base = baseline.retirement_outcomes(real=real)
             series.update({f"{k}_vs_baseline": v - base[k] for k, v in outcomes.items()})
-        rows = {}
-        for name, values in series.items():
-            row = {"mean": float(values.mean())}
-            for q, v in zip(qs, np.quantile(values, qs), strict=True):
-                row[quantile_label(q)] = float(v)
-            rows[name] = row
+        rows = {name: _distribution_row(values, qs) for name, values in series.items()}
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "metric"
         frame.attrs["dollars"] = "start-year (real)" if real else "nominal"
