@@ -169,6 +169,21 @@ def period_normals(
     -------
     ndarray, shape (stop - start, n_years * periods_per_year, width), float64
     """
+    return _yearly_draws(root, stream, start, stop, n_years, periods_per_year, width, (), False)
+
+
+def _yearly_draws(
+    root: np.random.SeedSequence,
+    stream: Stream,
+    start: int,
+    stop: int,
+    n_years: int,
+    periods_per_year: int,
+    width: int,
+    key: tuple[int, ...],
+    uniform: bool,
+) -> np.ndarray:
+    """Draws for scenarios ``start:stop`` from one generator per (block, stream, year, *key)."""
     n = periods_per_year
     out = np.empty((max(stop - start, 0), n_years * n, width))
     if stop <= start:
@@ -178,9 +193,13 @@ def period_normals(
         buffer = np.empty((hi, n, width))
         for year in range(n_years):
             seq = np.random.SeedSequence(
-                root.entropy, spawn_key=(*root.spawn_key, block, int(stream), year)
+                root.entropy, spawn_key=(*root.spawn_key, block, int(stream), year, *key)
             )
-            np.random.Generator(np.random.PCG64(seq)).standard_normal(out=buffer)
+            gen = np.random.Generator(np.random.PCG64(seq))
+            if uniform:
+                gen.random(out=buffer)
+            else:
+                gen.standard_normal(out=buffer)
             out[row : row + hi - lo, year * n : (year + 1) * n] = buffer[lo:]
         row += hi - lo
     return out
@@ -208,26 +227,9 @@ def keyed_period_draws(
     -------
     ndarray, shape (stop - start, n_years * periods_per_year, width), float64
     """
-    n = periods_per_year
-    out = np.empty((max(stop - start, 0), n_years * n, width))
-    if stop <= start:
-        return out
-    row = 0
-    code = stable_key(key)
-    for block, lo, hi in iter_blocks(start, stop):
-        buffer = np.empty((hi, n, width))
-        for year in range(n_years):
-            seq = np.random.SeedSequence(
-                root.entropy, spawn_key=(*root.spawn_key, block, int(stream), year, code)
-            )
-            gen = np.random.Generator(np.random.PCG64(seq))
-            if uniform:
-                gen.random(out=buffer)
-            else:
-                gen.standard_normal(out=buffer)
-            out[row : row + hi - lo, year * n : (year + 1) * n] = buffer[lo:]
-        row += hi - lo
-    return out
+    return _yearly_draws(
+        root, stream, start, stop, n_years, periods_per_year, width, (stable_key(key),), uniform
+    )
 
 
 def stable_key(name: str) -> int:
