@@ -171,8 +171,10 @@ def flow_table(result: Any) -> pd.DataFrame:
         quantiles ``net p05 $B``, ``net p50 $B``, ``net p95 $B`` of the net
         flow over scenarios.
     """
+    from .results import StreamedPoolResults
+
     out: dict[str, np.ndarray] = {}
-    if not hasattr(result, "component"):  # a streamed run: the same figures from its statistics
+    if isinstance(result, StreamedPoolResults):  # the same figures from its statistics
         table = result.summary((0.05, 0.5, 0.95))
         for name in result.COMPONENTS:
             out[f"{name} mean $B"] = table[f"{name}_mean"].to_numpy() / BILLION
