@@ -11,8 +11,8 @@ taken and what the statistics weigh.
 Run:  python examples/large_runs.py [--n-scenarios 200000] [--horizon 10]
                                     [--executor processes] [--backend numpy|numba]
 
-(200,000 scenarios x 10 years take about a minute on two cores; the pool
-costs about 1.5 ns per cell-scenario-period on one core, and half that with
+(200,000 scenarios x 10 years take about half a minute on two cores: the pool
+costs about 1.5 ns per cell-scenario-period on one core, and about 0.6 of that with
 ``--backend numba``, the ``fast`` extra.)
 """
 
