@@ -134,17 +134,23 @@ class AssetClass(BaseModel):
         (the asset falls and stays there). Default 0.9.
     smoothing : float
         Appraisal smoothing of a private asset's reported value (Geltner
-        AR(1) coefficient ``phi``), in [0, 1): each period's reported
-        (NAV) return is ``(1 - phi) x true + phi x previous reported``,
-        starting from ``reported_{-1} = true_0``
+        AR(1) coefficient ``phi``), in [0, 1), applied to the log value:
+        each period's reported (NAV) log value is ``(1 - phi) x`` the true
+        log value ``+ phi x`` the previous reported one rolled forward at
+        the expected return ``ln(1 + mu) / n``, both values starting equal
         (:func:`alt401k.markets.private.smooth_returns`). Balances use the
         reported series; ``ReturnPaths.economic_returns`` keeps the true
-        one. For iid true returns the measured per-period volatility is
-        ``sqrt((1 - phi) / (1 + phi))`` times the true one and the lag-1
-        autocorrelation is ``phi``; rebalancing against a stale NAV sells
-        late after true losses and trades at stale prices. 0 (default): none.
-        The LTCMA's private-asset volatilities are de-smoothed (economic),
-        so smoothing is added on top of them.
+        one. The reported value tracks the economic one (median ratio
+        within 0.2% at any horizon for private equity at ``phi = 0.6``)
+        and its expected growth is the stated mean; per period, reported
+        log returns have ``sqrt((1 - phi) / (1 + phi))`` times the true
+        volatility and lag-1 autocorrelation ``phi``; the arithmetic mean
+        of reported *annual* returns is a little below ``mu`` (11.63%
+        instead of 11.9% at 0.6), because reported years are positively
+        autocorrelated. Rebalancing against a stale NAV sells late after
+        true losses and trades at stale prices. 0 (default): none. The
+        LTCMA's private-asset volatilities are de-smoothed (economic), so
+        smoothing is added on top of them.
     default_rate : float
         Yearly default rate of a credit asset's loans, in [0, 1] (Fitch
         private-credit default rate 6.0%, June 2026). Each period the asset
@@ -1045,7 +1051,9 @@ class MarketModel(BaseModel):
             )
             shocks[:, :, a] = np.expm1(log_returns)
         self._apply_ruin(shocks, root, first_scenario, stop, n_years, ppy, parameters)
-        economic = self._apply_private(shocks, root, first_scenario, stop, n_years, ppy)
+        economic = self._apply_private(
+            shocks, root, first_scenario, stop, n_years, ppy, parameters
+        )
         if columns == list(range(self.n_assets)):
             returns = shocks
         else:
@@ -1203,11 +1211,14 @@ class MarketModel(BaseModel):
         stop: int,
         n_years: int,
         ppy: int,
+        parameters: Mapping[str, np.ndarray],
     ) -> np.ndarray | None:
         """Default losses, smoothing and liquidity sleeves, in place (module ``private``).
 
         ``returns`` (S, T, A) becomes the reported series. Returns the
         economic series (S, T, A) when some asset smooths, else None.
+        ``parameters`` holds per-scenario expected returns drawn for
+        uncertain assets (their appraisal rolls forward at the drawn mean).
         """
         if not any(asset.is_private for asset in self.assets):
             return None
@@ -1234,7 +1245,10 @@ class MarketModel(BaseModel):
             economic = returns.copy()
             for i, asset in enumerate(self.assets):
                 if asset.smoothing > 0.0:
-                    returns[:, :, i] = smooth_returns(economic[:, :, i], asset.smoothing)
+                    drawn = parameters.get(f"{asset.name}/expected_return")
+                    mean = asset.expected_return if drawn is None else drawn
+                    drift = np.log1p(mean) / ppy
+                    returns[:, :, i] = smooth_returns(economic[:, :, i], asset.smoothing, drift)
         # Sleeves last, from the liquid assets' own returns (which have no sleeve).
         for i, asset in enumerate(self.assets):
             if asset.liquidity_share == 0.0:

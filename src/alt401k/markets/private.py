@@ -11,7 +11,8 @@ model and the ruin hazard:
    that the stated ``expected_return`` stays the total, losses included.
 2. **Appraisal smoothing** (:func:`smooth_returns`, ``smoothing > 0``): the
    fund reports a net asset value (NAV) from appraisals that lag the market
-   (Geltner's AR(1)). The true series is kept as
+   (Geltner's AR(1), applied to the log value level, so the reported value
+   tracks the economic one in the long run). The true series is kept as
    ``ReturnPaths.economic_returns``; balances use the reported one.
 3. **Liquidity sleeve** (:func:`blend_liquidity`, ``liquidity_share > 0``):
    a semi-liquid fund holds a share ``c`` in a liquid asset (cash) to meet
@@ -40,54 +41,98 @@ __all__ = [
 ]
 
 
-def smooth_returns(returns: np.ndarray, smoothing: float) -> np.ndarray:
-    """Geltner appraisal smoothing of per-period simple returns.
+def smooth_returns(
+    returns: np.ndarray, smoothing: float, drift: float | np.ndarray = 0.0
+) -> np.ndarray:
+    """Geltner appraisal smoothing of an asset's value, from per-period simple returns.
 
     Parameters
     ----------
     returns : ndarray, shape (S, T)
-        True (economic) per-period simple returns, fraction per period.
+        True (economic) per-period simple returns, fraction per period, > -1
+        (-1, a total loss, is allowed: nothing is reported after it).
     smoothing : float
         The AR(1) coefficient ``phi`` in [0, 1): the weight of last period's
-        reported return in this period's.
+        appraisal (rolled forward) in this period's.
+    drift : float or ndarray of shape (S,)
+        Per-period log growth ``c`` at which the appraiser rolls the last
+        appraisal forward, log-units per period: ``ln(1 + mu) / n`` for an
+        asset with arithmetic annual mean ``mu`` and ``n`` periods a year
+        (what :meth:`~alt401k.markets.MarketModel.sample` passes), per
+        scenario when the mean is drawn. Default 0.
 
     Returns
     -------
     ndarray, shape (S, T), float64
-        Reported (NAV) returns, a new array.
+        Reported (NAV) per-period simple returns, a new array.
 
     Notes
     -----
+    The smoothing acts on the log value level, not on simple returns. With
+    ``V_t`` the economic value after period ``t``, ``x_t = ln(1 + r_t)``,
+    and ``V^_t`` the reported value, both starting at the same value:
+
     .. math::
 
-        \\tilde r_t = (1 - \\phi)\\, r_t + \\phi\\, \\tilde r_{t-1}, \\qquad
-        \\tilde r_{-1} = r_0 ,
+        \\ln \\hat V_t = (1 - \\phi) \\ln V_t + \\phi\\,(\\ln \\hat V_{t-1} + c), \\qquad
+        \\hat V_{-1} = V_{-1},
 
-    so ``reported_0 = true_0``: the first period is reported at its true
-    value (no appraisal history before the path starts). The mean is
-    unchanged, ``E[r~_t] = E[r_t]``; for iid true returns the stationary
-    per-period standard deviation is ``sqrt((1 - phi) / (1 + phi))`` times
-    the true one (:func:`smoothed_volatility_factor`) and the lag-1
-    autocorrelation is ``phi``: measured volatility understates risk, and
-    correlations with public assets look lower than they are. Over a year
-    the understatement is smaller (the lagged moves land in later periods).
-    The recursion loops over time only, row-wise, so chunking never changes
-    the bits.
+    i.e. the appraiser blends this period's market evidence with the last
+    appraisal grown at the expected rate. Equivalently the reported log
+    return is ``x~_t = (1 - phi)(x_t - g_{t-1}) + phi c``, where the gap
+    ``g_t = ln V^_t - ln V_t`` follows ``g_t = phi (g_{t-1} + c - x_t)``:
+    a stationary AR(1), so the reported value never drifts away from the
+    economic one. For iid true log returns of mean ``m`` and variance
+    ``s^2`` (the lognormal model: ``c - m = s^2 / 2``), far from the start:
+
+    * reported log returns have the mean ``m``, standard deviation
+      ``sqrt((1 - phi) / (1 + phi))`` times ``s``
+      (:func:`smoothed_volatility_factor`) and lag-1 autocorrelation ``phi``;
+    * after ``T`` periods the ratio of reported to economic value is
+      lognormal with median ``exp(s^2 A / 2)`` and the expected reported
+      value is ``E[V_T] exp(s^2 (B - A) / 2)``, where
+      ``A = sum_{j=1..T} phi^j`` and ``B = sum_{j=1..T} phi^(2j)``
+      (``A -> phi / (1 - phi)``, ``B - A -> -phi / (1 - phi^2)``): for
+      private equity (11.9%, 19.8%) monthly at ``phi = 0.6``, a median
+      ratio of 1.0019 and an expected value 0.12% below the economic one,
+      at any horizon -- the stated mean is the reported value's growth rate;
+    * the arithmetic mean of a year's reported return is
+      ``(1 + mu) exp(-s^2 phi (1 - phi^n) / (1 - phi^2)) - 1``, below the
+      stated ``mu`` (11.63% instead of 11.9% for private equity at
+      ``phi = 0.6``, 11.81% at 0.3): smoothing hides part of a year's
+      variance and carries it into later years, so reported years are
+      positively autocorrelated and their arithmetic mean understates the
+      compound growth they add up to.
+
+    A total loss (``r_t = -1``) is reported in the same period; later
+    reported returns are 0. The recursion loops over time only, row-wise,
+    so chunking never changes the bits.
     """
     phi = float(smoothing)
-    out = np.empty_like(returns, dtype=np.float64)
-    if returns.shape[1] == 0:
+    n_scenarios, n_periods = returns.shape
+    out = np.empty((n_scenarios, n_periods), dtype=np.float64)
+    if n_periods == 0:
         return out
     keep = 1.0 - phi
-    out[:, 0] = returns[:, 0]
-    for t in range(1, returns.shape[1]):
-        np.multiply(returns[:, t], keep, out=out[:, t])
-        out[:, t] += phi * out[:, t - 1]
+    rolled = phi * np.broadcast_to(np.asarray(drift, dtype=np.float64), (n_scenarios,))
+    gap = np.zeros(n_scenarios)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.log1p(returns)
+        for t in range(n_periods):
+            step = out[:, t]
+            np.subtract(x[:, t], gap, out=step)
+            step *= keep
+            step += rolled
+            gap += step
+            gap -= x[:, t]
+        np.expm1(out, out=out)
+    # After a total loss both values are 0: the gap is undefined (NaN) and nothing moves.
+    out[np.isnan(out)] = 0.0
     return out
 
 
 def smoothed_volatility_factor(smoothing: float) -> float:
-    """Stationary per-period sd of reported over true returns, ``sqrt((1 - phi) / (1 + phi))``."""
+    """Stationary per-period sd of reported over true log returns, ``sqrt((1 - phi) / (1 + phi))``."""
     phi = float(smoothing)
     return float(np.sqrt((1.0 - phi) / (1.0 + phi)))
 
