@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from alt401k.markets import AssetClass, MarketModel
-from alt401k.markets.private import smoothed_volatility_factor
+from alt401k.markets.private import pre_default_volatility, smoothed_volatility_factor
 
 N_SCENARIOS = 20_000
 PPY = 12
@@ -195,7 +195,10 @@ RATE, LGD, RHO = 0.06, 0.6, 0.1
 def defaults():
     model = market(default_rate=RATE, loss_given_default=LGD, default_correlation=RHO)
     with_losses = model.sample(N_SCENARIOS, 2, PPY, rng=21)
-    plain = market().sample(N_SCENARIOS, 2, PPY, rng=21)
+    # The same market draw before losses: the pre-default volatility, no defaults.
+    pre = float(pre_default_volatility(CREDIT["volatility"], CREDIT["expected_return"], RATE,
+                                       LGD, RHO, PPY))  # fmt: skip
+    plain = market(volatility=pre).sample(N_SCENARIOS, 2, PPY, rng=21)
     return with_losses, plain
 
 
@@ -207,6 +210,50 @@ def test_defaults_keep_the_stated_mean_annual_return(defaults):
         assert abs(annual[:, y].mean() - CREDIT["expected_return"]) < 4 * se
     # Defaults do not touch other assets.
     np.testing.assert_array_equal(paths.returns[:, :, 0], defaults[1].returns[:, :, 0])
+
+
+@pytest.mark.parametrize("variant", ["lognormal", "schedule", "student_t"])
+def test_defaults_keep_the_stated_volatility(variant):
+    # Issue 15: losses on top of a 14.0% pre-default volatility gave 14.9%; the stated
+    # volatility is now the total, losses included, as in every other return model.
+    extra: dict[str, object] = {}
+    if variant == "schedule":
+        extra["volatility_schedule"] = ((0, 0.14), (5, 0.14))
+    if variant == "student_t":
+        from alt401k.markets import StudentT
+
+        extra["model"] = StudentT(df=5)
+    model = market(default_rate=RATE, loss_given_default=LGD, default_correlation=RHO, **extra)
+    n, years = 20_000, 2
+    gross = 1.0 + model.sample(n, years, PPY, rng=23, assets=["private_credit"]).annual_returns()
+    gross = gross[:, :, 0]
+    mu, sigma = CREDIT["expected_return"], CREDIT["volatility"]
+    first, second = gross.mean(axis=1), (gross**2).mean(axis=1)  # per scenario: independent
+    assert abs(first.mean() - 1 - mu) < 4 * first.std(ddof=1) / np.sqrt(n)
+    target = (1 + mu) ** 2 + sigma**2
+    assert abs(second.mean() - target) < 4 * second.std(ddof=1) / np.sqrt(n), second.mean()
+
+
+def test_pre_default_volatility_and_its_limit():
+    pre = pre_default_volatility(0.14, 0.086, RATE, LGD, RHO, PPY)
+    assert float(pre) == pytest.approx(0.13045, abs=5e-5)
+    # No concentration: every period loses the mean, nothing is added to the variance.
+    assert float(pre_default_volatility(0.14, 0.086, RATE, LGD, 0.0, PPY)) == pytest.approx(0.14)
+    with pytest.raises(ValueError, match=r"default losses of 'private_credit' .* alone have an"):
+        market(volatility=0.02, default_rate=0.2, loss_given_default=1.0, default_correlation=0.5)
+
+
+def test_defaults_dilute_the_correlation_as_documented(defaults):
+    # The losses are independent of the markets: corr = stated x sigma_pre / sigma.
+    paths, _ = defaults
+    gross = paths.annual_returns()
+    credit, cash = gross[:, :, 1].ravel(), gross[:, :, 0].ravel()
+    rho = np.corrcoef(credit, cash)[0, 1]
+    factor = float(pre_default_volatility(0.14, 0.086, RATE, LGD, RHO, PPY)) / 0.14
+    assert factor == pytest.approx(0.932, abs=1e-3)
+    expected = 0.2 * factor  # 0.2: the stated correlation of the test market
+    se = (1 - expected**2) / np.sqrt(credit.size)
+    assert abs(rho - expected) < 4 * se, (rho, expected)
 
 
 def test_default_loss_frequency_and_size(defaults):

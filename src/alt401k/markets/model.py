@@ -156,8 +156,16 @@ class AssetClass(BaseModel):
         private-credit default rate 6.0%, June 2026). Each period the asset
         loses ``loss_given_default x D_t`` with ``D_t`` a Beta-distributed
         share of defaults of mean ``default_rate / n``; the pre-default
-        return is raised by the expected loss, so ``expected_return`` stays
-        the total (:func:`alt401k.markets.private.apply_default_losses`).
+        return is raised by the expected loss and drawn with a lower
+        volatility, so ``expected_return`` and ``volatility`` stay the
+        totals, losses included (:func:`alt401k.markets.private.apply_default_losses`,
+        :func:`~alt401k.markets.private.pre_default_volatility`; 13.05%
+        before losses for 14% direct lending at a 6% rate). The losses are
+        independent of the markets, so the total's correlation with other
+        assets is the stated one times ``sigma_pre / sigma`` (0.93 there).
+        The losses alone must fit inside the stated volatility. With a
+        return ``model`` and a drawn expected return, the pre-loss
+        volatility is set at the stated mean.
         0 (default): no defaults.
     loss_given_default : float
         Fraction of a defaulted loan lost, in (0, 1]; default 0.6.
@@ -696,6 +704,9 @@ class MarketModel(BaseModel):
             self.expected_returns, self.volatilities, self.correlation_matrix, 1, names=names
         )
         self._check_extensions()
+        # Default losses are part of the stated volatility: they must fit inside it
+        # (checked at the default monthly frequency here, at the run's one when sampling).
+        self._pre_loss_volatilities(self.volatilities, self.expected_returns, 12)
         for asset in self.assets:
             if asset.liquidity_share == 0.0:
                 continue
@@ -750,13 +761,7 @@ class MarketModel(BaseModel):
         pairs = self.inflation.asset_correlation
         index = [self.names.index(name) for name, _ in pairs]
         c = np.array([rho for _, rho in pairs], dtype=np.float64)
-        _, factor = lognormal_params(
-            self.expected_returns,
-            self.volatilities,
-            self.correlation_matrix,
-            periods_per_year,
-            names=self.names,
-        )
+        _, factor = self.log_params(periods_per_year)
         rows = factor[index]
         rows = rows / np.sqrt(np.sum(rows * rows, axis=1))[:, None]
         log_corr = rows @ rows.T
@@ -933,16 +938,39 @@ class MarketModel(BaseModel):
         """Per-period log-return mean ``m`` (A,) and covariance factor ``L`` (A, A).
 
         See :func:`lognormal_params`. Simple returns are
-        ``expm1(m + L @ z)`` with ``z`` standard normal of shape (A,).
+        ``expm1(m + L @ z)`` with ``z`` standard normal of shape (A,). An
+        asset with default losses enters with its pre-loss volatility
+        (:func:`alt401k.markets.private.pre_default_volatility`), so that
+        its total, losses included, has the stated one.
         """
         ppy = _check_periods_per_year(periods_per_year)
         return lognormal_params(
             self.expected_returns,
-            self.volatilities,
+            self._pre_loss_volatilities(self.volatilities, self.expected_returns, ppy),
             self.correlation_matrix,
             ppy,
             names=self.names,
         )
+
+    def _pre_loss_volatilities(self, vols: np.ndarray, mus: np.ndarray, ppy: int) -> np.ndarray:
+        """``vols`` (A,) with each defaulting asset's volatility before its losses.
+
+        ``mus`` (A,) are the arithmetic means the volatilities go with. The
+        same array comes back when no asset has default losses.
+        """
+        lossy = [i for i, asset in enumerate(self.assets) if asset.default_rate > 0.0]
+        if not lossy:
+            return vols
+        from alt401k.markets.private import pre_default_volatility
+
+        out = np.array(vols, dtype=np.float64)
+        for i in lossy:
+            asset = self.assets[i]
+            out[..., i] = pre_default_volatility(
+                out[..., i], mus[..., i], asset.default_rate, asset.loss_given_default,
+                asset.default_correlation, ppy, name=asset.name,
+            )  # fmt: skip
+        return out
 
     def sample(
         self,
@@ -1042,10 +1070,19 @@ class MarketModel(BaseModel):
         for a, eps in model_shocks.items():
             asset = self.assets[a]
             drawn = parameters.get(f"{asset.name}/expected_return")
+            volatility = asset.volatility_by_year(n_years)
+            if asset.default_rate > 0.0:
+                from alt401k.markets.private import pre_default_volatility
+
+                # At the stated mean: a model takes one volatility per year, not per scenario.
+                volatility = pre_default_volatility(
+                    volatility, asset.expected_return, asset.default_rate,
+                    asset.loss_given_default, asset.default_correlation, ppy, name=asset.name,
+                )  # fmt: skip
             log_returns = asset.model.log_returns(
                 eps,
                 mean=asset.expected_return if drawn is None else drawn[:, None],
-                volatility=asset.volatility_by_year(n_years),
+                volatility=volatility,
                 periods_per_year=ppy,
                 draws=Draws(root, first_scenario, stop, n_years, ppy, asset.name),
             )
@@ -1158,6 +1195,7 @@ class MarketModel(BaseModel):
         for vols_key, years in groups.items():
             vols = np.array(vols_key)
             if mus is None:
+                vols = self._pre_loss_volatilities(vols, base_mu, ppy)
                 mean, factor = lognormal_params(base_mu, vols, corr, ppy, names=self.names)
                 for year in years:
                     _shocks_to_returns(shocks[:, year * ppy : (year + 1) * ppy], mean, factor)
@@ -1167,6 +1205,7 @@ class MarketModel(BaseModel):
             cache: dict[tuple[float, ...], tuple[np.ndarray, np.ndarray]] = {}
             for row in range(mus.shape[0]):
                 row_vols = vols if vol_scale is None else vols * vol_scale[row]
+                row_vols = self._pre_loss_volatilities(row_vols, mus[row], ppy)
                 mu_key = (*mus[row].tolist(), *row_vols.tolist())
                 if mu_key not in cache:
                     cache[mu_key] = lognormal_params(

@@ -8,7 +8,13 @@ model and the ruin hazard:
 1. **Default losses** (:func:`apply_default_losses`, ``default_rate > 0``):
    private credit loses part of its loans each period. The loss is a
    multiplicative factor ``1 - L_t``; the pre-default return is raised so
-   that the stated ``expected_return`` stays the total, losses included.
+   that the stated ``expected_return`` stays the total, losses included,
+   and drawn with a lower volatility (:func:`pre_default_volatility`) so
+   that the stated ``volatility`` is the total too, as in every other
+   return model. The losses are independent of the markets, so the
+   correlation of the total with other assets is the stated one times
+   ``sigma_pre / sigma`` (0.93 for direct lending at 14% with a 6% default
+   rate, 60% loss given default and the default concentration 0.1).
 2. **Appraisal smoothing** (:func:`smooth_returns`, ``smoothing > 0``): the
    fund reports a net asset value (NAV) from appraisals that lag the market
    (Geltner's AR(1), applied to the log value level, so the reported value
@@ -36,6 +42,7 @@ __all__ = [
     "apply_default_losses",
     "blend_liquidity",
     "default_loss_shares",
+    "pre_default_volatility",
     "smooth_returns",
     "smoothed_volatility_factor",
 ]
@@ -132,7 +139,10 @@ def smooth_returns(
 
 
 def smoothed_volatility_factor(smoothing: float) -> float:
-    """Stationary per-period sd of reported over true log returns, ``sqrt((1 - phi) / (1 + phi))``."""
+    """Stationary per-period sd of reported over true log returns: ``sqrt((1 - phi) / (1 + phi))``.
+
+    Stationary means far from the start of a path (``phi^(2t)`` negligible).
+    """
     phi = float(smoothing)
     return float(np.sqrt((1.0 - phi) / (1.0 + phi)))
 
@@ -176,6 +186,81 @@ def default_loss_shares(
     return np.asarray(shares, dtype=np.float64).reshape(u.shape)
 
 
+def pre_default_volatility(
+    volatility: float | np.ndarray,
+    expected_return: float | np.ndarray,
+    default_rate: float,
+    loss_given_default: float,
+    default_correlation: float,
+    periods_per_year: int,
+    *,
+    name: str = "asset",
+) -> np.ndarray:
+    """Annual volatility of the return before default losses, so that the total has ``volatility``.
+
+    Parameters
+    ----------
+    volatility : float or ndarray
+        Stated annual volatility of the total simple return (losses
+        included), fraction per year, >= 0.
+    expected_return : float or ndarray, broadcastable with ``volatility``
+        Stated arithmetic annual mean ``mu`` (losses included), fraction.
+    default_rate, loss_given_default, default_correlation, periods_per_year
+        As in :func:`default_loss_shares` and :func:`apply_default_losses`.
+    name : str
+        The asset's name, for the error message.
+
+    Returns
+    -------
+    ndarray, the broadcast shape of the inputs
+        ``sigma_pre``, fraction per year.
+
+    Raises
+    ------
+    ValueError
+        If the default losses alone have a larger annual volatility than the
+        stated total.
+
+    Notes
+    -----
+    The loss factors ``(1 - L_t) / (1 - ell)`` are iid with mean 1 and
+    variance ``w = LGD^2 p (1 - p) rho / (1 - ell)^2`` (``p = default_rate /
+    n``), independent of the pre-default annual gross return ``G``, so the
+    total ``G_tot`` has ``E[G_tot] = E[G] = 1 + mu`` and
+    ``E[G_tot^2] = E[G^2] kappa`` with ``kappa = (1 + w)^n``. With
+    ``v = sigma / (1 + mu)`` the pre-default volatility is
+
+    .. math::
+
+        \\sigma_{\\text{pre}} = (1 + \\mu) \\sqrt{(1 + v^2) / \\kappa - 1} .
+
+    Direct lending (8.6%, 14.0%) with a 6% default rate, 60% loss given
+    default and ``rho = 0.1``, monthly: ``sigma_pre`` = 13.05%.
+    """
+    n = int(periods_per_year)
+    p = min(default_rate / n, 1.0)
+    expected_loss = loss_given_default * p
+    if p <= 0.0 or default_correlation <= 0.0 or p >= 1.0 or expected_loss >= 1.0:
+        variance = 0.0  # every period loses exactly the mean: no added variance
+    else:
+        variance = loss_given_default**2 * p * (1.0 - p) * default_correlation
+        variance /= (1.0 - expected_loss) ** 2
+    kappa = (1.0 + variance) ** n
+    gross = 1.0 + np.asarray(expected_return, dtype=np.float64)
+    v = np.asarray(volatility, dtype=np.float64) / gross
+    pre_squared = (1.0 + v * v) / kappa - 1.0
+    if np.any(pre_squared < 0.0):
+        alone = float(np.max(gross * np.sqrt(kappa - 1.0)))
+        raise ValueError(
+            f"default losses of {name!r} (default_rate={default_rate}, loss_given_default="
+            f"{loss_given_default}, default_correlation={default_correlation}) alone have an "
+            f"annual volatility of {alone:.4g}, above its stated volatility "
+            f"{float(np.min(volatility)):.4g}, which includes them: raise the volatility or "
+            "lower default_correlation"
+        )
+    return np.asarray(gross * np.sqrt(pre_squared), dtype=np.float64)
+
+
 def apply_default_losses(
     returns: np.ndarray,
     shares: np.ndarray,
@@ -209,7 +294,10 @@ def apply_default_losses(
     of the market draw): the stated expected return is the total, losses
     included, and the pre-default return is raised by the expected loss
     (a factor ``1 / (1 - ell)`` per period, about 0.3% a month for a 6%
-    default rate and 60% loss given default).
+    default rate and 60% loss given default). The losses add variance, so
+    :meth:`~alt401k.markets.MarketModel.sample` draws ``r_t`` at the
+    volatility :func:`pre_default_volatility`, which makes the stated
+    volatility the total as well.
     """
     expected_loss = loss_given_default * min(default_rate / periods_per_year, 1.0)
     gross = returns + 1.0
