@@ -129,11 +129,14 @@ def test_penalty_before_59_and_a_half(retire_at, sepp, penalised):
     p = saver(age=retire_at - 1, retirement_age=retire_at)
     res = run(p, ak.Retirement(end_age=62, rule="fixed_share", rate=0.05, sepp=sepp))
     ages = p.age + np.arange(res.balance_end.shape[1])
-    early = (ages >= retire_at) & (ages < 60)
+    early = (ages >= retire_at) & (ages < 61)
     paths = res.retirement_paths
-    expected = 0.10 * paths.pretax[:, early] if penalised else 0.0
+    # 59 1/2 by date: 7/8 of the year of attaining 59 and 1/8 of the year of attaining 60
+    # are before it (ak.tax.share_before_59_half); all of every earlier year.
+    share = np.where(ages[early] < 59, 1.0, np.where(ages[early] == 59, 0.875, 0.125))
+    expected = 0.10 * share * paths.pretax[:, early] if penalised else 0.0
     np.testing.assert_allclose(paths.penalty[:, early], expected, rtol=1e-12)
-    assert np.all(paths.penalty[:, ages >= 60] == 0.0)
+    assert np.all(paths.penalty[:, ages >= 61] == 0.0)
 
 
 # ------------------------------------------------------------- conservation, rules

@@ -53,6 +53,7 @@ from alt401k.tax import (
     early_withdrawal_penalty,
     required_minimum_distribution,
     rmd_start_age,
+    share_before_59_half,
     taxable_social_security,
     uniform_lifetime_divisor,
 )
@@ -234,6 +235,36 @@ def test_senior_deduction_ends_after_2028():
     assert TaxSchedule.federal(2025).indexed(1.0, 2028).senior_deduction_applies
 
 
+def test_senior_deduction_is_not_indexed_in_2027_and_2028():
+    # IRC 151(f): $6,000 per person 65+ and thresholds of $75,000 / $150,000, fixed for
+    # 2025-2028. Brackets and the other deductions are indexed (here at 2.5% a year).
+    k27 = 1.025
+    s27 = TaxSchedule.federal(2026, "single").indexed(k27, 2027)
+    assert s27.senior_deduction == 6_000.0 and s27.senior_phaseout_threshold == 75_000.0
+    # 2027 single 67, MAGI 60,000: 16,502.50 + 2,101.25 + 6,000 = 24,603.75;
+    # t 35,396.25: 0.10 x 12,710 (1,271) + 0.12 x 22,686.25 (2,722.35) = 3,993.35
+    # (indexing the senior deduction to 6,150 gave 3,975.35).
+    assert s27.income_tax(60_000, age=67) == pytest.approx(3_993.35, abs=1e-6)
+    k28 = 1.025**2
+    s28 = TaxSchedule.federal(2026, "single").indexed(k28, 2028)
+    # 2028 single 67, MAGI 100,000: senior 6,000 - 0.06 x (100,000 - 75,000) = 4,500;
+    # deductions 16,915.0625 + 2,153.78125 + 4,500 = 23,568.84375; t 76,431.15625:
+    # 0.10 x 13,027.75 + 0.12 x 39,923.75 + 0.22 x 23,479.65625 = 11,259.149375
+    assert s28.income_tax(100_000, age=67) == pytest.approx(11_259.149375, abs=1e-6)
+    # The same through the index argument (how the retirement phase projects years).
+    base = TaxSchedule.federal(2026, "single")
+    assert base.indexed(1.0, 2028).income_tax(100_000, age=67, index=k28) == pytest.approx(
+        11_259.149375, abs=1e-6
+    )
+    # Joint, both 70, 2027, MAGI 180,000: each 6,000 - 0.06 x 30,000 = 4,200;
+    # 33,005 + 2 x 1,691.25 + 2 x 4,200 = 44,787.50; t 135,212.50:
+    # 0.10 x 25,420 + 0.12 x 77,900 + 0.22 x 31,892.50 = 2,542 + 9,348 + 7,016.35
+    joint = TaxSchedule.federal(2026, "married_joint").indexed(k27, 2027)
+    assert joint.income_tax(180_000, age=70) == pytest.approx(18_906.35, abs=1e-6)
+    # 2029: no senior deduction at all.
+    assert not TaxSchedule.federal(2026).indexed(k28 * 1.025, 2029).senior_deduction_applies
+
+
 def test_tax_with_social_security_and_state_tax():
     s = TaxSchedule.federal(2025, "single")
     # P = 30,000 + 12,000 = 42,000 > 34,000: taxable SS = min(20,400, 0.85 x 8,000
@@ -265,7 +296,8 @@ def test_indexed_scales_every_dollar_amount():
     assert [r for _, r in p.brackets] == [r for _, r in s.brackets]
     assert p.standard_deduction == 1.5 * 32_200
     assert p.additional_deduction_65 == 1.5 * 1_650
-    assert p.senior_deduction == 9_000 and p.senior_phaseout_threshold == 225_000
+    # IRC 151(f) fixes the senior deduction and its threshold in dollars: not indexed.
+    assert p.senior_deduction == 6_000 and p.senior_phaseout_threshold == 150_000
     # index argument == indexed schedule, elementwise
     q = s.indexed(1.5, 2026)
     x = np.array([40_000.0, 180_000.0, 900_000.0])
@@ -328,9 +360,14 @@ def test_taxable_social_security_is_vectorized():
         (55, 50, False, 1_000.0),  # separated before the year of turning 55
         (56, 57, False, 1_000.0),  # still employed: distribution before separation
         (54, np.inf, False, 1_000.0),  # inf = not separated
-        (59, None, False, 1_000.0),  # 59 < 59.5
-        (59.5, None, False, 0.0),
-        (60, None, False, 0.0),
+        # 59 1/2 by date, birthday and distribution date spread over the year: 7/8 of the
+        # year of attaining 59 and 1/8 of the year of attaining 60 fall before 59 1/2.
+        (58, None, False, 1_000.0),
+        (59, None, False, 875.0),
+        (59.5, None, False, 500.0),  # the formula between whole ages: F(0) = 1/2
+        (60, None, False, 125.0),
+        (61, None, False, 0.0),
+        (60, 60, False, 0.0),  # rule of 55 covers the 1/8 too
         (50, None, True, 0.0),  # substantially equal periodic payments
     ],
 )
@@ -346,7 +383,30 @@ def test_early_withdrawal_penalty_is_vectorized():
         separation_age=[np.inf, 55, 50, np.inf],
         sepp=[False, False, False, False],
     )
-    assert got.tolist() == [1_000.0, 0.0, 1_000.0, 0.0]
+    assert got.tolist() == [1_000.0, 0.0, 1_000.0, 250.0]  # 20,000 x 1/8 x 10% at 60
+
+
+def test_share_before_59_half_counts_one_year_in_all():
+    # The convention moves 1/8 of a year from 59 to 60 and adds or removes nothing:
+    # summed over whole ages it equals the count of years before 59 1/2 (ages 0-59).
+    ages = np.arange(0, 100)
+    shares = share_before_59_half(ages)
+    assert shares.sum() == pytest.approx(60.0, abs=1e-12)
+    np.testing.assert_array_equal(shares[57:62], [1.0, 1.0, 0.875, 0.125, 0.0])
+    # exact ages on the distribution date: compared with 59.5 as given
+    np.testing.assert_array_equal(
+        share_before_59_half([59.49, 59.5, 60.0], exact_age=True), [1.0, 0.0, 0.0]
+    )
+    assert early_withdrawal_penalty(10_000, 59.4, exact_age=True) == 1_000.0
+    assert early_withdrawal_penalty(10_000, 59.5, exact_age=True) == 0.0
+    # A Monte Carlo check of the closed form: birthday and date uniform, independent.
+    rng = np.random.default_rng(5)
+    b, f = rng.random(400_000), rng.random(400_000)
+    for age, share in ((59, 0.875), (60, 0.125)):
+        empirical = np.mean(age + f - b < 59.5)
+        assert abs(empirical - share) < 5 * np.sqrt(share * (1 - share) / b.size)
+    with pytest.raises(ValueError, match="age"):
+        share_before_59_half(-1.0)
 
 
 # --- required minimum distributions -----------------------------------------
@@ -414,6 +474,8 @@ def test_tax_is_monotone_and_bounded(schedule, x, y, age, benefits):
 @settings(max_examples=60, deadline=None)
 @given(schedules, incomes, ages, st.floats(min_value=0.2, max_value=20))
 def test_tax_is_homogeneous_in_the_index(schedule, x, age, k):
+    # Outside the senior deduction's years: its fixed dollars are not indexed.
+    schedule = schedule.indexed(1.0, 2029)
     expected = k * schedule.income_tax(x, age=age)
     got = schedule.income_tax(k * x, age=age, index=k)
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-6)

@@ -7,7 +7,8 @@ function on numpy arrays; nothing draws random numbers.
 - :class:`TaxSchedule` (:mod:`~alt401k.tax.schedule`): federal brackets and
   deductions plus a flat state tax; :meth:`TaxSchedule.income_tax`.
 - :func:`taxable_social_security` (:mod:`~alt401k.tax.social_security`).
-- :func:`early_withdrawal_penalty` (:mod:`~alt401k.tax.penalty`).
+- :func:`early_withdrawal_penalty`, :func:`share_before_59_half`
+  (:mod:`~alt401k.tax.penalty`).
 - :data:`UNIFORM_LIFETIME_TABLE`, :func:`uniform_lifetime_divisor`,
   :func:`rmd_start_age`, :func:`required_minimum_distribution`
   (:mod:`~alt401k.tax.rmd`).
@@ -38,15 +39,20 @@ head of household                         23,625; 2026: 16,100 /       by OBBBA 
 additional deduction 65+, per person      2025: 2,000 (single, HoH) /  IRC 63(f); Rev. Proc.
                                           1,600 (joint, per spouse);   2024-40, 2025-32
                                           2026: 2,050 / 1,650
-senior deduction, per person 65+          6,000, tax years 2025-2028   IRC 151(f), OBBBA §70103
+senior deduction, per person 65+          6,000, tax years 2025-2028,  IRC 151(f), OBBBA §70103
+                                          fixed (not indexed)
 senior phase-out                          6% of MAGI above 75,000      IRC 151(f)
                                           (single, HoH) / 150,000
-                                          (joint), per person
+                                          (joint), per person; fixed
 Social Security base / adjusted base      25,000 / 34,000 (single,     IRC 86(c); not indexed
                                           HoH); 32,000 / 44,000
                                           (joint)
 Social Security inclusion rates           50% / 85%                    IRC 86(a)
-early-withdrawal additional tax           10% before age 59½           IRC 72(t)(1), (2)(A)(i)
+early-withdrawal additional tax           10% before age 59½ (by       IRC 72(t)(1), (2)(A)(i)
+                                          date: 7/8 of distributions
+                                          in the year of attaining 59,
+                                          1/8 at 60; :func:`share_
+                                          before_59_half`)
 rule of 55                                separation in or after the   IRC 72(t)(2)(A)(v)
                                           year of turning 55
 RMD start age                             73 (born 1951-1959), 75      SECURE 2.0 §107; IRC
@@ -61,7 +67,7 @@ The same figures are summarised in the project's ``CALIBRATION.md`` ("Tax").
 """
 
 from ._checks import FILING_STATUSES
-from .penalty import early_withdrawal_penalty
+from .penalty import early_withdrawal_penalty, share_before_59_half
 from .rmd import (
     UNIFORM_LIFETIME_TABLE,
     required_minimum_distribution,
@@ -78,6 +84,7 @@ __all__ = [
     "early_withdrawal_penalty",
     "required_minimum_distribution",
     "rmd_start_age",
+    "share_before_59_half",
     "taxable_social_security",
     "uniform_lifetime_divisor",
 ]

@@ -58,8 +58,8 @@ def total_deduction(
     *,
     standard: float,
     additional_65: float,
-    senior: float,
-    phaseout_threshold: float,
+    senior: float | NDArray[np.float64],
+    phaseout_threshold: float | NDArray[np.float64],
     phaseout_rate: float,
     senior_applies: bool,
 ) -> NDArray[np.float64]:
@@ -72,8 +72,12 @@ def total_deduction(
     n_65 : ndarray of float64
         Persons aged 65+ on the return (:func:`count_65_plus`); broadcasts
         with ``agi``.
-    standard, additional_65, senior, phaseout_threshold : float
+    standard, additional_65 : float
         Dollar amounts of the schedule.
+    senior, phaseout_threshold : float or ndarray of float64
+        Senior deduction and its phase-out threshold in the same dollars as
+        ``agi`` (an array when fixed nominal amounts are deflated by a
+        per-scenario index); broadcast with ``agi``.
     phaseout_rate : float
         Reduction of each senior deduction per dollar of MAGI above the
         threshold.

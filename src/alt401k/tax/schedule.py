@@ -39,12 +39,11 @@ from .social_security import taxable_social_security
 _FIRST_YEAR = 1913
 
 #: Fields in dollars, scaled by :meth:`TaxSchedule.indexed` (with the bracket bounds).
-_DOLLAR_FIELDS = (
-    "standard_deduction",
-    "additional_deduction_65",
-    "senior_deduction",
-    "senior_phaseout_threshold",
-)
+_DOLLAR_FIELDS = ("standard_deduction", "additional_deduction_65")
+#: Dollar fields fixed by statute, never indexed: IRC 151(f) states the senior deduction
+#: ($6,000) and its phase-out thresholds ($75,000 / $150,000) for 2025-2028 without an
+#: inflation adjustment.
+_FIXED_DOLLAR_FIELDS = ("senior_deduction", "senior_phaseout_threshold")
 
 
 class TaxSchedule(Spec):
@@ -67,11 +66,13 @@ class TaxSchedule(Spec):
         Additional standard deduction per qualifying person aged 65+, dollars
         (IRC 63(f)), ``>= 0``. Blindness, which also qualifies, is not modelled.
     senior_deduction : float
-        Temporary deduction per person aged 65+, dollars (IRC 151(f), $6,000
-        for 2025-2028), ``>= 0``.
+        Temporary deduction per person aged 65+, nominal dollars of any year
+        (IRC 151(f), $6,000 for 2025-2028, fixed in the law: not indexed by
+        :meth:`indexed` nor by the ``index`` argument), ``>= 0``.
     senior_phaseout_threshold : float
-        Modified AGI above which each senior deduction is reduced, dollars
-        ($75,000 single and head of household, $150,000 joint), ``>= 0``.
+        Modified AGI above which each senior deduction is reduced, nominal
+        dollars, not indexed ($75,000 single and head of household, $150,000
+        joint), ``>= 0``.
     senior_phaseout_rate : float
         Reduction per dollar of modified AGI above the threshold (0.06), in
         [0, 1].
@@ -118,7 +119,7 @@ class TaxSchedule(Spec):
     def _valid_brackets(cls, value: tuple[tuple[float, float], ...]) -> Any:
         return check_brackets(value)
 
-    @field_validator(*_DOLLAR_FIELDS)
+    @field_validator(*_DOLLAR_FIELDS, *_FIXED_DOLLAR_FIELDS)
     @classmethod
     def _nonnegative_dollars(cls, value: float, info: ValidationInfo) -> float:
         if not (math.isfinite(value) and value >= 0.0):
@@ -212,17 +213,17 @@ class TaxSchedule(Spec):
         Returns
         -------
         TaxSchedule
-            Bracket bounds, standard, additional 65+ and senior deductions and
-            the senior phase-out threshold multiplied by ``factor``; rates,
-            ``senior_years`` and ``state_rate`` unchanged.
+            Bracket bounds and the standard and additional 65+ deductions
+            multiplied by ``factor``; rates, ``senior_years``, ``state_rate``
+            and the senior deduction and its phase-out threshold unchanged
+            (fixed dollars in IRC 151(f), not indexed).
 
         Notes
         -----
         The IRS indexes by the chained CPI-U and rounds each amount down to
         a multiple of $25 or $50 (IRC 1(f)(7), 63(c)(4)); no rounding is done
-        here, so that tax is exactly homogeneous of degree one in the index.
-        By statute the senior deduction and its threshold are not indexed;
-        scaling them too is a simplification that matters only until 2028.
+        here, so that tax is exactly homogeneous of degree one in the index
+        outside the senior deduction's years (or below 65).
         """
         factor = float(factor)
         if not (math.isfinite(factor) and factor > 0.0):
@@ -259,13 +260,15 @@ class TaxSchedule(Spec):
             # IRC 86 thresholds are fixed dollars: apply them before deflating.
             gross = income + taxable_social_security(benefits, income, self.filing_status)
         agi = gross / scale
+        # The senior deduction and its threshold are fixed nominal dollars (IRC 151(f)): in
+        # the index-1 dollars used here they shrink as the index grows.
         deduction = total_deduction(
             agi,
             n_65,
             standard=self.standard_deduction,
             additional_65=self.additional_deduction_65,
-            senior=self.senior_deduction,
-            phaseout_threshold=self.senior_phaseout_threshold,
+            senior=self.senior_deduction / scale,
+            phaseout_threshold=self.senior_phaseout_threshold / scale,
             phaseout_rate=self.senior_phaseout_rate,
             senior_applies=self.senior_deduction_applies,
         )
@@ -316,9 +319,10 @@ class TaxSchedule(Spec):
             Social Security benefits, dollars per year, ``>= 0``; their
             taxable part (IRC 86) is added to income.
         index : array_like of float, default 1.0
-            Price index scaling every dollar amount of the schedule (bounds,
-            deductions, phase-out threshold), ``> 0``: per-scenario inflation
-            indexing.
+            Price index scaling the schedule's indexed dollar amounts (bracket
+            bounds, standard and additional 65+ deductions), ``> 0``:
+            per-scenario inflation indexing. The senior deduction and its
+            phase-out threshold are fixed by law and not scaled.
 
         Returns
         -------
@@ -342,7 +346,7 @@ class TaxSchedule(Spec):
 
         .. math::
 
-            D(g) &= d_0 + n\,d_{65} + n \max\bigl(0,\ d_s - \rho\,(g - m)^+\bigr)
+            D(g) &= d_0 + n\,d_{65} + n \max\bigl(0,\ d_s/k - \rho\,(g - m/k)^+\bigr)
                    \ \text{(the last term only in senior years)} \\
             t &= \bigl(g/k - D(g/k)\bigr)^+ \\
             \text{tax} &= k\,\Bigl(\sum_j r_j \bigl(\min(t, u_j) - u_{j-1}\bigr)^+
@@ -351,9 +355,12 @@ class TaxSchedule(Spec):
         with brackets :math:`(u_j, r_j)`, :math:`u_0 = 0`, standard
         deduction :math:`d_0`, additional deduction :math:`d_{65}`, senior
         deduction :math:`d_s`, phase-out rate :math:`\rho` above threshold
-        :math:`m`, and state rate :math:`\tau`. Hence without benefits
-        ``tax(k x; index=k) == k tax(x)``; with benefits the identity fails
-        because the IRC 86 thresholds are not indexed by law.
+        :math:`m`, and state rate :math:`\tau`; :math:`d_s` and :math:`m` are
+        fixed nominal dollars (IRC 151(f)), so they are divided by the index.
+        Hence without benefits and without the senior deduction
+        ``tax(k x; index=k) == k tax(x)``; the identity fails with benefits
+        (the IRC 86 thresholds are not indexed by law) and for a filer aged
+        65+ in 2025-2028 (nor is the senior deduction).
 
         Simplifications: modified AGI for the senior phase-out is taken as
         AGI (ordinary income plus taxable benefits; foreign-income exclusions
