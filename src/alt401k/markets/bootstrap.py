@@ -21,12 +21,14 @@ from alt401k.markets.base import Draws, ReturnModel, register
 
 __all__ = ["Bootstrap"]
 
-#: Points of the table used to invert the rescaling's moment equation.
-_GRID_POINTS = 4097
-#: Largest per-period ln(E[g^2] / E[g]^2) the rescaling tabulates.
-_MAX_LOG_RATIO = 50.0
-#: Smallest tabulated scale; below it F(b) = b^2 and K(b) = b^2 / 2 to rounding.
-_SMALLEST_B = 1e-6
+#: Largest solver iterations for the rescaling's scale (it needs about 10).
+_MAX_ITERATIONS = 200
+#: Relative change of the scale at which it is final.
+_SCALE_TOL = 1e-13
+#: Largest scale tried before an annual volatility is declared unreachable.
+_LARGEST_B = 1e6
+#: Spacing of the lattice of ln(target) the interpolation solves at (16 nodes per doubling).
+_LATTICE_STEP = np.log(2.0) / 16
 
 
 def _as_float_array(series: Any) -> np.ndarray:
@@ -43,14 +45,63 @@ def _as_float_array(series: Any) -> np.ndarray:
     return array
 
 
-def _log_cgf(z: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``K(b) = ln mean(exp(b z))`` for each ``b`` >= 0, accurate for small and large ``b``."""
-    bz = np.multiply.outer(b, z)
-    # Shift by the largest exponent only where it could overflow; unshifted, the
-    # expm1/log1p form keeps K ~ b^2 / 2 accurate for small b.
-    largest = bz.max(axis=-1)
-    top = np.where(largest > 1.0, largest, 0.0)
-    return top + np.log1p(np.mean(np.expm1(bz - top[..., None]), axis=-1))
+def _year_segments(block: int, periods_per_year: int, year: int) -> tuple[int, ...]:
+    """Lengths of the pieces of fixed blocks (starting at 0, block, ...) inside one year."""
+    owners = [t // block for t in range(year * periods_per_year, (year + 1) * periods_per_year)]
+    return tuple(owners.count(k) for k in sorted(set(owners)))
+
+
+def _stationary_log_mgf(z: np.ndarray, block: int, n: int, b: np.ndarray) -> np.ndarray:
+    """``ln E[exp(b S)]`` (U,) for the sum ``S`` of ``n`` stationary-bootstrap draws of ``z``.
+
+    The index chain starts uniform and moves to the next index (circularly)
+    with probability ``1 - 1/block``, else to a uniform one: a forward
+    recursion over its ``L`` states, rescaled every step so that large ``b``
+    never overflows. ``b`` has shape (U,), each >= 0.
+    """
+    n_history = z.size
+    p = 1.0 / block
+    exponent = np.multiply.outer(b, z)  # (U, L)
+    top = exponent.max(axis=1)
+    weight = np.exp(exponent - top[:, None])
+    alpha = weight / n_history
+    log_scale = top.copy()
+    for _ in range(n - 1):
+        total = alpha.sum(axis=1, keepdims=True)
+        alpha = ((1.0 - p) * np.roll(alpha, 1, axis=1) + (p / n_history) * total) * weight
+        largest = alpha.max(axis=1)
+        alpha /= largest[:, None]
+        log_scale += top + np.log(largest)
+    return log_scale + np.log(alpha.sum(axis=1))
+
+
+def _fixed_log_mgf(z: np.ndarray, segments: tuple[int, ...], b: np.ndarray) -> np.ndarray:
+    """``ln E[exp(b S)]`` (U,) for a year made of independent circular windows of ``z``.
+
+    Each piece of length ``l`` is the sum of ``l`` consecutive values of the
+    history from a uniform start, wrapping around its end.
+    """
+    out = np.zeros(b.shape)
+    for length in segments:
+        window = sum(np.roll(z, -k) for k in range(length))  # (L,), start at each index
+        exponent = np.multiply.outer(b, window)
+        top = exponent.max(axis=1)
+        out += top + np.log(np.mean(np.exp(exponent - top[:, None]), axis=1))
+    return out
+
+
+def _sum_variance(z: np.ndarray, block: int, n: int, segments: tuple[int, ...] | None) -> float:
+    """``Var(S)`` of a year's sum (``z`` has mean 0, variance 1): ``F(b) ~ b^2 Var(S)``."""
+    lags = max(n, max(segments or (1,)))
+    gamma = np.array([float(np.mean(z * np.roll(z, -k))) for k in range(lags)])
+    if segments is None:
+        k = np.arange(1, n)
+        return float(n + 2.0 * np.sum((n - k) * (1.0 - 1.0 / block) ** k * gamma[1:n]))
+    total = 0.0
+    for length in segments:
+        k = np.arange(1, length)
+        total += length + 2.0 * float(np.sum((length - k) * gamma[1:length]))
+    return total
 
 
 @register
@@ -75,8 +126,11 @@ class Bootstrap(ReturnModel):
         ``"stationary"`` (default): Politis and Romano's stationary bootstrap,
         random block lengths (geometric with mean ``block``), wrapping
         around the end of the history. ``"fixed"``: blocks of exactly
-        ``block`` periods (the moving-block bootstrap, no wrap), starting
-        at periods 0, ``block``, ``2 block``, ... of the simulation.
+        ``block`` periods, starting at periods 0, ``block``, ``2 block``,
+        ... of the simulation, each from a uniform start in the history and
+        wrapping around its end (the circular block bootstrap of Politis
+        and Romano, 1992), so that every value of the history, the first
+        and last ones included, is drawn equally often.
     scope : str
         Assets with the same non-empty scope replay the same blocks (the
         same index into their histories each period), preserving the
@@ -88,11 +142,11 @@ class Bootstrap(ReturnModel):
         False (default): the history is used as it is and the asset's
         stated expected return and volatility are IGNORED. True: each
         log return ``x`` of the history is mapped to ``a + b (x - mean x) /
-        sd x``, with ``a`` and ``b`` set, year by year, so that a period's
-        gross return ``g`` drawn from the history has the lognormal
-        construction's moments ``E[g] = (1 + mu)^(1/n)`` and
-        ``E[g^2] = ((1 + mu)^2 + sigma^2)^(1/n)``; the shape of the history
-        (tails, skew, dependence) is kept.
+        sd x``, with ``a`` and ``b`` set, year by year, so that the
+        compounded annual simple return has exactly the stated mean and
+        volatility, the history's serial dependence within the year
+        included (see Notes); the shape of the history (tails, skew,
+        dependence) is kept.
     periods_per_year : int, optional
         The history's frequency, if known: the simulation refuses to run at
         another frequency. None (default): not checked.
@@ -108,10 +162,34 @@ class Bootstrap(ReturnModel):
     normal shocks are ignored -- the bootstrap brings its own dependence --
     so the asset is independent of assets outside its scope.
 
-    With ``rescale`` and ``block = 1`` (iid resampling) the annual mean and
-    volatility of simple returns equal the stated ones exactly in
-    distribution; with longer blocks the history's serial correlation
-    within a year moves them somewhat (approximately matched).
+    Rescaling. With ``z`` the standardized history and ``S_y`` the sum of
+    the ``n`` values of ``z`` drawn in year ``y``, the year's gross return
+    is ``G = exp(n a + b S_y)``, so with ``K(b) = ln E[exp(b S_y)]``
+
+    .. math::
+
+        K(2b) - 2 K(b) = \\ln(1 + v^2), \\qquad
+        a = (\\ln(1 + \\mu) - K(b)) / n, \\qquad v = \\sigma / (1 + \\mu),
+
+    give ``E[G] = 1 + mu`` and ``E[G^2] = (1 + mu)^2 + sigma^2`` exactly.
+    ``K`` is computed exactly from the history, not from a sample: for the
+    stationary bootstrap by a forward recursion over the index chain (every
+    year has the same law, since the chain starts uniform); for fixed
+    blocks from the circular sums of the pieces of blocks that fall in the
+    year (pieces of different blocks are independent), which can differ
+    from year to year when ``block`` does not divide ``n``. The left side
+    increases with ``b`` (it is ``b^2 Var(S_y)`` for small ``b``) up to
+    ``-ln P(S_y = max)``; a larger target raises a ``ValueError``. So a
+    history with positive within-year autocorrelation gets a smaller ``b``
+    than an iid one (its annual sums already vary more), and the annual
+    figures hold for any ``block`` (per period they then differ from the
+    lognormal construction's). ``block = 1`` gives the per-period match
+    ``E[g] = (1 + mu)^(1/n)``, ``E[g^2] = ((1 + mu)^2 + sigma^2)^(1/n)``.
+    Each distinct (year pattern, target) is solved once, by safeguarded
+    secant steps on ``ln b``; with a mean drawn per scenario, ``ln b`` is
+    interpolated (cubic, in ``ln`` of the target) between targets solved on
+    a fixed lattice, with the mean still matched exactly and the variance
+    to about 1e-8.
     """
 
     kind: ClassVar[str] = "bootstrap"
@@ -200,8 +278,7 @@ class Bootstrap(ReturnModel):
             starts = np.minimum((uniforms[:, :, 1] * n_history).astype(np.int64), n_history - 1)
             jump = uniforms[:, :, 0] < 1.0 / self.block
         else:
-            n_starts = n_history - self.block + 1
-            starts = np.minimum((uniforms[:, :, 1] * n_starts).astype(np.int64), n_starts - 1)
+            starts = np.minimum((uniforms[:, :, 1] * n_history).astype(np.int64), n_history - 1)
             jump = (np.arange(n_periods) % self.block == 0)[None, :]
             jump = np.broadcast_to(jump, starts.shape)
         out = np.empty((n_scenarios, n_periods), dtype=np.int64)
@@ -214,22 +291,118 @@ class Bootstrap(ReturnModel):
             out[:, t] = np.where(jump[:, t], starts[:, t], following)
         return out
 
-    @staticmethod
-    def _table(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``b``, ``K(b)`` and ``F(b) = K(2b) - 2K(b)`` on a geometric grid of ``b``.
+    def _log_mgf(self, z: np.ndarray, n: int, pattern: tuple[int, ...] | None) -> Any:
+        """``b -> ln E[exp(b S)]`` for a year's sum; ``pattern`` None is the stationary chain."""
+        if pattern is None:
+            return lambda b: _stationary_log_mgf(z, self.block, n, b)
+        return lambda b: _fixed_log_mgf(z, pattern, b)
 
-        The grid depends only on the history, so every scenario (and any
-        chunking) inverts the same table.
+    def _solve_scale(
+        self,
+        z: np.ndarray,
+        n: int,
+        pattern: tuple[int, ...] | None,
+        target: np.ndarray,
+        per_scenario: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``b`` and ``K(b)`` (U,) with ``K(2b) - 2K(b) = target`` (U,), each target >= 0.
+
+        Each element's result depends only on its own target (never on the
+        others in the call), so chunking never changes a number; so does the
+        method, which depends only on ``per_scenario`` (a mean per scenario).
         """
-        b_cap = 1.0
-        while (_log_cgf(z, np.array([2 * b_cap])) - 2 * _log_cgf(z, np.array([b_cap])))[
-            0
-        ] < _MAX_LOG_RATIO and b_cap < 1e6:
-            b_cap *= 2.0
-        b_grid = np.geomspace(_SMALLEST_B, b_cap, _GRID_POINTS)
-        k_grid = _log_cgf(z, b_grid)
-        f_grid = _log_cgf(z, 2 * b_grid) - 2 * k_grid
-        return b_grid, k_grid, f_grid
+        log_mgf = self._log_mgf(z, n, pattern)
+        b = np.zeros(target.shape)
+        live = target > 0.0
+        if not per_scenario:
+            b[live] = self._solve_each(log_mgf, z, n, pattern, target[live])
+        elif live.any():
+            # A mean drawn per scenario, so as many targets: solve at the nodes of a fixed
+            # lattice in ln(target) and interpolate ln b between the four nearest (a
+            # cubic through smooth, monotone values); K(b) below is still exact, so the
+            # mean is matched exactly and the variance to about 1e-8.
+            position = np.log(target[live]) / _LATTICE_STEP
+            first = np.floor(position).astype(np.int64) - 1
+            nodes = np.unique(first[:, None] + np.arange(4))
+            solved = self._solve_each(log_mgf, z, n, pattern, np.exp(nodes * _LATTICE_STEP))
+            ln_b = np.log(solved)[np.searchsorted(nodes, first[:, None] + np.arange(4))]
+            u = position - first  # in [1, 2): between the second and third node
+            weights = np.stack(
+                [
+                    -(u - 1) * (u - 2) * (u - 3) / 6,
+                    u * (u - 2) * (u - 3) / 2,
+                    -u * (u - 1) * (u - 3) / 2,
+                    u * (u - 1) * (u - 2) / 6,
+                ],
+                axis=1,
+            )
+            b[live] = np.exp(np.sum(weights * ln_b, axis=1))
+        k = np.zeros(target.shape)
+        k[live] = log_mgf(b[live])
+        return b, k
+
+    def _solve_each(
+        self,
+        log_mgf: Any,
+        z: np.ndarray,
+        n: int,
+        pattern: tuple[int, ...] | None,
+        target: np.ndarray,
+    ) -> np.ndarray:
+        """``b`` (U,) for positive targets (U,): bracket, then Illinois steps on ``ln b``."""
+
+        def gap(ln_b: np.ndarray, goal: np.ndarray) -> np.ndarray:
+            b = np.exp(ln_b)
+            k = log_mgf(np.concatenate([b, 2.0 * b]))
+            return np.log(k[b.size :] - 2.0 * k[: b.size]) - goal
+
+        goal = np.log(target)
+        variance = _sum_variance(z, self.block, n, pattern)
+        # F(b) ~ b^2 Var(S) near 0 and grows more slowly further out.
+        lo = 0.5 * (goal - np.log(variance)) - 1.0
+        hi = lo + 2.0
+        f_lo, f_hi = gap(lo, goal), gap(hi, goal)
+        for _ in range(_MAX_ITERATIONS):
+            low_bad, high_bad = f_lo > 0, f_hi < 0
+            if not (low_bad.any() or high_bad.any()):
+                break
+            if np.any(high_bad & (hi > np.log(_LARGEST_B))):
+                b_top = np.array([_LARGEST_B, 2 * _LARGEST_B])
+                reachable = float(np.diff(log_mgf(b_top) * [2.0, 1.0])[0])
+                raise ValueError(
+                    "rescale cannot reach an annual volatility that large with this history "
+                    f"and block={self.block} (largest ln(1 + v^2) is "
+                    f"{float(np.max(target)):.4g}; at most about {reachable:.4g} is reachable)"
+                )
+            lo[low_bad] -= 2.0
+            hi[high_bad] += 2.0
+            if low_bad.any():
+                f_lo[low_bad] = gap(lo[low_bad], goal[low_bad])
+            if high_bad.any():
+                f_hi[high_bad] = gap(hi[high_bad], goal[high_bad])
+        # Illinois regula falsi on ln b (ln F is close to linear in ln b: a few steps).
+        x = 0.5 * (lo + hi)
+        side = np.zeros(goal.shape)
+        active = np.ones(goal.shape, dtype=bool)
+        for _ in range(_MAX_ITERATIONS):
+            idx = np.flatnonzero(active)
+            if idx.size == 0:
+                break
+            l_a, h_a, fl, fh = lo[idx], hi[idx], f_lo[idx], f_hi[idx]
+            step = np.where(fh > fl, (l_a * fh - h_a * fl) / (fh - fl), 0.5 * (l_a + h_a))
+            x[idx] = np.clip(step, l_a, h_a)
+            f_x = gap(x[idx], goal[idx])
+            below = f_x < 0
+            f_hi[idx] = np.where(below & (side[idx] < 0), 0.5 * fh, fh)
+            f_lo[idx] = np.where(~below & (side[idx] > 0), 0.5 * fl, fl)
+            lo[idx] = np.where(below, x[idx], l_a)
+            f_lo[idx] = np.where(below, f_x, f_lo[idx])
+            hi[idx] = np.where(below, h_a, x[idx])
+            f_hi[idx] = np.where(below, f_hi[idx], f_x)
+            side[idx] = np.where(below, -1.0, 1.0)
+            done = (hi[idx] - lo[idx] <= _SCALE_TOL) | (f_x == 0.0)
+            active[idx[done]] = False
+        return np.exp(x)
 
     def _rescaling(
         self, mean: float | np.ndarray, volatility: np.ndarray, periods_per_year: int
@@ -240,23 +413,22 @@ class Bootstrap(ReturnModel):
         n = periods_per_year
         gross = 1.0 + np.asarray(mean, dtype=float)
         v = np.asarray(volatility, dtype=float) / gross
-        target = np.log1p(v * v) / n  # ln(E[g^2] / E[g]^2)
-        b_grid, k_grid, f_grid = self._table(z)
-        if np.any(target > f_grid[-1]):
-            raise ValueError(
-                f"rescale cannot reach an annual volatility that large with this history "
-                f"(largest ln(1 + v^2) / n is {float(np.max(target))}, at most "
-                f"{float(f_grid[-1])} is reachable)"
-            )
-        # ln F and ln K are close to linear in ln b (F ~ b^2, K ~ b^2 / 2): interpolate
-        # there, and extrapolate below the table with those slopes.
-        tiny = target < f_grid[0]
-        safe = np.where(tiny, f_grid[0], target)
-        b = np.exp(np.interp(np.log(safe), np.log(f_grid), np.log(b_grid)))
-        b = np.where(tiny, b_grid[0] * np.sqrt(target / f_grid[0]), b)
-        k = np.exp(np.interp(np.log(np.maximum(b, b_grid[0])), np.log(b_grid), np.log(k_grid)))
-        k = np.where(tiny, k_grid[0] * (b / b_grid[0]) ** 2, k)
-        a = np.log(gross) / n - k
+        target = np.log1p(v * v)  # ln(E[G^2] / E[G]^2), (Y,) or (S, Y)
+        n_years = target.shape[-1]
+        if self.method == "stationary":
+            patterns: list[tuple[int, ...] | None] = [None] * n_years
+        else:
+            patterns = [_year_segments(self.block, n, year) for year in range(n_years)]
+        b = np.zeros(target.shape)
+        k = np.zeros(target.shape)
+        for pattern in dict.fromkeys(patterns):
+            years = [year for year in range(n_years) if patterns[year] == pattern]
+            values, inverse = np.unique(target[..., years], return_inverse=True)
+            b_u, k_u = self._solve_scale(z, n, pattern, values, per_scenario=target.ndim > 1)
+            shape = target[..., years].shape
+            b[..., years] = b_u[inverse].reshape(shape)
+            k[..., years] = k_u[inverse].reshape(shape)
+        a = (np.log(gross) - k) / n
         return z, a, b
 
     def log_returns(
