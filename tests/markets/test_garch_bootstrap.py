@@ -117,6 +117,39 @@ def test_garch_innovations_are_finite_in_the_tails() -> None:
     assert e[2] == 0.0 and e[0] == -e[4] and e[1] < 0 < e[3]
 
 
+@pytest.mark.parametrize("df", [2.5, 4.0, 6.0])
+def test_garch_innovations_are_truncated_with_unit_variance(df: float) -> None:
+    # Issue 15: untruncated t innovations give an infinite E[exp(x)] (no moment generating
+    # function); they are now cut at 12 sd as in StudentT and rescaled to variance 1.
+    model = Garch(df=df)
+    scale = model.innovation_scale()
+    assert 0.8 < scale < 1.0  # 0.85 at df 2.5, 0.990 at 4, 0.9993 at 6
+    bound = model.truncation / scale
+    e = model.innovations(np.array([-60.0, -38.5, 38.5, 60.0]))
+    np.testing.assert_allclose(np.abs(e), bound, rtol=1e-9)
+    # Variance exactly 1 by quadrature, and by simulation within 4 SE.
+    from alt401k.markets.student_t import _rule
+
+    x, w = _rule(df, 12.0)
+    assert float(np.sum(w * (x / scale) ** 2)) == pytest.approx(1.0, rel=1e-12)
+    draws = model.innovations(np.random.default_rng(3).standard_normal(400_000))
+    squared = draws**2
+    assert abs(squared.mean() - 1.0) < 4 * squared.std() / np.sqrt(squared.size)
+    # In the body: the truncated t quantile of Phi(z), by scipy.stats.
+    from scipy import stats
+
+    z = np.array([-2.0, 0.5, 1.0])
+    k = np.sqrt(df / (df - 2))
+    a = stats.t.cdf(-k * 12.0, df)
+    expected = stats.t.ppf(a + stats.norm.cdf(z) * (1 - 2 * a), df) / k / scale
+    np.testing.assert_allclose(model.innovations(z), expected, rtol=1e-9)
+
+
+def test_garch_truncation_validation() -> None:
+    with pytest.raises(ValidationError, match="truncation"):
+        Garch(truncation=0.0)
+
+
 # ------------------------------------------------------------------ bootstrap
 
 

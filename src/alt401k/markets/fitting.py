@@ -309,7 +309,9 @@ def fit_garch(returns: Any, *, periods_per_year: int = 12) -> FitResult:
         \\sigma = (1 + \\mu) \\sqrt{e^{n s^2} - 1} .
 
     They are the lognormal-equivalent figures the model takes, not sample
-    moments of annual simple returns (see :class:`Garch`).
+    moments of annual simple returns (see :class:`Garch`). The likelihood
+    ignores the truncation of :class:`Garch`'s innovations at 12 standard
+    deviations (it removes a probability below 1e-8 for ``df >= 3``).
     """
     x = _log_returns(returns)
     n = _periods(periods_per_year)

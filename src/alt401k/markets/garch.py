@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 from scipy import special  # type: ignore[import-untyped]  # scipy ships no stubs
 
 from alt401k.markets.base import Draws, ReturnModel, register
+from alt401k.markets.student_t import _rule, _standard_scale
 
 __all__ = ["Garch"]
 
@@ -63,6 +64,15 @@ class Garch(ReturnModel):
         Degrees of freedom of the Student-t innovations, > 2; smaller means
         fatter tails, a large value (e.g. 1000) is close to normal.
         Default 6 (est.).
+    truncation : float
+        Where the standardized t innovation is cut off, in standard
+        deviations, > 0; default 12, as :class:`~alt401k.markets.StudentT`.
+        A t variable has no moment generating function, so with untruncated
+        innovations ``E[exp(x_t)]`` -- the expected price relative of a
+        period -- is infinite in theory for every ``df``, and so is the
+        annual mean of simple returns. Cut at 12 standard deviations (far
+        beyond any observed month) every moment is finite, and the body and
+        the plausible tail are unchanged.
 
     Notes
     -----
@@ -83,8 +93,12 @@ class Garch(ReturnModel):
     ``h-bar = omega / (1 - alpha - beta) = s_y^2`` and each scenario started
     at ``h_0 = h-bar``. Writing ``h`` relative to ``s_y^2`` lets a
     volatility schedule move the long-run level at once. The innovation is
-    the asset's correlated normal shock ``z`` through the Gaussian copula,
-    ``e = t_df^{-1}(Phi(z)) sqrt((df - 2) / df)`` (mean 0, variance 1).
+    the asset's correlated normal shock ``z`` through the Gaussian copula and
+    the truncated t of :class:`~alt401k.markets.StudentT`: with
+    ``k = sqrt(df / (df - 2))``, ``a = T_df(-k c)`` and ``c`` the
+    truncation, ``X = T_df^{-1}(a + Phi(z) (1 - 2a)) / k`` lies in
+    ``[-c, c]``, and ``e = X / sd(X)`` (mean 0, variance 1 exactly;
+    ``sd(X)`` by the same quadrature as StudentT: 0.9993 at ``df`` 6, 0.990 at 4).
 
     Since ``E[q_t] = 1`` for every ``t``, each period's log return has
     exactly mean ``m_y`` and variance ``s_y^2``, and returns are serially
@@ -109,6 +123,7 @@ class Garch(ReturnModel):
     alpha: float = Field(default=0.10, ge=0.0)
     beta: float = Field(default=0.85, ge=0.0)
     df: float = Field(default=6.0, gt=2.0)
+    truncation: float = Field(default=12.0, gt=0.0)
 
     @model_validator(mode="after")
     def _stationary(self) -> Garch:
@@ -120,16 +135,23 @@ class Garch(ReturnModel):
         return self
 
     def innovations(self, shocks: np.ndarray) -> np.ndarray:
-        """Standardized t innovations (mean 0, variance 1) from standard normal shocks.
+        """Truncated standardized t innovations (mean 0, variance 1) from normal shocks.
 
         Computed from the smaller tail probability, ``Phi(-|z|)``, so shocks far
-        in the tails stay finite.
+        in the tails stay finite; ``|e| <= truncation / sd(X)``.
         """
         z = np.asarray(shocks, dtype=float)
+        k = _standard_scale(self.df)
+        a = special.stdtr(self.df, -k * self.truncation)
         # Clipped above zero: Phi(-z) underflows for z > ~38.
         tail = np.maximum(special.ndtr(-np.abs(z)), np.finfo(float).tiny)
-        quantile = -special.stdtrit(self.df, tail)  # >= 0
-        return np.sign(z) * quantile * np.sqrt((self.df - 2.0) / self.df)
+        quantile = -special.stdtrit(self.df, a + tail * (1.0 - 2.0 * a)) / k  # in [0, c]
+        return np.sign(z) * quantile / self.innovation_scale()
+
+    def innovation_scale(self) -> float:
+        """Standard deviation ``sd(X)`` of the truncated unit-variance t (just below 1)."""
+        x, w = _rule(float(self.df), float(self.truncation))
+        return float(np.sqrt(np.sum(w * x * x)))
 
     def log_returns(
         self,
