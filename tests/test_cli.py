@@ -70,7 +70,13 @@ def test_run_prints_labelled_table(small_file: Path, capsys: pytest.CaptureFixtu
     header = out.splitlines()[1]
     for label in ("reallocation mean $B", "net p05 $B", "net p50 $B", "net p95 $B"):
         assert label in header
-    assert [line.split()[0] for line in out.splitlines()[3:]] == ["2026", "2027", "2028"]
+    assert [line.split()[0] for line in out.splitlines()[3:6]] == ["2026", "2027", "2028"]
+    # Every number in force follows the table: the reversal, the calibration, year 1's totals.
+    rest = out.splitlines()[6:]
+    assert rest[1].startswith("assumptions in force")
+    keys = [line.split(":")[0].strip() for line in rest[2:]]
+    assert keys[:3] == ["population", "asset", "return_model"]
+    assert {"reversal", "flow_calibration", "pool_year_1"} <= set(keys)
 
 
 def test_run_table_matches_results(small_file: Path) -> None:
@@ -173,7 +179,8 @@ def test_run_stream_and_executor_print_the_same_table(
     assert cli.main([*argv, "--workers", "2"]) == 0
     streamed = capsys.readouterr().out.splitlines()
     assert streamed[:2] == paths[:2]
-    for mine, theirs in zip(streamed[3:], paths[3:], strict=True):
+    assert streamed[6:] == paths[6:]  # the assumptions
+    for mine, theirs in zip(streamed[3:6], paths[3:6], strict=True):
         # Means agree to the printed 0.1 $B; quantiles to the sketch's 0.5%.
         a, b = np.array(mine.split()[1:], dtype=float), np.array(theirs.split()[1:], dtype=float)
         assert np.all(np.abs(a - b) <= 0.005 * np.abs(b) + 0.1)

@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from alt401k.leakage import LEAKAGE_PARTS, Leakage
-from alt401k.outflows import OUTFLOW_PARTS, outflow_parts, outflow_rate
+from alt401k.outflows import OUTFLOW_PARTS, mortality_rate, outflow_parts, outflow_rate
 
 LN2 = math.log(2)
 #: Today's (pre-leakage) working rates: separation hazard x 19% leaving at separation.
@@ -86,19 +86,27 @@ def test_separation_only_leakage_reproduces_the_old_working_rates_exactly():
     old = old_working_rate(ages)
     separation_only = Leakage(hardship_rate=0, loan_default_rate=0)
     assert np.array_equal(separation_only.total(ages, True), old)
-    assert np.array_equal(outflow_rate(ages, True, leakage=separation_only), old)
-    # The default adds hardship (0.48%) and loan defaults (0.195%) on top.
-    np.testing.assert_allclose(outflow_rate(ages, True), old + 0.0048 + 0.00195, rtol=1e-15)
+    assert np.array_equal(
+        outflow_rate(ages, True, leakage=separation_only, mortality_scale=0.0), old
+    )
+    # The default adds hardship (0.48%) and loan defaults (0.195%) on top, and deaths.
+    np.testing.assert_allclose(
+        outflow_rate(ages, True),
+        old + 0.0048 + 0.00195 + mortality_rate(ages),
+        rtol=1e-15,
+    )
 
 
 def test_retiree_rates_are_unchanged_by_leakage():
     ages = np.array([40.0, 59.0, 60.0, 69.0, 70.0, 80.0])
-    rates = outflow_rate(ages, False, birth_year=1946)
+    rates = outflow_rate(ages, False, birth_year=1946, mortality_scale=0.0)
     assert rates[0] == rates[1] == 0.10
     assert rates[2] == rates[3] == pytest.approx(1 - 0.25 ** (1 / 5))  # 24.2%
     assert rates[5] == pytest.approx(1 / 20.2)  # RMD at 80
     other = Leakage(hardship_rate=0.5, rollover=0.5, left_in_plan=0.47)
-    assert np.array_equal(outflow_rate(ages, False, birth_year=1946, leakage=other), rates)
+    assert np.array_equal(
+        outflow_rate(ages, False, birth_year=1946, leakage=other, mortality_scale=0.0), rates
+    )
 
 
 @pytest.mark.parametrize("leakage", [None, Leakage(hardship_rate=0, loan_default_rate=0)])

@@ -12,6 +12,7 @@ DC pool into the asset, and how fast.
 """
 
 from . import display, io, plotting
+from ._calibrate import FlowCalibration, FlowParameters
 from ._warnings import Alt401kWarning
 from .adoption import (
     ActiveChannel,
@@ -39,6 +40,7 @@ from .comparisons import (
     taxable_account,
 )
 from .contributions import AnnualContributions, annual_contributions
+from .flow_targets import FlowTargets
 from .io import (
     load,
     read_scenario,
@@ -63,7 +65,7 @@ from .markets import (
     StudentT,
     default_markets,
 )
-from .outflows import outflow_parts, outflow_rate
+from .outflows import mortality_rate, outflow_parts, outflow_rate
 from .pay import PayPath, salary_paths
 from .plan import PLAN_PRESETS, MatchFormula, PlanDesign, Vesting
 from .population import Participant, Population
@@ -101,6 +103,9 @@ __all__ = [
     "Choice",
     "DefaultChannel",
     "Fixed",
+    "FlowCalibration",
+    "FlowParameters",
+    "FlowTargets",
     "Garch",
     "IRSLimits",
     "InflationModel",
@@ -149,6 +154,7 @@ __all__ = [
     "limits_by_year",
     "limits_from_prices",
     "load",
+    "mortality_rate",
     "outflow_parts",
     "outflow_rate",
     "plotting",

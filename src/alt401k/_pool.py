@@ -39,6 +39,7 @@ from .outflows import outflow_parts, outflow_rate
 from .portfolio import Portfolio, target_date_weights
 
 if TYPE_CHECKING:
+    from ._calibrate import FlowParameters
     from .population import ParticipantCells, Population
     from .scenario import Scenario
 
@@ -70,7 +71,9 @@ class PoolLayout:
     default_share : ndarray, shape (Y, G)
         Sleeve share of the default fund for default-channel groups.
     outflow_names : tuple of str
-        Causes of the outflows, in the order of ``schedule.outflow_parts``.
+        Causes of the outflows, in the order of ``schedule.outflow_parts``;
+        the last, ``rollovers_in``, is a memo: job changers' plan-to-plan
+        rollovers, which stay in the pool (not part of the outflow rate).
     """
 
     groups: pd.DataFrame
@@ -202,14 +205,28 @@ def _profile_pay(scenario: Scenario, cells: ParticipantCells, n_years: int) -> n
 
 
 def build_layout(
-    scenario: Scenario, population: Population, asset_names: tuple[str, ...], periods_per_year: int
+    scenario: Scenario,
+    population: Population,
+    asset_names: tuple[str, ...],
+    periods_per_year: int,
+    parameters: FlowParameters | None = None,
 ) -> PoolLayout:
-    """Group the pool's cells and build the engine's schedule."""
+    """Group the pool's cells and build the engine's schedule.
+
+    ``parameters`` (:class:`alt401k._calibrate.FlowParameters`), when given,
+    replace the scenario's leakage and scale pay, employer money, retirees'
+    withdrawals and mortality, as the flow calibration solved them.
+    """
     n_years = scenario.horizon_years
     start_year = population.start_year
     seg_names = [seg.name for seg in scenario.segments]
     default_on = scenario.default_fund is not None
+    leakage = scenario.leakage if parameters is None else parameters.leakage
+    if parameters is not None:
+        population = parameters.apply(population)
     cells = _pool_cells(scenario, population, seg_names)
+    if parameters is not None and parameters.employer_scale != 1.0:
+        cells.contributions[2] *= parameters.employer_scale
     key = np.stack(
         [
             cells.segment,
@@ -279,14 +296,23 @@ def build_layout(
         # cohort retires and ages through the rate table gradually.
         offsets = np.arange(-2, 3)[:, None, None]
         each = ages[None] + offsets
+        working_now = g_working[None, None, :] & (each < g_retire)
         rules: dict[str, Any] = dict(
             age=each,
-            working=g_working[None, None, :] & (each < g_retire),
+            working=working_now,
             birth_year=start_year - (age0[None, None, :] + offsets),
-            leakage=scenario.leakage,
+            leakage=leakage,
         )
+        if parameters is not None:
+            rules.update(
+                retiree_scale=parameters.retiree_scale,
+                mortality_scale=parameters.mortality_scale,
+            )
         outflow = outflow_rate(**rules).mean(axis=0)
         by_cause = outflow_parts(**rules)
+        # Plan-to-plan rollovers of job changers: recorded (as a share of the outflow, like
+        # the causes) but not paid out -- the money stays in the pool, in the same group.
+        by_cause["rollovers_in"] = leakage.plan_to_plan(each, working_now)
         causes = tuple(by_cause)
         parts = np.stack([by_cause[name].mean(axis=0) for name in causes])
 

@@ -220,6 +220,9 @@ def _run(args: argparse.Namespace) -> int:
         f"means and net-flow quantiles over {result.n_scenarios:,} scenarios, seed {seed}"
     )
     _print_frame(flow_table(result), sys.stdout)
+    print("\nassumptions in force (every number, defaults included):")
+    for key, value in scenario.assumptions().items():
+        print(f"  {key}: {value}")
     if args.out is not None:
         try:
             _io().save(result, Path(args.out))

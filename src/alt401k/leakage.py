@@ -84,6 +84,7 @@ _DEFAULT_HAZARD: tuple[tuple[int, float], ...] = (
 _FRACTIONS = (
     "left_in_plan",
     "rollover",
+    "to_new_plan",
     "cash_out",
     "hardship_rate",
     "hardship_share",
@@ -111,6 +112,12 @@ class Leakage(Spec):
         Shares of the assets of a separating participant that stay in the
         plan, are rolled over out of it, and are cashed out, in [0, 1],
         summing to 1 (default 0.81 / 0.16 / 0.03, Vanguard 2012-21, by assets).
+    to_new_plan : float
+        Share of the rolled-over assets that go into a new employer's plan
+        rather than an IRA, in [0, 1] (default 0: all to IRAs). That money
+        stays with the saver and in the DC pool: it is not an outflow
+        (:meth:`rates` leaves it out) but a plan-to-plan rollover
+        (:meth:`plan_to_plan`), which the pool reports as rollovers in.
     hardship_rate : float
         Share of participants taking a hardship withdrawal in a year, in
         [0, 1] (default 0.048, Vanguard HAS 2025).
@@ -135,13 +142,15 @@ class Leakage(Spec):
 
     .. math::
 
-        d_\text{rollover} = h(a)\,\rho, \quad
+        d_\text{rollover} = h(a)\,\rho\,(1 - \pi), \quad
         d_\text{cash out} = h(a)\,c, \quad
         d_\text{hardship} = p_h\,s_h, \quad
         d_\text{loan default} = p_\ell\,s_\ell\,\delta,
 
-    and :math:`d = h(a)(\rho + c) + p_h s_h + p_\ell s_\ell \delta` in total
-    (:meth:`total`); all are zero for cells not working.
+    and :math:`d = h(a)(\rho (1 - \pi) + c) + p_h s_h + p_\ell s_\ell \delta` in
+    total (:meth:`total`), with :math:`\pi` ``to_new_plan``; all are zero for
+    cells not working. The plan-to-plan rollovers :math:`h(a)\,\rho\,\pi`
+    stay in the pool (:meth:`plan_to_plan`).
     ``Leakage(hardship_rate=0, loan_default_rate=0)`` keeps separations only:
     ``h(a) x 0.19``, the outflow rates of working cells before hardship and
     loans were modelled.
@@ -151,6 +160,7 @@ class Leakage(Spec):
     left_in_plan: float = 0.81
     rollover: float = 0.16
     cash_out: float = 0.03
+    to_new_plan: float = 0.0
     hardship_rate: float = 0.048
     hardship_share: float = 0.10
     loan_share: float = 0.13
@@ -238,7 +248,9 @@ class Leakage(Spec):
         hardship = self.hardship_rate * self.hardship_share
         loan_default = self.loan_share * self.loan_balance_share * self.loan_default_rate
         return {
-            "rollover": np.where(working_, hazard * self.rollover, 0.0),
+            "rollover": np.where(
+                working_, hazard * (self.rollover * (1.0 - self.to_new_plan)), 0.0
+            ),
             "cash_out": np.where(working_, hazard * self.cash_out, 0.0),
             "hardship": np.where(working_, hardship, 0.0),
             "loan_default": np.where(working_, loan_default, 0.0),
@@ -255,18 +267,33 @@ class Leakage(Spec):
         Returns
         -------
         ndarray of float64, broadcast shape of the inputs
-            ``h(age) (rollover + cash_out) + hardship_rate hardship_share +
+            ``h(age) (rollover (1 - to_new_plan) + cash_out) + hardship_rate hardship_share +
             loan_share loan_balance_share loan_default_rate`` for working
             cells, 0 otherwise. Equal to the sum of :meth:`rates` to rounding
             (the separation share is summed before multiplying by the hazard,
             so that the default gives exactly ``h(age) x 0.19``).
         """
         hazard, working_ = self._broadcast(age, working)
-        separation = hazard * (self.rollover + self.cash_out)
+        separation = hazard * (self.rollover * (1.0 - self.to_new_plan) + self.cash_out)
         other = self.hardship_rate * self.hardship_share + (
             self.loan_share * self.loan_balance_share * self.loan_default_rate
         )
         return np.where(working_, separation + other, 0.0)
+
+    def plan_to_plan(self, age: ArrayLike, working: ArrayLike) -> NDArray[np.float64]:
+        """Expected annual plan-to-plan rollovers of job changers, a fraction of the balance.
+
+        ``h(age) x rollover x to_new_plan`` for working cells, 0 otherwise: money
+        that leaves one plan for a new employer's plan and so stays in the DC
+        pool (not part of :meth:`total`).
+
+        Parameters
+        ----------
+        age, working : array_like
+            As in :meth:`rates`.
+        """
+        hazard, working_ = self._broadcast(age, working)
+        return np.where(working_, hazard * (self.rollover * self.to_new_plan), 0.0)
 
     def _broadcast(
         self, age: ArrayLike, working: ArrayLike

@@ -398,6 +398,24 @@ class Population:
         columns["roth_balance"] = np.minimum(self.roth_balance * factor, balance)
         return type(self)(**columns, start_year=self.start_year)
 
+    def reweighted(self, n_participants: float) -> Population:
+        """The same cells with every weight scaled so ``sum(weight) = n_participants``.
+
+        Balances and pay per person are unchanged, so ``total_assets`` scales
+        in proportion.
+
+        Parameters
+        ----------
+        n_participants : float
+            New number of people, > 0.
+        """
+        target = float(n_participants)
+        if not math.isfinite(target) or target <= 0.0:
+            raise ValueError(f"n_participants must be a finite number > 0; got {n_participants!r}")
+        columns = {n: getattr(self, n) for n in _COLUMNS}
+        columns["weight"] = self.weight * (target / self.n_participants)
+        return type(self)(**columns, start_year=self.start_year)
+
     # --- calibration -------------------------------------------------------------------------
 
     def calibration_report(self) -> pd.DataFrame:

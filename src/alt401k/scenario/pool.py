@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._calibrate import FlowCalibration, solve_flows
 from .._pool import build_channel, build_layout
 from .._random import RngLike, as_seed_sequence
 from .._spec import ReadOnlyWeights, Spec
@@ -39,6 +40,7 @@ from ..execution import (
     map_ordered,
     parallel,
 )
+from ..flow_targets import FlowTargets
 from ..leakage import Leakage
 from ..markets import MarketModel, default_markets
 from ..pay import PayPath
@@ -54,11 +56,22 @@ from ._common import _check_periods, _check_run_options
 __all__ = ["DEFAULT_CELLS", "POPULATION_SEED", "Scenario"]
 
 
+#: The headline pool: $12.5T (coverage of EO 14330) and 90 million people (EO text).
+_HEADLINE_ASSETS = 12.5e12
+_HEADLINE_PEOPLE = 90e6
+
 #: Cells of the default synthetic population.
 DEFAULT_CELLS = 2_000
 #: Seed of the default synthetic population (the population is an input, not a random draw
 #: of the run: every run of a scenario uses the same cells).
 POPULATION_SEED = 0
+
+
+@functools.lru_cache(maxsize=16)
+def _calibration(scenario: Scenario) -> FlowCalibration:
+    population = scenario.resolved_population()
+    names = scenario._universe(population)
+    return solve_flows(scenario, population, names, scenario.flow_targets_in_force())
 
 
 @functools.lru_cache(maxsize=8)
@@ -163,10 +176,12 @@ class Scenario(Spec):
         to it. Default $12.5T (coverage of EO 14330; ICI: $12.2T Q1 2025,
         $13.9T Q3 2025) for the synthetic population, or a given
         population's own total.
-    n_participants : float
-        People in DC plans, for the synthetic population; default 90
-        million ("over 90 million Americans", EO text; 72.2M active
-        participants in 401(k) plans, 2019 Form 5500).
+    n_participants : float, optional
+        People in DC plans, for the synthetic population; default 90 million
+        ("over 90 million Americans", EO text; 72.2M active participants in
+        401(k) plans, 2019 Form 5500) for $12.5T, and in proportion for
+        another ``pool_assets`` (so a smaller pool is fewer people with the
+        same balances, pay and flows per person, not the same people poorer).
     population : Population, optional
         Your own cells (e.g. ``Population.from_frame`` of a recordkeeper
         extract, or one ``Participant``: a one-cell population); default the
@@ -243,6 +258,18 @@ class Scenario(Spec):
     distribution_rate : float, optional
         If given, one annual outflow rate for every cell; default: the
         age-based rates of :func:`alt401k.outflows.outflow_rate`.
+    flow_targets : FlowTargets, "default" or "none"
+        Measured DC flows the pool's first year is calibrated to
+        (:meth:`calibration`): participants' pay, employer money, separation
+        shares, hardship and loan sizes, mortality and retirees' withdrawals
+        are solved so that contributions by source, rollovers in and outflows
+        by cause, as shares of average assets, equal the targets. ``"default"``
+        (the default): :meth:`FlowTargets.default` (Form 5500, 2023) for the
+        synthetic population, and the rules as given for a population of your
+        own; ``"none"``: the rules as given; a :class:`FlowTargets`: those
+        targets for any population. ``annual_contributions`` or
+        ``distribution_rate``, when set, take precedence over the
+        contribution or outflow targets.
     indexing_rate : float
         Annual indexing of IRS limits after the last published year.
     markets : MarketModel
@@ -259,7 +286,7 @@ class Scenario(Spec):
     """
 
     pool_assets: float | None = Field(default=None, gt=0.0, le=1e15)
-    n_participants: float = Field(default=90e6, gt=0.0, le=1e9)
+    n_participants: float | None = Field(default=None, gt=0.0, le=1e9)
     population: PopulationField = None
     segments: tuple[PlanSegment, ...] = Field(default_factory=default_segments, min_length=1)
     plan: PlanDesign | None = None
@@ -284,6 +311,7 @@ class Scenario(Spec):
     )
     annual_contributions: float | None = Field(default=None, ge=0.0, le=1e14)
     distribution_rate: float | None = Field(default=None, ge=0.0, lt=1.0)
+    flow_targets: FlowTargets | Literal["default", "none"] = "default"
     indexing_rate: float = Field(default=0.025, ge=-0.05, le=0.2)
     markets: MarketModel = Field(default_factory=default_markets)
     redemption_gate: float | None = None
@@ -376,8 +404,14 @@ class Scenario(Spec):
     def resolved_population(self) -> Population:
         """The population the run uses, balances scaled to ``pool_assets``."""
         if self.population is None:
-            base = _default_population(DEFAULT_CELLS, self.n_participants, self.start_year)
-            return base.scaled(12.5e12 if self.pool_assets is None else self.pool_assets)
+            assets = _HEADLINE_ASSETS if self.pool_assets is None else self.pool_assets
+            if self.n_participants is not None:
+                base = _default_population(DEFAULT_CELLS, self.n_participants, self.start_year)
+                return base.scaled(assets)
+            # Weights are linear in the people targeted (raking scales), so a pool of another
+            # size is the default population reweighted: the same people per dollar.
+            base = _default_population(DEFAULT_CELLS, _HEADLINE_PEOPLE, self.start_year)
+            return base.reweighted(_HEADLINE_PEOPLE * assets / _HEADLINE_ASSETS).scaled(assets)
         if self.pool_assets is None:
             return self.population
         return self.population.scaled(self.pool_assets)
@@ -386,6 +420,66 @@ class Scenario(Spec):
     def total_assets(self) -> float:
         """Pool assets at the start, dollars."""
         return float(self.resolved_population().total_assets)
+
+    def flow_targets_in_force(self) -> FlowTargets | None:
+        """The targets :meth:`calibration` solves for, or None (the rules as given)."""
+        if isinstance(self.flow_targets, FlowTargets):
+            return self.flow_targets
+        if self.flow_targets == "default" and self.population is None:
+            return FlowTargets.default()
+        return None
+
+    def calibration(self) -> FlowCalibration:
+        """The pool's first year, solved to the flow targets: parameters and flows.
+
+        Returns
+        -------
+        FlowCalibration
+            ``parameters`` (the solved factors and leakage the run uses),
+            ``rates`` and ``dollars`` of every first-year flow on the expected
+            path (contributions by source, rollovers in, outflows by cause,
+            net new money), the opening and closing assets, and which targets
+            were solved. Cached per scenario.
+
+        Notes
+        -----
+        The procedure (expected-return path, one parameter per target, fixed
+        point to the targets' tolerance) is documented in
+        :mod:`alt401k._calibrate`; the targets and their sources in
+        :mod:`alt401k.flow_targets`. The first year is evaluated with monthly
+        periods whatever a run's ``periods_per_year``.
+
+        Raises
+        ------
+        ValueError
+            A target the rules cannot meet, naming it, its value and why.
+        """
+        return _calibration(self)
+
+    def calibration_report(self) -> pd.DataFrame:
+        """Every flow target against the calibrated pool's first year, and the checks.
+
+        Returns
+        -------
+        DataFrame
+            One row per quantity: ``quantity``, ``band``, ``model``,
+            ``target``, ``error`` (``model - target``), ``rel_error``,
+            ``unit``, ``dollars`` and ``target_dollars`` (first-year dollars
+            of a flow row: its rate times the year's average assets),
+            ``kind`` and ``source``. ``kind`` says how a row holds:
+            ``"fit"`` (solved to the target), ``"sum"`` (a sum of fits),
+            ``"identity"`` (true by construction of the population),
+            ``"check"`` (reported, not solved: an independent test of the
+            calibration) or ``"rules"`` (no targets: the rules as given).
+            Rows: contributions by source and outflows by cause as shares of
+            average assets; net new money;
+            participants' median pay against Vanguard HAS; balances by age
+            band in dollars against HAS YE 2022 brought to the start year;
+            participants and assets.
+        """
+        from ..results.calibration_report import flow_report
+
+        return flow_report(self, self.calibration())
 
     def _universe(self, population: Population) -> tuple[str, ...]:
         names = [self.asset, *self.pool_portfolio]
@@ -400,32 +494,56 @@ class Scenario(Spec):
         return tuple(dict.fromkeys(names))
 
     def assumptions(self) -> dict[str, str]:
-        """The scenario's key assumptions in words, for summaries and printouts."""
+        """Every number in force, defaults included, in words: for summaries and printouts.
+
+        Returns
+        -------
+        dict of str to str
+            ``population``, ``asset``, ``return_model`` (the asset's return
+            model with all its parameters), ``sponsor_adoption`` (with each
+            segment's curve, cap, match and fee when ``"segments"``),
+            ``active_channel`` (opt-in, share and rebalancing rule),
+            ``default_channel``, ``reversal`` (hazard, treatment, unwinding
+            years), ``distributions``, ``pay``, ``flow_calibration`` (the
+            targets and every solved parameter) and ``pool_year_1`` (the
+            pool's first-year contributions by source and outflows by cause,
+            dollars and shares of average assets, and net new money).
+        """
         rule: str = self.rebalancing.frequency
         if self.rebalancing.fraction < 1.0:
             rule += f" (a share {self.rebalancing.fraction:g} of holders each time)"
         population = (
-            f"synthetic, {DEFAULT_CELLS:,} cells, {self.n_participants / 1e6:g}M participants"
+            f"synthetic, {DEFAULT_CELLS:,} cells, "
+            f"{self.resolved_population().n_participants / 1e6:.4g}M participants"
             if self.population is None
             else f"{self.population.n_cells:,} cells, {self.population.n_participants:,.0f} people"
         )
         if self.entrants:
             population += "; entrants replace retirees"
+        adoption = _describe(self.sponsor_adoption)
+        if self.sponsor_adoption == "segments":
+            adoption += ": " + "; ".join(
+                f"{seg.name} {_spelled(seg.adoption)}, cap {seg.alt_cap:g}, "
+                f"match {_spelled(seg.plan.match)}, fee ${seg.plan.recordkeeping_fee:g}"
+                for seg in self.segments
+            )
+        calibration = self.calibration()
         out = {
             "population": population,
             "asset": self.asset,
-            "sponsor_adoption": _describe(self.sponsor_adoption),
+            "return_model": _spelled(self.markets[self.asset]),
+            "sponsor_adoption": adoption,
             "active_channel": (
                 f"opt-in {_describe(self.opt_in_rate)}, share {_describe(self.allocation_share)}, "
                 f"rebalancing {rule}"
                 if self.active_channel
                 else "off"
             ),
-            "default_channel": "off" if self.default_fund is None else repr(self.default_fund),
-            "reversal": "none" if self.reversal is None else repr(self.reversal),
+            "default_channel": "off" if self.default_fund is None else _spelled(self.default_fund),
+            "reversal": "none" if self.reversal is None else _spelled(self.reversal),
             "distributions": (
-                "leakage of working cells (separations, hardship, loan defaults) and "
-                "retirees' withdrawals with RMDs"
+                "leakage of working cells (separations, hardship, loan defaults), retirees' "
+                "withdrawals with RMDs, and deaths"
                 if self.distribution_rate is None
                 else f"{self.distribution_rate:.2%} a year"
             ),
@@ -433,6 +551,8 @@ class Scenario(Spec):
                 ("age profile" if self.pay is not None else "each cell's salary growth")
                 + (", on each scenario's price path" if self.pay_follows_prices else "")
             ),
+            "flow_calibration": _describe_calibration(calibration),
+            "pool_year_1": _describe_year_one(calibration),
         }
         return out
 
@@ -549,7 +669,9 @@ class Scenario(Spec):
         root = as_seed_sequence(rng)
         population = self.resolved_population()
         names = self._universe(population)
-        layout = build_layout(self, population, names, periods_per_year)
+        layout = build_layout(
+            self, population, names, periods_per_year, self.calibration().parameters
+        )
         y = self.horizon_years
         stats = None
         if not keep_paths:
@@ -684,4 +806,72 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
 def _describe(value: Any) -> str:
     if isinstance(value, (int, float)):
         return f"{float(value):g}"
+    if isinstance(value, str):
+        return value
+    return _spelled(value)
+
+
+_UNSPELLED = frozenset({"kind", "source", "label", "name"})
+
+
+def _spelled(value: Any) -> str:
+    """A spec with every field written out, defaults included (``Reversal(hazard=0.05, ...)``)."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = [name for name in type(value).model_fields if name not in _UNSPELLED]
+        inner = ", ".join(f"{name}={_spelled(getattr(value, name))}" for name in fields)
+        name = getattr(value, "name", None)
+        prefix = f"{name}: " if isinstance(name, str) and name else ""
+        return f"{prefix}{type(value).__name__}({inner})"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_spelled(v) for v in value) + ")"
     return repr(value)
+
+
+def _money(dollars: float) -> str:
+    sign = "-" if dollars < 0 else ""
+    return f"{sign}${abs(dollars) / 1e9:,.0f}B"
+
+
+def _describe_calibration(calibration: FlowCalibration) -> str:
+    p = calibration.parameters.as_dict()
+    solved = (
+        f"solved to {calibration.targets.label} ({', '.join(calibration.solved)})"
+        if calibration.targets is not None and calibration.solved
+        else "none: the rules as given"
+    )
+    return (
+        f"{solved}; pay x{p['pay_scale']:.4g}, employer money x{p['employer_scale']:.4g}, "
+        f"leavers roll over {p['rollover']:.4g} of their assets ({p['to_new_plan']:.4g} of "
+        f"that to a new plan), cash out {p['cash_out']:.4g}, leave {p['left_in_plan']:.4g}; "
+        f"hardship withdrawals {p['hardship_share']:.4g} of the balance; loan defaults "
+        f"{p['loan_default_rate']:.4g} of loans a year; retirees' rates x{p['retiree_scale']:.4g}; "
+        f"mortality x{p['mortality_scale']:.4g}"
+    )
+
+
+def _describe_year_one(calibration: FlowCalibration) -> str:
+    d, r = calibration.dollars, calibration.rates
+    causes = ", ".join(
+        f"{label} {_money(d.get(key, 0.0))}"
+        for key, label in (
+            ("rollover", "separations to IRAs"),
+            ("rollovers_in", "to other plans"),
+            ("cash_out", "cash-outs"),
+            ("hardship", "hardship"),
+            ("loan_default", "loan defaults"),
+            ("death", "deaths"),
+            ("retiree", "retirees"),
+        )
+    )
+    return (
+        f"contributions {_money(d['contributions'])} a year ({r['contributions']:.2%} of "
+        f"average assets): employee pre-tax {_money(d['employee_pretax'])}, Roth "
+        f"{_money(d['employee_roth'])}, employer {_money(d['employer'])}, rollovers in "
+        f"{_money(d['rollovers_in'])}; outflows {_money(d['outflows'])} ({r['outflows']:.2%}): "
+        f"{causes}; net new money {_money(d['net_new_money'])} ({r['net_new_money']:.2%}); "
+        f"average assets {_money(calibration.average_assets)} (expected path)"
+    )
