@@ -120,6 +120,109 @@ def test_roth_money_is_never_taxed_and_has_no_rmd():
     assert np.all(paths.roth[:, 1:] > 0.0)
 
 
+# ------------------------------------------------------ Roth basis, non-qualified money
+
+ROTH_ONLY = ak.PlanDesign(recordkeeping_fee=0.0, match=ak.MatchFormula(tiers=()))  # no match
+ROTH_SAVER = dict(
+    age=40, salary=100_000.0, deferral_rate=0.2, roth_fraction=1.0, salary_growth=0.0,
+    retirement_age=50, start_year=START,
+)  # fmt: skip
+
+
+def test_all_roth_early_retiree_pays_tax_and_penalty_on_the_earnings_share():
+    # An all-Roth saver (10 x $20,000 of Roth deferrals, 2026-2035) retires at 50 and takes
+    # $21,000 a year (no inflation: fixed_real pays the same dollars), with $30,000 of other
+    # income. Before 59 1/2 a Roth withdrawal is not qualified: its earnings part, pro rata to
+    # the account's earnings (IRC 72(e)(8)), is ordinary income and owes the 10% penalty.
+    markets = deterministic_markets(0.05, 0.0)
+    p = ak.Participant(**ROTH_SAVER)
+    probe = run(p, ak.Retirement(end_age=62), markets=markets, plan=ROTH_ONLY, n=2)
+    rate = 21_000.0 / probe.balance_at_retirement[0]
+    retirement = ak.Retirement(end_age=62, rule="fixed_real", rate=rate, other_income=30_000.0)
+    res = run(p, retirement, markets=markets, plan=ROTH_ONLY, n=2)
+    paths = res.retirement_paths
+    ages = 40 + np.arange(23)
+    np.testing.assert_allclose(paths.roth[:, ages >= 50], 21_000.0, rtol=1e-12)
+    assert np.all(paths.pretax == 0.0)
+    contributions = res.contributions.roth_total[:, 0]
+    np.testing.assert_allclose(contributions[:10], 20_000.0, rtol=1e-12)
+
+    # The same by hand: basis = contributions less the basis share of each withdrawal.
+    schedule = ak.TaxSchedule.federal(2026, "single")
+    basis, rows = 0.0, []
+    for y, age in enumerate(ages):
+        taxable = tax = penalty = 0.0
+        if age >= 50:
+            balance = res.roth_balance_end[0, y - 1]  # start of the year, before the withdrawal
+            basis_part = 21_000.0 * basis / balance
+            earnings = 21_000.0 - basis_part
+            before = {59: 0.875, 60: 0.125}.get(int(age), 1.0 if age < 59 else 0.0)
+            taxable = earnings * before  # five years done (Roth since 2026): only 59 1/2 binds
+            year = schedule.indexed(1.0, START + y)
+            tax = year.income_tax(30_000.0 + taxable, age=age) - year.income_tax(30_000.0, age=age)
+            penalty = 0.10 * earnings * before
+            basis -= basis_part
+        basis += contributions[y]
+        rows.append((taxable, tax, penalty, basis))
+    taxable, tax, penalty, basis_end = (np.array(col) for col in zip(*rows, strict=True))
+    np.testing.assert_allclose(paths.roth_taxable[0], taxable, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(paths.tax[0], tax, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(paths.penalty[0], penalty, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(paths.roth_basis[0], basis_end, rtol=1e-12)
+    np.testing.assert_array_equal(paths.roth_tax, paths.tax)  # all tax is on Roth earnings
+    np.testing.assert_array_equal(paths.roth_penalty, paths.penalty)
+    early = (ages >= 50) & (ages <= 58)
+    assert np.all(paths.tax[:, early] > 0.0) and np.all(paths.penalty[:, early] > 0.0)
+    assert np.all(paths.tax[:, ages >= 61] == 0.0) and np.all(paths.penalty[:, ages >= 61] == 0.0)
+    # At 50: basis $200,000 of a balance of about $259,000; 22.8% of $21,000 is earnings.
+    assert taxable[10] == pytest.approx(21_000.0 * (1 - 200_000.0 / res.balance_end[0, 9]))
+    np.testing.assert_allclose(
+        paths.after_tax_income[0, early], 21_000.0 - tax[early] - penalty[early], rtol=1e-12
+    )
+    ledger = res.ledger(scenario=0)
+    np.testing.assert_allclose(ledger["roth_taxable"], taxable, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(ledger["roth_basis_end"], basis_end, rtol=1e-12)
+
+
+def test_roth_within_five_years_is_taxed_but_not_penalised_after_separation_at_55_plus():
+    # Roth deferrals from 2026 (age 57): the five-year period ends with 2030, so withdrawals
+    # at 60 and 61 (2029, 2030) are not qualified; from 62 they are. Separated at 60, the rule
+    # of 55 waives the penalty; the earnings are still income.
+    markets = deterministic_markets(0.05, 0.0)
+    p = ak.Participant(**{**ROTH_SAVER, "age": 57, "retirement_age": 60})
+    res = run(p, ak.Retirement(end_age=63, rule="fixed_share", rate=0.2, other_income=40_000.0),
+              markets=markets, plan=ROTH_ONLY, n=2)  # fmt: skip
+    paths = res.retirement_paths
+    np.testing.assert_array_equal(paths.roth_nonqualified_share[0, 3:], [1.0, 1.0, 0.0, 0.0])
+    assert np.all(paths.roth_taxable[:, 3:5] > 0.0) and np.all(paths.tax[:, 3:5] > 0.0)
+    assert np.all(paths.roth_taxable[:, 5:] == 0.0) and np.all(paths.tax[:, 5:] == 0.0)
+    assert np.all(paths.penalty == 0.0)
+
+
+def test_roth_basis_step_is_the_engine_recursion():
+    # Period by period: the outflow takes k = (1 - d)^(1/n) of the basis, then c/n arrives.
+    basis, c, d, n = np.array([50_000.0, 0.0]), 12_000.0, 0.08, 12
+    keep = (1 - d) ** (1 / n)
+    expected = basis.copy()
+    for _ in range(n):
+        expected = expected * keep + c / n
+    np.testing.assert_allclose(ak.retirement.roth_basis_step(basis, c, d, n), expected, rtol=1e-13)
+
+
+def test_roth_basis_equals_the_balance_when_nothing_is_earned():
+    # Zero returns and no fees: a Roth account holds only its contributions, through leakage
+    # (which takes basis and balance pro rata) and withdrawals: nothing is ever taxable.
+    markets = deterministic_markets(0.0, 0.0)
+    p = ak.Participant(**{**ROTH_SAVER, "balance": 10_000.0, "roth_balance": 10_000.0})
+    res = ak.simulate_participant(
+        p, ROTH_ONLY, EQUITY, markets=markets, n_scenarios=2, rng=0, leakage=ak.Leakage(),
+        retirement=ak.Retirement(end_age=62, rule="fixed_share", rate=0.1),
+    )  # fmt: skip
+    paths = res.retirement_paths
+    np.testing.assert_allclose(paths.roth_basis, res.roth_balance_end, rtol=1e-12)
+    assert np.all(paths.roth_taxable <= 1e-9 * res.roth_balance_end.max())
+
+
 # ----------------------------------------------------------------------- penalty
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from .._random import seed_record
 from .._validation import check_int
 from ..contributions import AnnualContributions
+from ..tax import early_withdrawal_penalty
 from ._stats import (
     DEFAULT_QUANTILES,
     _annual_return,
@@ -257,7 +258,11 @@ class ParticipantResults:
             retirement phase also ``withdrawals_pretax, withdrawals_roth``
             (subtracted in that identity), ``income_tax`` (the tax the
             withdrawals add), ``penalty``, ``social_security`` and
-            ``after_tax_income`` (withdrawals - income_tax - penalty).
+            ``after_tax_income`` (withdrawals - income_tax - penalty), then
+            ``roth_taxable`` (the earnings part of non-qualified Roth
+            withdrawals, taxed and, before 59½, penalised; included in
+            ``income_tax`` and ``penalty``) and ``roth_basis_end`` (Roth
+            contributions not yet withdrawn, at the year end).
             Dollars, nominal (``frame.attrs["units"] == "USD nominal"``);
             ``frame.attrs["stat"]`` says which row statistic was taken
             (``"mean"``, ``"p50"``, ``"scenario 3"`` ...).
@@ -340,6 +345,9 @@ class ParticipantResults:
             frame["penalty"] = pick(r.penalty)
             frame["social_security"] = pick(r.social_security)
             frame["after_tax_income"] = pick(r.after_tax_income)
+            assert r.roth_taxable is not None and r.roth_basis is not None  # filled in
+            frame["roth_taxable"] = pick(r.roth_taxable)
+            frame["roth_basis_end"] = pick(r.roth_basis)
         frame.attrs["units"] = units(real)
         frame.attrs["stat"] = f"scenario {index}" if index is not None else stat_label(q)
         return frame
@@ -533,9 +541,11 @@ class ParticipantResults:
             ``balance_at_retirement``; ``first_year_income`` (after-tax income
             from the plan in the first retirement year); ``mean_income``
             (after-tax income from the plan, averaged over the retirement
-            years); ``after_tax_terminal_wealth`` (the balance at the end age,
-            its pre-tax part taxed as if withdrawn in that year: Roth + pre-tax
-            - the tax it would add); ``total_tax`` (income tax and penalty the
+            years); ``after_tax_terminal_wealth`` (the balance at the end age
+            net of the income tax and 10% penalty it would owe if withdrawn in
+            that year: on its pre-tax part and on the earnings of its Roth part
+            where that would not be a qualified distribution, pro rata,
+            :mod:`alt401k.retirement`); ``total_tax`` (income tax and penalty the
             withdrawals caused, summed); ``replacement_ratio`` (first-year
             withdrawals plus Social Security, before tax, over the last
             year's pay); ``ran_out`` (1 if a desired withdrawal went unpaid
@@ -567,8 +577,18 @@ class ParticipantResults:
         other = spec.other_income * price
         ss = spec.social_security * price if age >= spec.social_security_age else 0.0 * price
         kwargs: dict[str, Any] = {"age": age, "social_security": ss, "index": index0 * price}
-        lump_tax = schedule.income_tax(pretax_end + other, **kwargs) - schedule.income_tax(
-            other, **kwargs
+        # Roth earnings are taxed only where a withdrawal that year would not be qualified.
+        assert r.roth_basis is not None and r.roth_nonqualified_share is not None  # filled in
+        roth_earnings = np.maximum(self.terminal_roth_balance - r.roth_basis[:, last], 0.0)
+        roth_taxable = roth_earnings * r.roth_nonqualified_share[:, last]
+        lump_tax = schedule.income_tax(
+            pretax_end + roth_taxable + other, **kwargs
+        ) - schedule.income_tax(other, **kwargs)
+        lump_tax = lump_tax + early_withdrawal_penalty(
+            pretax_end + roth_earnings,
+            age,
+            separation_age=float(self.participant.retirement_age),
+            sepp=spec.sepp,
         )
         end_deflator = self.price_level[:, -1] if real else 1.0
         final_pay = (

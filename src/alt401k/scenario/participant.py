@@ -365,19 +365,6 @@ def _saver_chunk(job: _SaverJob, start: int, stop: int) -> Any:
         n_rows, n_years, job.periods_per_year, rng=job.root, first_scenario=start, assets=job.names
     )
     price = np.cumprod(paths.annual_inflation() + 1.0, axis=1)
-    policy = None
-    if job.retirement is not None:
-        starts = np.concatenate([np.ones((n_rows, 1)), price], axis=1)
-        policy = WithdrawalPolicy(
-            job.retirement,
-            ages=job.ages,
-            retirement_age=job.participant.retirement_age,
-            birth_year=job.birth_year,
-            start_year=job.participant.start_year,
-            price_level=starts,
-        )
-    hooks = _Hooks(job.forfeit, policy, n_rows)
-    schedule = dataclasses.replace(job.schedule, withdraw=hooks)
     contributions = None
     if job.pay is not None:
         contributions = _contributions_on_paths(
@@ -390,6 +377,28 @@ def _saver_chunk(job: _SaverJob, start: int, stop: int) -> Any:
             n_years,
             job.indexing_rate,
         )
+    policy = None
+    if job.retirement is not None:
+        starts = np.concatenate([np.ones((n_rows, 1)), price], axis=1)
+        roth_in = (job.contributions if contributions is None else contributions).roth_total
+        policy = WithdrawalPolicy(
+            job.retirement,
+            ages=job.ages,
+            retirement_age=job.participant.retirement_age,
+            birth_year=job.birth_year,
+            start_year=job.participant.start_year,
+            price_level=starts,
+            roth_contributions=roth_in.T,  # (1, Y) or, with pay paths, (S, Y)
+            # The opening Roth balance is taken as all basis, its five years as done: the
+            # Participant does not record either (a stated simplification).
+            roth_basis=job.participant.roth_balance,
+            roth_years_done=job.participant.roth_balance > 0.0,
+            outflow=job.schedule.outflow[:, 0],
+            periods_per_year=job.periods_per_year,
+        )
+    hooks = _Hooks(job.forfeit, policy, n_rows)
+    schedule = dataclasses.replace(job.schedule, withdraw=hooks)
+    if contributions is not None:
         schedule = dataclasses.replace(
             schedule,
             contributions=np.stack(
