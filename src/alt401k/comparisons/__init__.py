@@ -8,15 +8,26 @@ comes from tax treatment or the employer match alone:
    on given contributions and return paths, with dividends and realised
    gains taxed each year and the cost basis tracked; optional withdrawals
    of a given after-tax amount. Plain numpy, vectorized over scenarios,
-   one loop over years.
+   one loop over periods. Contributions go in at the start of each year or,
+   as the plan's own do, in equal parts at the end of every period.
 2. :func:`roth_vs_traditional` -- the saver deferring the same share of pay
    as traditional (pre-tax) or Roth (after-tax) deferrals, with equal
-   take-home pay: the traditional saver's tax saving (deferral x marginal
-   rate) is invested in a taxable account or spent.
+   take-home pay: the traditional saver's tax saving is invested in a taxable
+   account (with each paycheck, in the plan's own portfolio returns) or
+   spent. Besides income and terminal wealth it reports one like-for-like
+   figure, the present value at retirement of after-tax income plus
+   after-tax terminal wealth (:meth:`RothTraditionalComparison.present_value`),
+   so that the timing of withdrawals (RMDs) does not read as a gain or loss.
 3. :func:`tax_deferred_vs_taxable` -- the saver's own deferrals, after the
    tax a pre-tax deferral saves, invested in a taxable account instead of the
    plan (no match outside the plan), paying the same after-tax retirement
    income as the plan would.
+
+The tax a pre-tax deferral saves is exact each year: ``tax(pay) - tax(pay -
+deferral)`` under that year's schedule (the retirement's filing status and
+state rate, indexed with the simulated prices) and that year's pay, so a
+deferral that crosses a bracket, or pay that outgrows indexed brackets, is
+priced right; a flat ``marginal_tax_rate`` may be given instead.
 
 Every number and its source (rates are fractions)
 -------------------------------------------------
@@ -31,17 +42,18 @@ qualified dividend rate         0.15   IRC 1(h)(11), 1(h)(1)(C): the 15% rate th
 turnover (share of unrealised   0.10   *est.*: index-fund turnover plus the
 gains realised each year)              saver's own rebalancing
 long-term capital gains rate    0.15   IRC 1(h)(1)(C)
-marginal federal rate on pay    --     :meth:`alt401k.TaxSchedule.marginal_rate`
-                                       of the start-year salary, federal schedule
-                                       of 2025 or 2026 (``../shared/CALIBRATION.md``,
-                                       Tax), unless given
+tax saving of a pre-tax         --     ``tax(pay) - tax(pay - deferral)`` each
+deferral                               year, the federal schedule of 2025 or 2026
+                                       (``../shared/CALIBRATION.md``, Tax) indexed
+                                       with the simulated prices, unless a flat
+                                       marginal rate is given
 ==============================  =====  ==============================================
 
 Simplifications shared by all three: no state income tax, no 0% or 20%
 capital-gains brackets, no 3.8% net investment income tax (IRC 1411), bond
 interest taxed like qualified dividends, no tax-loss harvesting (realised
-losses are never taken), and one marginal rate on pay for every working year
-(the start year's; pay growth above bracket indexing is ignored).
+losses are never taken); pay is the only income of the working years (no
+spouse's pay, other income or itemized deductions).
 """
 
 from ._common import TAXABLE_DEFAULTS

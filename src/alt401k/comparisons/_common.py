@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 
 from ..markets import MarketModel
-from ..population import Participant
 from ..results import ParticipantResults
 from ..results._stats import _distribution_row, check_quantiles
-from ..tax import TaxSchedule
+from ..retirement import Retirement
 
 #: Default taxable-account rates (module docstring: sources, *est.* where estimated).
 TAXABLE_DEFAULTS: dict[str, float] = {
@@ -62,23 +61,83 @@ def _check_taxable_rates(rates: Mapping[str, float]) -> dict[str, float]:
     }
 
 
-def _portfolio_returns(results: ParticipantResults, markets: MarketModel) -> np.ndarray:
-    """The saver's portfolio return per calendar year, net of fund expenses, (S, Y).
+def _period_returns(results: ParticipantResults, markets: MarketModel) -> np.ndarray:
+    """The plan's own portfolio return each period, net of fund expenses, (S, Y * n).
 
-    Weights held at their targets each year (annual rebalancing; the plan
-    rebalances every period, so the two differ slightly on the same path).
+    The market paths of the run drawn again from its seed (the sampler's
+    contract: the same seed, model, assets and periods give the same draws
+    whatever the chunking), weighted as the engine weights them: rebalanced
+    to the target every period, expenses ``weights @ expense_ratio / n`` a
+    period. A side account grown with these returns earns exactly what the
+    plan's money earns, period by period.
     """
-    weights = results.portfolio.target_weights(results.asset_names)
-    expense = markets.subset(results.asset_names).expense_ratios
-    return np.asarray(results.annual_returns @ weights - float(weights @ expense))
+    names = results.asset_names
+    paths = markets.sample(
+        results.n_scenarios,
+        results.balance_end.shape[1],
+        results.periods_per_year,
+        rng=results.seed,
+        assets=names,
+    )
+    weights = results.portfolio.target_weights(names)
+    expense = float(weights @ markets.subset(names).expense_ratios) / results.periods_per_year
+    return np.asarray(paths.returns @ weights - expense)
 
 
-def _working_marginal_rate(participant: Participant, filing_status: str) -> float:
-    """Marginal federal rate on the start-year salary (2025 or 2026 schedule)."""
-    year = min(max(participant.start_year, 2025), 2026)
-    schedule = TaxSchedule.federal(year=year, filing_status=filing_status)  # type: ignore[arg-type]  # Retirement validates the status
-    # Rounded: the forward difference of marginal_rate carries ~1e-12 of float noise.
-    return round(float(schedule.marginal_rate(participant.salary)), 9)
+def _annual_growth(period_returns: np.ndarray, periods_per_year: int) -> np.ndarray:
+    r"""Growth factor of each calendar year, :math:`\prod_k (1 + \rho_k)`, (S, Y)."""
+    n_scenarios, n_periods = period_returns.shape
+    by_year = (1.0 + period_returns).reshape(n_scenarios, n_periods // periods_per_year, -1)
+    return np.asarray(by_year.prod(axis=2))
+
+
+def _deferral_tax_savings(
+    results: ParticipantResults, retirement: Retirement, rate: float | None
+) -> np.ndarray:
+    r"""Income tax a pre-tax deferral saves each year, (S, Y) nominal dollars.
+
+    With ``rate`` given: ``rate`` x the pre-tax deferral. Otherwise the exact
+    difference :math:`T_y(w_y) - T_y(w_y - E_y)` of the year's tax on its pay
+    :math:`w_y` with and without the pre-tax deferral :math:`E_y` (wages
+    are taxed after pre-tax deferrals, IRC 402(e)(3)), under the year's
+    schedule: ``retirement``'s (:meth:`Retirement.schedule`) indexed with
+    the scenario's price level at the start of the year, at the age attained.
+    """
+    c = results.contributions
+    shape = (results.n_scenarios, c.years.size)
+    pretax = np.broadcast_to(c.employee_pretax.T, shape)
+    if rate is not None:
+        return np.asarray(rate * pretax)
+    pay = np.broadcast_to(c.salary.T, shape)
+    schedule, index0 = retirement.schedule(int(c.years[0]))
+    prices = results.price_at_start
+    savings = np.zeros(shape)
+    for y, year in enumerate(c.years):
+        if not np.any(pretax[:, y] > 0.0):
+            continue
+        year_schedule = schedule.indexed(1.0, year=int(year))
+        kwargs: dict[str, Any] = {"age": float(c.age[y, 0]), "index": index0 * prices[:, y]}
+        with_pay = year_schedule.income_tax(pay[:, y], **kwargs)
+        deferred = year_schedule.income_tax(np.maximum(pay[:, y] - pretax[:, y], 0.0), **kwargs)
+        savings[:, y] = with_pay - deferred
+    return savings
+
+
+def _saving_rate(savings: np.ndarray, results: ParticipantResults) -> np.ndarray:
+    """Tax saved over pre-tax deferrals, all working years, (S,) fraction (0 if none)."""
+    pretax = np.broadcast_to(results.contributions.employee_pretax.T, savings.shape).sum(axis=1)
+    return np.divide(savings.sum(axis=1), pretax, out=np.zeros(savings.shape[0]), where=pretax > 0)
+
+
+def _savings_source(rate: float | None, retirement: Retirement, start_year: int) -> str:
+    """How the tax saving of a pre-tax deferral was found, in words."""
+    if rate is not None:
+        return f"given marginal rate {rate:g} x the pre-tax deferral"
+    schedule, _ = retirement.schedule(start_year)
+    return (
+        f"exact each year: tax(pay) - tax(pay - pre-tax deferral), {schedule.year} "
+        f"{schedule.filing_status} schedule indexed with the simulated prices, that year's pay"
+    )
 
 
 def _distribution(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
+from .._validation import check_int
 from ._common import (
     _SHORTFALL_TOL,
     _as_paths,
@@ -72,6 +73,8 @@ def taxable_account(
     contributions: Any,
     returns: Any,
     *,
+    periods_per_year: int = 1,
+    contribution_timing: Literal["start", "period_ends"] = "start",
     withdrawals: Any = None,
     dividend_yield: float = 0.02,
     dividend_tax_rate: float = 0.15,
@@ -83,18 +86,29 @@ def taxable_account(
     Parameters
     ----------
     contributions : array_like, shape (Y,) or (S, Y)
-        Dollars added at the start of each year, >= 0 (a (Y,) schedule is the
-        same in every scenario).
-    returns : array_like, shape (S, Y)
-        Annual total return of the portfolio held (price change plus
-        distributions, net of fund expenses), fraction, > -1.
+        Dollars added in each year, >= 0 (a (Y,) schedule is the same in
+        every scenario), when ``contribution_timing`` says.
+    returns : array_like, shape (S, Y * n)
+        Total return of the portfolio held in each of the ``n`` periods of
+        each year (price change plus distributions, net of fund expenses),
+        fraction, > -1; with ``n = 1`` annual returns (S, Y).
+    periods_per_year : int
+        Periods ``n`` per year in ``returns``, >= 1 (default 1).
+    contribution_timing : {"start", "period_ends"}
+        ``"start"`` (default): the year's contribution is added at its start.
+        ``"period_ends"``: in ``n`` equal parts at the end of each period,
+        after its return -- the timing of the plan's own contributions
+        (:mod:`alt401k.engine`), so that money saved with each paycheck is
+        compared like for like (with ``n = 1``: at the year end).
     withdrawals : array_like, shape (Y,) or (S, Y), optional
         After-tax cash wanted at the start of each year, dollars, >= 0. The
         account sells pro rata (average-cost basis) and pays the gains tax out
         of the sale; what it cannot pay is recorded as ``shortfall``.
     dividend_yield : float
-        Distributions as a share of the start-of-year balance, [0, 1);
-        default 0.02 (*est.*, a 60/40 blend). Part of ``returns``, not added.
+        Distributions as a share of the dollars invested over the year (the
+        start-of-year balance plus the year's contributions weighted by the
+        time they are invested), [0, 1); default 0.02 (*est.*, a 60/40
+        blend). Part of ``returns``, not added.
     dividend_tax_rate : float
         Tax rate on distributions, [0, 1); default 0.15 (qualified
         dividends, IRC 1(h)(11)).
@@ -116,35 +130,45 @@ def taxable_account(
     ------
     ValueError
         A rate outside its range, ``returns`` not 2-D or not above -1,
-        negative or non-finite dollars, or shapes that do not match.
+        ``periods_per_year`` not a positive integer dividing the periods of
+        ``returns``, an unknown ``contribution_timing``, negative or
+        non-finite dollars, or shapes that do not match.
 
     Notes
     -----
     Balance :math:`B`, basis :math:`K`, contribution :math:`c_t`, after-tax
-    withdrawal :math:`x_t`, return :math:`r_t`, yield :math:`y`, turnover
-    :math:`\phi`, rates :math:`\tau_d, \tau_g`. Each year, at its start
+    withdrawal :math:`x_t`, period returns :math:`r_{t,k}` (:math:`k = 1
+    \ldots n`), yield :math:`y`, turnover :math:`\phi`, rates
+    :math:`\tau_d, \tau_g`. Each year, at its start (with ``"start"``
+    timing the contribution first: :math:`B \leftarrow B + c_t`,
+    :math:`K \leftarrow K + c_t`)
 
     .. math::
 
-        B &\leftarrow B + c_t, \quad K \leftarrow K + c_t \\
         g &= (B - K)^+ / B, \quad
             W = \min\bigl(x_t / (1 - \tau_g g),\ B\bigr) \\
         K &\leftarrow K (1 - W/B), \quad B \leftarrow B - W,
             \quad \text{tax } \tau_g g W, \ \text{paid } W (1 - \tau_g g)
 
-    then over the year
+    then over the year, with ``"period_ends"`` timing
+    :math:`G = B \to G (1 + r_{t,k}) + c_t / n` period by period (the
+    engine's recursion), else :math:`G = B \prod_k (1 + r_{t,k})`, and the
+    time-weighted dollars invested :math:`I = B + c_t (n - 1) / (2n)`
+    (``"period_ends"``) or :math:`I = B`,
 
     .. math::
 
-        D &= y B, \quad T_d = \tau_d D \\
-        V &= B (1 + r_t) - T_d, \quad K \leftarrow K + D - T_d \\
+        D &= y I, \quad T_d = \tau_d D \\
+        V &= G - T_d, \quad K \leftarrow K + c_t^{\text{(period ends)}} + D - T_d \\
         R &= \phi\,(V - K)^+, \quad T_g = \tau_g R \\
         B &\leftarrow V - T_g, \quad K \leftarrow K + R - T_g
 
     (dividends are reinvested net of tax; realised gains are sold and
     rebought, the tax paid from the proceeds). At the end,
-    :math:`L = B - \tau_g (B - K)^+`. With all rates zero, :math:`B_t =
-    (B_{t-1} + c_t)(1 + r_t)`: plain compounding.
+    :math:`L = B - \tau_g (B - K)^+`. With all rates zero and ``"start"``
+    timing, :math:`B_t = (B_{t-1} + c_t)(1 + r_t)`; with ``"period_ends"``
+    the balance is the plan's own recursion on the same returns, so with
+    no tax it equals a plan account fed the same contributions.
 
     Simplifications: one flat rate each for distributions and gains (no 0% /
     20% brackets, no 3.8% NIIT, no state tax, bond interest taxed as
@@ -161,11 +185,23 @@ def taxable_account(
     )
     r = np.asarray(returns, dtype=np.float64)
     if r.ndim != 2:
-        raise ValueError(f"returns must have shape (n_scenarios, n_years); got {r.shape}")
+        raise ValueError(
+            f"returns must have shape (n_scenarios, n_years * periods_per_year); got {r.shape}"
+        )
+    n = check_int("periods_per_year", periods_per_year, low=1)
+    if r.shape[1] % n:
+        raise ValueError(
+            f"periods_per_year must divide the {r.shape[1]} periods of returns; got {n}"
+        )
+    if contribution_timing not in ("start", "period_ends"):
+        raise ValueError(
+            f"contribution_timing must be 'start' or 'period_ends'; got {contribution_timing!r}"
+        )
+    at_period_ends = contribution_timing == "period_ends"
     if not np.all(np.isfinite(r)) or np.any(r <= -1.0):
         bad = float(r[~(np.isfinite(r) & (r > -1.0))].flat[0])
         raise ValueError(f"returns must be finite fractions > -1; got {bad!r}")
-    shape = (r.shape[0], r.shape[1])
+    shape = (r.shape[0], r.shape[1] // n)
     c = _as_paths("contributions", contributions, shape)
     want = None if withdrawals is None else _as_paths("withdrawals", withdrawals, shape)
     y, t_div = rates["dividend_yield"], rates["dividend_tax_rate"]
@@ -178,8 +214,9 @@ def taxable_account(
     bal = np.zeros(shape[0])
     basis = np.zeros(shape[0])
     for t in range(shape[1]):
-        bal = bal + c[:, t]
-        basis = basis + c[:, t]
+        if not at_period_ends:
+            bal = bal + c[:, t]
+            basis = basis + c[:, t]
         sale_tax = np.zeros_like(bal)
         if want is not None:
             held = bal > 0.0
@@ -195,10 +232,15 @@ def taxable_account(
             short = want[:, t] - paid
             out["withdrawn"][:, t] = paid
             out["shortfall"][:, t] = np.where(short > _SHORTFALL_TOL, short, 0.0)
-        dividend = y * bal
+        grown = bal
+        added = c[:, t] / n if at_period_ends else 0.0
+        for k in range(t * n, (t + 1) * n):
+            grown = grown * (1.0 + r[:, k]) + added
+        invested = bal + c[:, t] * (n - 1) / (2 * n) if at_period_ends else bal
+        dividend = y * invested
         div_tax = t_div * dividend
-        value = bal * (1.0 + r[:, t]) - div_tax
-        basis = basis + dividend - div_tax
+        value = grown - div_tax
+        basis = basis + (c[:, t] if at_period_ends else 0.0) + dividend - div_tax
         realised = phi * np.maximum(value - basis, 0.0)
         gain_tax = t_cg * realised
         bal = value - gain_tax
