@@ -112,8 +112,11 @@ class PoolResults:
         All money paid out of the plans each year, dollars.
     outflow_by_cause : ndarray, shape (S, Y, R)
         The outflows at the age-based rates by cause (``outflow_causes``):
-        leakage of working participants (rollovers, cash-outs, hardship,
-        loan defaults) and retirees' withdrawals, dollars.
+        leakage of working participants (rollovers to IRAs, cash-outs,
+        hardship, loan defaults), retirees' withdrawals and deaths, dollars;
+        the last, ``rollovers_in``, is a memo: job changers' plan-to-plan
+        rollovers, which stay in the pool (a contribution source of the new
+        plan as much as an outflow of the old), not part of ``pool_outflows``.
     outflow_causes : tuple of str, length R
     pool_contributions : ndarray, shape (Y, 3)
         Contributions into the whole pool per year (employee pre-tax,
@@ -275,6 +278,51 @@ class PoolResults:
             }
         ).pipe(_with_units, False)
 
+    def pool_flows(self) -> pd.DataFrame:
+        """Tidy money flows of the whole pool: one row per scenario, year and source.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``scenario``, ``year``, ``direction`` (``"in"`` or
+            ``"out"``), ``source`` and ``dollars`` (>= 0). In: ``employee_pretax``,
+            ``employee_roth``, ``employer`` (scaled by the scenario's
+            ``contribution_scale``) and ``rollovers_in`` (job changers'
+            plan-to-plan rollovers). Out: every outflow cause of
+            ``outflow_causes`` but the memo, plus ``rollovers_to_plans`` (the
+            same plan-to-plan rollovers, leaving the old plan). Benefit payments
+            as the Form 5500 counts them are the ``"out"`` rows; net new money
+            is ``"in"`` minus ``"out"``, in which the plan-to-plan rollovers
+            cancel.
+        """
+        s, y = self.pool_assets.shape
+        series: dict[tuple[str, str], np.ndarray] = {}
+        for i, name in enumerate(("employee_pretax", "employee_roth", "employer")):
+            series["in", name] = self.pool_contributions[None, :, i] * self.contribution_scale
+        causes = list(self.outflow_causes)
+        memo = causes.index("rollovers_in") if "rollovers_in" in causes else None
+        if memo is not None:
+            series["in", "rollovers_in"] = self.outflow_by_cause[:, :, memo]
+        for i, cause in enumerate(causes):
+            if i != memo:
+                series["out", cause] = self.outflow_by_cause[:, :, i]
+        if memo is not None:
+            series["out", "rollovers_to_plans"] = self.outflow_by_cause[:, :, memo]
+        if not causes:
+            series["out", "outflows"] = self.pool_outflows
+        keys = list(series)
+        values = np.stack([series[k] for k in keys], axis=-1)  # (S, Y, K)
+        k = len(keys)
+        return pd.DataFrame(
+            {
+                "scenario": np.repeat(np.arange(s), y * k),
+                "year": np.tile(np.repeat(self.years, k), s),
+                "direction": pd.Categorical(np.tile([d for d, _ in keys], s * y)),
+                "source": pd.Categorical(np.tile([n for _, n in keys], s * y)),
+                "dollars": values.reshape(-1),
+            }
+        ).pipe(_with_units, False)
+
     def summary(
         self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, real: bool = False
     ) -> pd.DataFrame:
@@ -296,10 +344,13 @@ class PoolResults:
             ``<component>_mean`` for each component; ``net_flow_mean`` and its
             quantiles ``net_flow_p05`` ...; quantiles of ``cumulative_flow``,
             ``holdings`` and ``pool_assets``; ``pool_contributions`` (all
-            money paid into the pool, mean), ``pool_outflows_mean`` (all money
-            paid out) and its causes ``pool_<cause>_mean`` (rollover,
-            cash_out, hardship, loan_default: leakage; retiree: withdrawals
-            by the retirement rules); ``blocked_sales_mean`` (sales blocked by the
+            contributions by employees and employers, mean),
+            ``pool_rollovers_in_mean`` (job changers' plan-to-plan rollovers, a
+            contribution source of their new plans; they stay in the pool),
+            ``pool_outflows_mean`` (all money paid out of the pool) and its
+            causes ``pool_<cause>_mean`` (rollover to IRAs, cash_out,
+            hardship, loan_default: leakage; retiree: withdrawals by the
+            retirement rules; death); ``blocked_sales_mean`` (sales blocked by the
             redemption gate). ``frame.attrs["assumptions"]`` states the
             channels, rebalancing behaviour, adoption and reversal used.
 
