@@ -39,7 +39,12 @@ def roth_table(n_scenarios: int, seed: int) -> tuple[pd.DataFrame, dict]:
         for account in ("traditional", "roth", "roth_minus_traditional"):
             income = summary.loc[("mean_income", account)]
             wealth = summary.loc[("after_tax_terminal_wealth", account)]
+            value = summary.loc[("present_value", account)]
             rows[(label, account)] = {
+                "pv_mean": value["mean"],
+                "pv_p05": value["p05"],
+                "pv_p50": value["p50"],
+                "pv_p95": value["p95"],
                 "income_p05": income["p05"],
                 "income_p50": income["p50"],
                 "income_p95": income["p95"],
@@ -86,24 +91,35 @@ def main(argv: list[str] | None = None) -> None:
     print(f"from 67; fixed-real 4% rule to 95; single filer ({args.n_scenarios:,} paths).")
     print()
     print("Traditional vs Roth, same deferral rate and same take-home pay:")
-    print(f"- marginal rate on pay: {attrs['marginal_tax_rate']:.0%}")
-    print(f"  ({attrs['marginal_rate_source']})")
+    print(
+        "- tax a pre-tax deferral saves: tax(pay) - tax(pay - deferral) each year, "
+        f"{attrs['deferral_tax_rate']:.1%} of the"
+    )
+    print("  deferrals on average (federal schedule indexed with the simulated prices)")
     rates = attrs["taxable_account"]
     print(
-        "- the traditional saver's tax saving (deferral x marginal rate) is invested in a\n"
-        f"  taxable account (dividend yield {rates['dividend_yield']:.0%} taxed at "
-        f"{rates['dividend_tax_rate']:.0%}, turnover {rates['turnover']:.0%},\n  gains taxed at "
-        f"{rates['capital_gains_rate']:.0%}) or spent;"
+        "- the traditional saver's tax saving is invested with each paycheck in a taxable\n"
+        f"  account (dividend yield {rates['dividend_yield']:.0%} taxed at "
+        f"{rates['dividend_tax_rate']:.0%}, turnover {rates['turnover']:.0%}, gains taxed at "
+        f"{rates['capital_gains_rate']:.0%})\n  or spent;"
+        " invested, its after-tax value at 95 counts in wealth, not in income"
     )
-    print("  invested, its after-tax value at 95 counts in wealth, not in income")
     print("- the match is pre-tax in both; RMDs (from 75) apply to pre-tax money only, so")
     print("  in good paths they force the traditional saver to withdraw more than 4% real:")
     print("  more income, less wealth left at 95")
+    print("- pv: the like-for-like figure, present value at retirement of after-tax income")
+    print("  plus after-tax wealth at 95, discounted at each path's own portfolio return;")
+    print("  withdrawing earlier or later does not change it, only tax does (start-year $)")
     print("- income: after-tax income from the plan, mean over ages 65-95, start-year $/yr;")
     print("  wealth: after-tax wealth at 95 (pre-tax money net of income tax), start-year $")
-    shown = _dollars(
-        table, ["income_p05", "income_p50", "income_p95", "wealth_p05", "wealth_p50", "wealth_p95"]
-    )
+    pv = ["pv_mean", "pv_p05", "pv_p50", "pv_p95"]
+    print()
+    print("Like for like (present value at retirement, start-year $):")
+    print(_dollars(table[pv], pv).to_string())
+    print()
+    print("Income, wealth and running out:")
+    money = [c for c in table.columns if c.startswith(("income", "wealth"))]
+    shown = _dollars(table[[*money, "prob_ran_out"]], money)
     shown["prob_ran_out"] = table["prob_ran_out"].map("{:.1%}".format)
     print(shown.to_string())
     print()

@@ -15,7 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
         ("quickstart.py", ["--n-scenarios", "200", "--horizon", "3"], "$125.0B"),
         ("participant_sleeve.py", ["--n-scenarios", "200"], "5% bitcoin"),
         ("pool_inflows.py", ["--n-scenarios", "100", "--horizon", "3"], "== aggressive"),
-        ("roth_vs_traditional.py", ["--n-scenarios", "100"], "roth_minus_traditional"),
+        ("roth_vs_traditional.py", ["--n-scenarios", "100"], "Like for like (present value"),
         ("retirement_income.py", ["--n-scenarios", "100"], "RMD only"),
         (
             "large_runs.py",
