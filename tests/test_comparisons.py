@@ -404,3 +404,19 @@ def test_side_account_earns_the_plans_own_returns_under_volatility():
     np.testing.assert_allclose(side.balance, 0.25 * cmp.traditional.balance_end, rtol=1e-9)
     pv = cmp.present_value()
     np.testing.assert_allclose(pv["traditional"], pv["roth"], rtol=1e-9)
+
+
+def test_plan_after_tax_counts_tax_on_non_qualified_roth_earnings():
+    # An all-Roth saver retiring at 50 draws non-qualified money until 59 1/2: the plan's
+    # after-tax value at retirement is below its (all-Roth) balance by the average tax and
+    # penalty its Roth withdrawals paid.
+    saver = ak.Participant(
+        age=40, salary=100_000, deferral_rate=0.2, roth_fraction=1.0, retirement_age=50
+    )
+    retirement = ak.Retirement(end_age=70, other_income=30_000.0)
+    table = tax_deferred_vs_taxable(
+        saver, NO_MATCH, retirement=retirement, markets=_certain_markets(), n_scenarios=2, rng=0
+    )
+    balance = table.loc[("balance_at_retirement", "401k_own"), "mean"]
+    after_tax = table.loc[("after_tax_at_retirement", "401k_own"), "mean"]
+    assert 0.95 * balance < after_tax < balance

@@ -32,14 +32,24 @@ __all__ = ["tax_deferred_vs_taxable"]
 
 
 def _after_tax_at_retirement(results: ParticipantResults, fallback_rate: np.ndarray) -> np.ndarray:
-    """Plan balance at retirement net of the tax its withdrawals pay, (S,) nominal dollars."""
+    """Plan balance at retirement net of the tax its withdrawals pay, (S,) nominal dollars.
+
+    Each part net of the average rate of tax and penalty its own simulated
+    withdrawals paid: pre-tax money :func:`_withdrawal_tax_rate`; Roth money
+    the tax and penalty on the earnings of non-qualified withdrawals (0 when
+    every Roth withdrawal was qualified).
+    """
     first = results.retirement_year_index
     paths = results.retirement_paths
     assert paths is not None  # simulated with a retirement phase
     roth = results.roth_balance_end[:, first - 1]
     pretax = results.balance_end[:, first - 1] - roth
     rate = _withdrawal_tax_rate(results, fallback_rate)
-    return pretax * (1.0 - rate) + roth
+    # Roth money owes tax and penalty only on the earnings of non-qualified withdrawals.
+    roth_paid = (paths.roth_tax + paths.roth_penalty).sum(axis=1)
+    roth_drawn = paths.roth.sum(axis=1)
+    roth_rate = np.divide(roth_paid, roth_drawn, out=np.zeros_like(roth_paid), where=roth_drawn > 0)
+    return pretax * (1.0 - rate) + roth * (1.0 - roth_rate)
 
 
 def _withdrawal_tax_rate(results: ParticipantResults, fallback_rate: np.ndarray) -> np.ndarray:
@@ -106,9 +116,10 @@ def tax_deferred_vs_taxable(
     DataFrame
         Rows ``(metric, account)``, start-year dollars: ``balance_at_retirement``
         (the plan's balance, pre-tax money included, or the taxable account's
-        market value); ``after_tax_at_retirement`` (the plan's Roth part plus
-        its pre-tax part net of :math:`\bar\tau`; the taxable account net of
-        the tax on its unrealised gains); ``withdrawal_tax_rate``
+        market value); ``after_tax_at_retirement`` (the plan's pre-tax part net
+        of :math:`\bar\tau`, plus its Roth part net of the average tax and
+        penalty its withdrawals paid on non-qualified earnings; the taxable
+        account net of the tax on its unrealised gains); ``withdrawal_tax_rate``
         (:math:`\bar\tau`, plans only). Accounts ``401k``, ``401k_own``,
         ``taxable``, ``401k_own_minus_taxable`` (the value of tax deferral)
         and ``401k_minus_401k_own`` (the value of the match). Columns ``mean``
@@ -201,7 +212,8 @@ def tax_deferred_vs_taxable(
             "deferrals, paid in with each paycheck (the plan's own timing)",
             "employer_match": "none outside the plan; '401k_own' is the plan without match",
             "plan_after_tax": "pre-tax balance x (1 - average tax rate of its simulated "
-            "withdrawals) + Roth balance",
+            "withdrawals) + Roth balance x (1 - average tax and penalty rate its withdrawals "
+            "paid on non-qualified earnings)",
             "paths": "common random numbers: same seed and market model for every run",
         }
     )
