@@ -1,8 +1,10 @@
 """How much money flows from 401(k) plans into bitcoin, how fast: three scenarios.
 
 Each scenario runs the same synthetic DC population ($12.5T, 90M participants,
-plans grouped by size) on the same market paths. It prints the year-by-year
-flow into bitcoin by cause with a 90% band, next to the naive "1% of $12.5T".
+plans grouped by size, its own flows calibrated to the Form 5500 2023 rates:
+about $1.14T paid in and $1.16T paid out in 2026) on the same market paths. It
+prints the year-by-year flow into bitcoin by cause with a 90% band, next to the
+naive "1% of $12.5T".
 
 Run:  python examples/pool_inflows.py [--n-scenarios 5000] [--horizon 10] [--seed 7]
 """
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> None:
     pd.set_option("display.float_format", lambda v: f"{v:8.2f}")
 
     print(f'The naive headline: "1% of $12.5T" = ${NAIVE / BILLION:,.0f}B, moved at once.')
+    pool = ak.Scenario(horizon_years=args.horizon)
+    print(f"The pool's own flows in {pool.start_year}: {pool.assumptions()['pool_year_1']}.")
     for name, (scn, story) in scenarios(args.horizon).items():
         out = scn.run(args.n_scenarios, rng=args.seed)
         print()

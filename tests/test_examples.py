@@ -15,6 +15,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
         ("quickstart.py", ["--n-scenarios", "200", "--horizon", "3"], "$125.0B"),
         ("participant_sleeve.py", ["--n-scenarios", "200"], "5% bitcoin"),
         ("pool_inflows.py", ["--n-scenarios", "100", "--horizon", "3"], "== aggressive"),
+        (
+            "pool_calibration.py",
+            ["--n-scenarios", "50", "--horizon", "2"],
+            "outflows: total (benefit payments)",
+        ),
         ("roth_vs_traditional.py", ["--n-scenarios", "100"], "Like for like (present value"),
         ("retirement_income.py", ["--n-scenarios", "100"], "RMD only"),
         (
@@ -40,6 +45,7 @@ def test_every_example_is_tested():
         "quickstart.py",
         "participant_sleeve.py",
         "pool_inflows.py",
+        "pool_calibration.py",
         "roth_vs_traditional.py",
         "retirement_income.py",
         "plan_designs.py",
