@@ -565,7 +565,7 @@ def test_market_subset_unknown_asset():
 def test_default_markets_unknown_preset():
     pattern = (
         r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear, crypto_realistic, "
-        r"low_equity_returns, crypto_uncertain$"
+        r"low_equity_returns, crypto_uncertain, crypto_history$"
     )
     with pytest.raises(ValueError, match=pattern):
         ak.default_markets("moon")

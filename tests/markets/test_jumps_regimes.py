@@ -221,14 +221,60 @@ def test_shared_regimes_crash_together() -> None:
 # ------------------------------------------------------------------ both
 
 
+COUPLED = RegimeSwitching(
+    regimes=REGIMES, transition=TRANSITION, coupling=(1.0, 0.0, 0.5), decoupled_correlation=0.6
+)
+
+
+def test_coupling_keeps_the_stated_figures_and_decouples_its_regimes() -> None:
+    markets = _market(bitcoin=COUPLED, ether=COUPLED)
+    returns = markets.sample(N, 1, PPY, rng=SEED).returns
+    annual = _annual(returns[:, :, 1])
+    _mean_close(annual, markets["bitcoin"].expected_return)
+    _std_close(annual, markets["bitcoin"].volatility)
+    regimes = COUPLED.regime_paths(_draws(1))
+    x = np.log1p(returns)
+    factor = markets.log_params(PPY)[1]
+    unit = factor / np.linalg.norm(factor, axis=1, keepdims=True)  # standardized shock rows
+    for k, weight in enumerate(COUPLED.coupling):
+        mask = regimes == k
+        rho = np.corrcoef(x[:, :, 0][mask], x[:, :, 1][mask])[0, 1]
+        # Within a regime the log returns are normal: shock correlation times the weight.
+        expected = weight * float(unit[0] @ unit[1])
+        se = (1 - expected**2) / np.sqrt(mask.sum())
+        assert abs(rho - expected) < 4 * se, (k, rho, expected, se)
+    # Bitcoin and ether both decoupled (regime 1): their own normals, correlated 0.6.
+    mask = regimes == 1
+    rho = np.corrcoef(x[:, :, 1][mask], x[:, :, 2][mask])[0, 1]
+    assert abs(rho - 0.6) < 4 * (1 - 0.36) / np.sqrt(mask.sum()), rho
+
+
+def test_no_coupling_is_bit_identical_to_full_coupling_weights_draws() -> None:
+    plain = _market(bitcoin=REGIME).sample(50, 2, PPY, rng=SEED).returns
+    explicit = RegimeSwitching(regimes=REGIMES, transition=TRANSITION, coupling=(1.0, 1.0, 1.0))
+    ones = _market(bitcoin=explicit).sample(50, 2, PPY, rng=SEED).returns
+    np.testing.assert_array_equal(plain, ones)
+    assert explicit.scope == REGIME.scope  # the chain is the same
+
+
+def test_coupling_validation() -> None:
+    with pytest.raises(ValidationError, match=r"coupling must give one weight per regime \(3\)"):
+        RegimeSwitching(regimes=REGIMES, transition=TRANSITION, coupling=(1.0, 0.0))
+    with pytest.raises(ValidationError, match=r"coupling must be in \[0, 1\]; got 1.5"):
+        RegimeSwitching(regimes=REGIMES, transition=TRANSITION, coupling=(1.0, 1.5, 0.0))
+    with pytest.raises(ValidationError, match=r"decoupled_correlation must be in \[0, 1\]"):
+        RegimeSwitching(regimes=REGIMES, transition=TRANSITION, decoupled_correlation=-0.1)
+
+
 MODELS = [
     JUMP,
     REGIME,
     RegimeSwitching(regimes=REGIMES, transition=TRANSITION, shared=False, initial="bear"),
+    COUPLED,
 ]
 
 
-@pytest.mark.parametrize("model", MODELS, ids=["jump", "regime", "regime_own"])
+@pytest.mark.parametrize("model", MODELS, ids=["jump", "regime", "regime_own", "coupled"])
 def test_chunking_and_prefix_are_bit_identical(model: object) -> None:
     markets = _market(bitcoin=model, ether=model)
     full = markets.sample(40, 10, PPY, rng=SEED).returns
@@ -257,7 +303,7 @@ def test_schedule_and_drawn_mean(model: object) -> None:
     assert np.isfinite(full.returns).all()
 
 
-@pytest.mark.parametrize("model", MODELS, ids=["jump", "regime", "regime_own"])
+@pytest.mark.parametrize("model", MODELS, ids=["jump", "regime", "regime_own", "coupled"])
 def test_json_round_trip(model: object) -> None:
     markets = _market(bitcoin=model)
     again = MarketModel.model_validate_json(markets.model_dump_json())

@@ -10,8 +10,10 @@ from alt401k.adoption import Triangular
 from alt401k.markets import PRESETS, InflationModel, MarketModel, RegimeSwitching, default_markets
 from alt401k.markets.presets import (
     BITCOIN_VOLATILITY_SCHEDULE,
+    CRYPTO_HISTORY_REGIMES,
     CRYPTO_REGIMES,
     ETHER_VOLATILITY_SCHEDULE,
+    realistic_crypto_correlations,
 )
 
 NAMES = (
@@ -60,10 +62,19 @@ CRYPTO = {
     "crypto_bear": {"bitcoin": (0.05, 0.55), "ether": (0.03, 0.75)},
     "low_equity_returns": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
     "crypto_uncertain": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
+    "crypto_history": {"bitcoin": (0.15, 0.70), "ether": (0.18, 0.95)},
 }
 REALISTIC = ("crypto_realistic", "crypto_bull", "crypto_bear")
-#: Shock correlations with us_equity of the realistic crypto model.
-REALISTIC_EQUITY = {("bitcoin", "us_equity"): 0.60, ("ether", "us_equity"): 0.65}
+#: Presets on a regime chain: their crypto shock correlations are raised (presets.py).
+REGIME_PRESETS = (*REALISTIC, "crypto_history")
+#: Shock correlations of the regime presets: base x 1.36 (bitcoin), x 1.22 (ether).
+REALISTIC_SHOCKS = {
+    ("bitcoin", "us_equity"): 0.612,
+    ("ether", "us_equity"): 0.61,
+    ("bitcoin", "ether"): 0.735,
+    ("bitcoin", "intl_equity"): 0.476,
+    ("ether", "private_equity"): 0.488,
+}
 LOW_EQUITY = {"us_equity": 0.059, "intl_equity": 0.069, "em_equity": 0.077}
 
 FEES = {
@@ -79,7 +90,7 @@ def test_public_names() -> None:
     }  # fmt: skip
     assert PRESETS == (
         "base", "crypto_bull", "crypto_bear", "crypto_realistic", "low_equity_returns",
-        "crypto_uncertain",
+        "crypto_uncertain", "crypto_history",
     )  # fmt: skip
 
 
@@ -130,7 +141,7 @@ def test_correlations(preset: str) -> None:
     model = default_markets(preset)
     corr = model.correlation_matrix
     index = {name: i for i, name in enumerate(model.names)}
-    expected = {**PUBLISHED, **(REALISTIC_EQUITY if preset in REALISTIC else {})}
+    expected = {**PUBLISHED, **(REALISTIC_SHOCKS if preset in REGIME_PRESETS else {})}
     for (a, b), rho in expected.items():
         assert corr[index[a], index[b]] == corr[index[b], index[a]] == rho, (a, b)
     assert np.array_equal(corr, corr.T) and np.all(np.diag(corr) == 1.0)
@@ -140,23 +151,28 @@ def test_correlations(preset: str) -> None:
     v = model.volatilities / (1 + model.expected_returns)
     log_var = np.log1p(v**2)
     log_corr = np.log1p(corr * np.outer(v, v)) / np.sqrt(np.outer(log_var, log_var))
-    # Base ~0.097; the realistic presets' raised crypto-equity shock correlations ~0.046.
-    assert np.linalg.eigvalsh(log_corr)[0] > (0.04 if preset in REALISTIC else 0.05)
+    # Base ~0.097; the regime presets' raised crypto shock correlations ~0.085.
+    assert np.linalg.eigvalsh(log_corr)[0] > 0.08
     m, factor = model.log_params(12)
     assert np.all(np.isfinite(m)) and np.allclose(np.triu(factor, 1), 0.0)
 
 
 def test_presets_differ_only_where_documented() -> None:
     base = default_markets("base")
-    for preset in ("crypto_uncertain", *REALISTIC):
+    shocks = realistic_crypto_correlations()
+    assert len(shocks) == 21  # every pair of bitcoin or ether with another asset but cash
+    for preset in ("crypto_uncertain", *REGIME_PRESETS):
         other = default_markets(preset)
         assert other.subset(NAMES[:-2]) == base.subset(NAMES[:-2])
         if preset == "crypto_uncertain":
             assert other.correlation == base.correlation
             assert other["ether"] == base["ether"]
         else:
-            undone = other.with_correlation("bitcoin", "us_equity", 0.45)
-            undone = undone.with_correlation("ether", "us_equity", 0.50)
+            undone = other
+            for (a, b), rho in shocks.items():
+                assert other.correlation_matrix[NAMES.index(a), NAMES.index(b)] == rho
+                undone = undone.with_correlation(a, b, base.correlation_matrix[
+                    NAMES.index(a), NAMES.index(b)])  # fmt: skip
             assert undone.correlation == base.correlation
     low = default_markets("low_equity_returns")
     assert low.correlation == base.correlation
@@ -210,7 +226,7 @@ def test_unknown_preset() -> None:
     with pytest.raises(
         ValueError,
         match=r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear, "
-        r"crypto_realistic, low_equity_returns, crypto_uncertain$",
+        r"crypto_realistic, low_equity_returns, crypto_uncertain, crypto_history$",
     ):
         default_markets("moon")
 

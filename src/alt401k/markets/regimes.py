@@ -142,6 +142,22 @@ class RegimeSwitching(ReturnModel):
         market). False: the regime figures are used as given and the asset's
         stated expected return and volatility (and any volatility schedule
         or drawn mean) are ignored.
+    coupling : tuple of float, optional
+        Per regime, in [0, 1], how much of the asset's correlated market
+        shock drives it: the normal innovation in regime ``k`` is
+        ``w_k eps_t + sqrt(1 - w_k^2) eta_t``, with ``eps_t`` the market
+        shock and ``eta_t`` the asset's own normal. ``w_k = 1``: correlated
+        with the market as stated; ``w_k = 0``: a decoupled regime, in which
+        the asset moves on its own news (bitcoin with US equity in 2016-19,
+        monthly correlation 0.00, against 0.56 in 2020-25). The innovation
+        stays standard normal and independent of the regime path, so the
+        stated annual mean and volatility still hold exactly. ``None``
+        (default): 1 in every regime, and no extra draws.
+    decoupled_correlation : float
+        Correlation, in [0, 1], of the own normals ``eta`` of the assets on
+        one shared chain (crypto-specific news moves bitcoin and ether
+        together); used with ``coupling`` only. Default 0.8 (*est.*; BTC-ETH
+        daily correlation 0.83 in 2020-25).
 
     Notes
     -----
@@ -187,6 +203,8 @@ class RegimeSwitching(ReturnModel):
     initial: str | None = None
     shared: bool = True
     scale_to_stated: bool = True
+    coupling: tuple[float, ...] | None = None
+    decoupled_correlation: float = 0.8
 
     @field_validator("regimes")
     @classmethod
@@ -225,6 +243,18 @@ class RegimeSwitching(ReturnModel):
                     f"transition rows must sum to 1; row {i} ({name!r}) sums to {sum(row)}"
                 )
         names = self.names
+        if self.coupling is not None:
+            if len(self.coupling) != k:
+                raise ValueError(
+                    f"coupling must give one weight per regime ({k}); got {len(self.coupling)}"
+                )
+            for name, w in zip(names, self.coupling, strict=True):
+                if not 0.0 <= w <= 1.0:
+                    raise ValueError(f"coupling must be in [0, 1]; got {w} for regime {name!r}")
+        if not 0.0 <= self.decoupled_correlation <= 1.0:
+            raise ValueError(
+                f"decoupled_correlation must be in [0, 1]; got {self.decoupled_correlation}"
+            )
         if self.initial is not None and self.initial not in names:
             raise ValueError(f"initial must be one of the regimes {names}; got {self.initial!r}")
         return self
@@ -335,6 +365,16 @@ class RegimeSwitching(ReturnModel):
         m = log_gross + np.asarray(d)[..., None] - s**2 / 2
         return m, s
 
+    def _coupled(self, shocks: np.ndarray, regimes: np.ndarray, draws: Draws) -> np.ndarray:
+        """``w_k eps + sqrt(1 - w_k^2) eta`` with each period's regime weight ``w_k`` (S, T)."""
+        weight = np.asarray(self.coupling, dtype=np.float64)[regimes]
+        own = draws.normals("decoupled")[:, :, 0]
+        if self.shared:
+            c = self.decoupled_correlation
+            common = draws.shared(self.scope).normals("decoupled")[:, :, 0]
+            own = np.sqrt(c) * common + np.sqrt(1.0 - c) * own
+        return weight * shocks + np.sqrt(1.0 - weight * weight) * own
+
     def log_returns(
         self,
         shocks: np.ndarray,
@@ -349,6 +389,8 @@ class RegimeSwitching(ReturnModel):
         m, s = self.period_parameters(mean, volatility, n)
         regimes = self.regime_paths(draws)
         n_periods = shocks.shape[1]
+        if self.coupling is not None:
+            shocks = self._coupled(shocks, regimes, draws)
         # Per year -> per period: (T, K) or (S, T, K), then pick each period's regime.
         m_t = np.repeat(m, n, axis=-2)
         s_t = np.repeat(s, n, axis=-2)
