@@ -103,7 +103,7 @@ fat-tailed months, volatility clustering by regime, joint bitcoin-ether
 crashes, a 75% drawdown in about half of all 8-year paths -- and treats the
 three as judgements about the future, each on the evidence of the record's
 own trend: (1) volatility has fallen with the market's depth, from 94%
-(2017) and 80% (2021) to 43-53% in 2023-25, so it starts at 55% and decays
+(2017) and 80% (2021) to 42-53% in 2023-25, so it starts at 55% and decays
 to 40% rather than staying at the decade's 68%; (2) the equity correlation
 rose from 0.00 to 0.56 as institutions and, since 2024, spot ETFs came to
 hold bitcoin, and nothing in the record points back, so it stays at the
