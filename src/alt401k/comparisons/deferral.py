@@ -46,6 +46,7 @@ def _after_tax_at_retirement(results: ParticipantResults, fallback_rate: np.ndar
     pretax = results.balance_end[:, first - 1] - roth
     rate = _withdrawal_tax_rate(results, fallback_rate)
     # Roth money owes tax and penalty only on the earnings of non-qualified withdrawals.
+    assert paths.roth_tax is not None and paths.roth_penalty is not None  # filled in
     roth_paid = (paths.roth_tax + paths.roth_penalty).sum(axis=1)
     roth_drawn = paths.roth.sum(axis=1)
     roth_rate = np.divide(roth_paid, roth_drawn, out=np.zeros_like(roth_paid), where=roth_drawn > 0)
@@ -61,6 +62,7 @@ def _withdrawal_tax_rate(results: ParticipantResults, fallback_rate: np.ndarray)
     """
     paths = results.retirement_paths
     assert paths is not None  # simulated with a retirement phase
+    assert paths.roth_tax is not None and paths.roth_penalty is not None  # filled in
     paid = (paths.tax + paths.penalty - paths.roth_tax - paths.roth_penalty).sum(axis=1)
     drawn = paths.pretax.sum(axis=1)
     return np.divide(paid, drawn, out=np.array(fallback_rate, dtype=float), where=drawn > 0)
