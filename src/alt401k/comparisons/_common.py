@@ -22,6 +22,8 @@ TAXABLE_DEFAULTS: dict[str, float] = {
 }
 #: Shortfalls below this many dollars are rounding, not running out.
 _SHORTFALL_TOL = 1e-6
+#: Scenarios drawn at once when the comparisons redraw a run's market paths.
+_SAMPLE_BLOCK = 4_096
 
 
 def _check_rate(name: str, value: float, *, closed: bool = False) -> float:
@@ -72,16 +74,18 @@ def _period_returns(results: ParticipantResults, markets: MarketModel) -> np.nda
     plan's money earns, period by period.
     """
     names = results.asset_names
-    paths = markets.sample(
-        results.n_scenarios,
-        results.balance_end.shape[1],
-        results.periods_per_year,
-        rng=results.seed,
-        assets=names,
-    )
+    n_years, n = results.balance_end.shape[1], results.periods_per_year
     weights = results.portfolio.target_weights(names)
-    expense = float(weights @ markets.subset(names).expense_ratios) / results.periods_per_year
-    return np.asarray(paths.returns @ weights - expense)
+    expense = float(weights @ markets.subset(names).expense_ratios) / n
+    out = np.empty((results.n_scenarios, n_years * n))
+    # In blocks of scenarios, so the (S, T, A) draws never exceed one block in memory.
+    for start in range(0, results.n_scenarios, _SAMPLE_BLOCK):
+        stop = min(start + _SAMPLE_BLOCK, results.n_scenarios)
+        paths = markets.sample(
+            stop - start, n_years, n, rng=results.seed, first_scenario=start, assets=names
+        )
+        out[start:stop] = paths.returns @ weights - expense
+    return out
 
 
 def _annual_growth(period_returns: np.ndarray, periods_per_year: int) -> np.ndarray:
