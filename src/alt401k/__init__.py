@@ -85,6 +85,7 @@ from .tax import (
     early_withdrawal_penalty,
     required_minimum_distribution,
     rmd_start_age,
+    share_before_59_half,
     taxable_social_security,
     uniform_lifetime_divisor,
 )
@@ -170,6 +171,7 @@ __all__ = [
     "scenario_schema",
     "scenario_to_yaml",
     "sensitivity",
+    "share_before_59_half",
     "simulate_participant",
     "sweep",
     "target_date_weights",
