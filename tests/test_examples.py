@@ -32,6 +32,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
             ["--n-scenarios", "100"],
             "per_period  deferrals $24,500, match $7,385",
         ),
+        ("tdf_backcast.py", ["--no-plot"], "Asset share, as shipped: mean absolute error"),
     ],
 )
 def test_example_runs(script, argv, expect, monkeypatch, capsys):
@@ -52,5 +53,6 @@ def test_every_example_is_tested():
         "crypto_models.py",
         "make_readme_figure.py",
         "large_runs.py",
+        "tdf_backcast.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
