@@ -204,6 +204,86 @@ def _profile_pay(scenario: Scenario, cells: ParticipantCells, n_years: int) -> n
     return np.where(working, cells.salary[None, :] * profile * inflation[:, None], 0.0)
 
 
+#: A cell is exposed to the flat fee's floor when its money per person, projected at zero
+#: return, falls below this many times the year's fee per person (see :func:`_fee_exposed`).
+FEE_MARGIN = 20.0
+
+
+def _cohort_rules(
+    cohort: np.ndarray,
+    working: np.ndarray,
+    retirement_age: np.ndarray,
+    start_year: int,
+    n_years: int,
+    leakage: Any,
+    parameters: FlowParameters | None,
+) -> dict[str, Any]:
+    """Arguments of :func:`alt401k.outflows.outflow_rate` for birth cohorts, (5, Y, n) each.
+
+    The cohort's rate is the mean over its five birth years (axis 0), so that the
+    cohort retires and ages through the rate table gradually.
+    """
+    age0 = start_year - (5 * cohort + 2)  # central age at the start
+    offsets = np.arange(-2, 3)[:, None, None]
+    each = age0[None, None, :] + np.arange(n_years)[None, :, None] + offsets
+    rules: dict[str, Any] = dict(
+        age=each,
+        working=working[None, None, :] & (each < retirement_age),
+        birth_year=start_year - (age0[None, None, :] + offsets),
+        leakage=leakage,
+    )
+    if parameters is not None:
+        rules.update(
+            retiree_scale=parameters.retiree_scale,
+            mortality_scale=parameters.mortality_scale,
+        )
+    return rules
+
+
+def _fee_exposed(
+    cells: _Cells,
+    scenario: Scenario,
+    start_year: int,
+    leakage: Any,
+    parameters: FlowParameters | None,
+) -> np.ndarray:
+    r"""Cells whose flat fee could reach their money, (P,) bool.
+
+    The engine charges a group ``min(fee, balance)``: exact for the sum of its
+    cells only while no cell's own balance is below its own fee. A cell is
+    exposed when its money per person, projected at zero return,
+
+    .. math::
+
+        B_y = \max(B_{y-1} (1 - d_y) + c_y - f_y, 0), \qquad B_{-1} = b,
+
+    falls below ``FEE_MARGIN`` times the fee per person :math:`f_y` in a year
+    that charges one (:math:`b` the opening balance, :math:`c_y` the year's
+    contributions, :math:`d_y` the cohort's outflow rate, all per person).
+    Other cells pay the fee in full unless markets take ``1 - 1/FEE_MARGIN``
+    (95%) of their projected money.
+    """
+    n_years = scenario.horizon_years
+    if scenario.distribution_rate is not None:
+        outflow = np.full((n_years, cells.weight.size), scenario.distribution_rate)
+    else:
+        rules = _cohort_rules(
+            cells.cohort, cells.working, cells.retirement_age, start_year, n_years, leakage,
+            parameters,
+        )  # fmt: skip
+        outflow = outflow_rate(**rules).mean(axis=0)
+    people = np.where(cells.weight > 0, cells.weight, 1.0)
+    money = cells.balance / people
+    exposed = np.zeros(cells.weight.size, dtype=bool)
+    for y in range(n_years):
+        fee = cells.fee[y] / people
+        money = np.maximum(
+            money * (1.0 - outflow[y]) + cells.contributions[:, y].sum(axis=0) / people - fee, 0.0
+        )
+        exposed |= (fee > 0) & (money < FEE_MARGIN * fee)
+    return exposed
+
+
 def build_layout(
     scenario: Scenario,
     population: Population,
@@ -237,6 +317,10 @@ def build_layout(
         ],
         axis=1,
     )
+    # Cells whose flat fee could reach their money each form a group of their own, so the
+    # fee's floor (no charge above the balance) binds as it would in a run of the cell alone.
+    exposed = _fee_exposed(cells, scenario, start_year, leakage, parameters)
+    key = np.column_stack([key, np.where(exposed, np.arange(exposed.size), -1)])
     unique, cell_group = np.unique(key, axis=0, return_inverse=True)
     cell_group = cell_group.reshape(-1)
     n_groups = unique.shape[0]
@@ -292,22 +376,10 @@ def build_layout(
     if scenario.distribution_rate is not None:
         outflow = np.full((n_years, n_groups), scenario.distribution_rate)
     else:
-        # The cohort's rate: the mean over its five birth years, so that the
-        # cohort retires and ages through the rate table gradually.
-        offsets = np.arange(-2, 3)[:, None, None]
-        each = ages[None] + offsets
-        working_now = g_working[None, None, :] & (each < g_retire)
-        rules: dict[str, Any] = dict(
-            age=each,
-            working=working_now,
-            birth_year=start_year - (age0[None, None, :] + offsets),
-            leakage=leakage,
+        rules = _cohort_rules(
+            g_cohort, g_working, g_retire, start_year, n_years, leakage, parameters
         )
-        if parameters is not None:
-            rules.update(
-                retiree_scale=parameters.retiree_scale,
-                mortality_scale=parameters.mortality_scale,
-            )
+        each, working_now = rules["age"], rules["working"]
         outflow = outflow_rate(**rules).mean(axis=0)
         by_cause = outflow_parts(**rules)
         # Plan-to-plan rollovers of job changers: recorded (as a share of the outflow, like
