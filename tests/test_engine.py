@@ -513,7 +513,7 @@ def fortran_ordered(returns, schedule, channel):
     """The same inputs laid out column-major: results must not depend on the layout."""
     f = np.asfortranarray
     arrays = {k: f(v) if isinstance(v, np.ndarray) else v for k, v in schedule.__dict__.items()}
-    per_row = {k: f(v) for k, v in channel.__dict__.items()}
+    per_row = {k: None if v is None else f(v) for k, v in channel.__dict__.items()}
     return f(returns), GroupSchedule(**arrays), ChannelInputs(**per_row)
 
 

@@ -674,7 +674,9 @@ def test_engine_rows_do_not_depend_on_the_batch(case, data, column_major):
     if column_major:  # the inputs' memory layout does not matter either
         returns = np.asfortranarray(returns)
         if channel is not None:
-            channel = ChannelInputs(**{k: np.asfortranarray(v) for k, v in vars(channel).items()})
+            channel = ChannelInputs(
+                **{k: None if v is None else np.asfortranarray(v) for k, v in vars(channel).items()}
+            )
     n_scenarios = returns.shape[0]
     lo = data.draw(st.integers(0, n_scenarios - 1))
     hi = data.draw(st.integers(lo + 1, n_scenarios))

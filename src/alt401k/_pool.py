@@ -21,7 +21,7 @@ A per-cell Roth share would break the exact sum over cells.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,9 +45,10 @@ if TYPE_CHECKING:
 
 __all__ = ["PoolLayout", "build_channel", "build_layout"]
 
-#: Channel codes of groups.
-ACTIVE, DEFAULT, NONE = 0, 1, 2
-CHANNEL_NAMES = ("active", "default", "none")
+#: Channel codes of groups: the engine's holdings_by_channel counts 0 and 1; window groups
+#: run in an engine call of their own.
+ACTIVE, DEFAULT, NONE, WINDOW = 0, 1, 2, 3
+CHANNEL_NAMES = ("active", "default", "none", "window")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class PoolLayout:
         employer, dollars.
     default_share : ndarray, shape (Y, G)
         Sleeve share of the default fund for default-channel groups.
+    main_groups, window_groups : ndarray of int
+        Groups outside and inside the brokerage window: they run in two
+        engine calls on the same paths (the window has its own channel).
     outflow_names : tuple of str
         Causes of the outflows, in the order of ``schedule.outflow_parts``;
         the last, ``rollovers_in``, is a memo: job changers' plan-to-plan
@@ -82,6 +86,23 @@ class PoolLayout:
     contributions_by_source: np.ndarray
     default_share: np.ndarray
     outflow_names: tuple[str, ...] = ()
+    main_groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    window_groups: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def schedule_of(self, index: np.ndarray) -> GroupSchedule:
+        """The schedule restricted to the groups ``index`` (all of them when it is every group)."""
+        if index.size == self.schedule.n_groups:
+            return self.schedule
+        sc = self.schedule
+        return replace(
+            sc,
+            portfolio=sc.portfolio[index],
+            contributions=sc.contributions[..., index],
+            balance0=sc.balance0[:, index],
+            flat_fee=sc.flat_fee[:, index],
+            outflow=sc.outflow[:, index],
+            outflow_parts=None if sc.outflow_parts is None else sc.outflow_parts[..., index],
+        )
 
 
 @dataclass(frozen=True)
@@ -184,6 +205,40 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
         for name, values in columns.items()
     }
     return _Cells(**joined)
+
+
+def _split_window(cells: _Cells, window: Any, seg_names: list[str]) -> tuple[_Cells, np.ndarray]:
+    """Each cell that is not a default investor, split into its window users and the rest.
+
+    The window users are a share ``window.people_share(segment)`` of the cell's people,
+    with the same share of its balance, contributions and fees (linear, so exact).
+    Returns the cells (originals first, then the window copies) and the copies' mask.
+    """
+    share = np.array([window.people_share(name) for name in seg_names])[cells.segment]
+    share = np.where(cells.default_investor, 0.0, share)
+    copy = np.flatnonzero(share > 0.0)
+    if copy.size == 0:
+        return cells, np.zeros(cells.weight.size, dtype=bool)
+    keep = 1.0 - share
+    w = share[copy]
+    joined = _Cells(
+        segment=np.concatenate([cells.segment, cells.segment[copy]]),
+        default_investor=np.concatenate([cells.default_investor, cells.default_investor[copy]]),
+        cohort=np.concatenate([cells.cohort, cells.cohort[copy]]),
+        working=np.concatenate([cells.working, cells.working[copy]]),
+        retirement_age=np.concatenate([cells.retirement_age, cells.retirement_age[copy]]),
+        weight=np.concatenate([cells.weight * keep, cells.weight[copy] * w]),
+        balance=np.concatenate([cells.balance * keep, cells.balance[copy] * w]),
+        roth_balance=np.concatenate([cells.roth_balance * keep, cells.roth_balance[copy] * w]),
+        contributions=np.concatenate(
+            [cells.contributions * keep, cells.contributions[..., copy] * w], axis=-1
+        ),
+        fee=np.concatenate([cells.fee * keep, cells.fee[:, copy] * w], axis=-1),
+        entry=np.concatenate([cells.entry, cells.entry[copy]]),
+    )
+    mask = np.zeros(joined.weight.size, dtype=bool)
+    mask[cells.weight.size :] = True
+    return joined, mask
 
 
 def _profile_pay(scenario: Scenario, cells: ParticipantCells, n_years: int) -> np.ndarray:
@@ -307,6 +362,10 @@ def build_layout(
     cells = _pool_cells(scenario, population, seg_names)
     if parameters is not None and parameters.employer_scale != 1.0:
         cells.contributions[2] *= parameters.employer_scale
+    window_rule = scenario.window_in_force()
+    in_window = np.zeros(cells.weight.size, dtype=bool)
+    if window_rule is not None:
+        cells, in_window = _split_window(cells, window_rule, seg_names)
     key = np.stack(
         [
             cells.segment,
@@ -314,6 +373,7 @@ def build_layout(
             cells.cohort,
             cells.working.astype(int),
             cells.retirement_age,
+            in_window.astype(int),
         ],
         axis=1,
     )
@@ -336,6 +396,7 @@ def build_layout(
     g_cohort = unique[:, 2]
     g_working = unique[:, 3].astype(bool)
     g_retire = unique[:, 4]
+    g_window = unique[:, 5].astype(bool)
     age0 = start_year - (5 * g_cohort + 2)  # central age at the start
     ages = age0[None, :] + np.arange(n_years)[:, None]  # (Y, G)
 
@@ -344,6 +405,7 @@ def build_layout(
         channel[:] = ACTIVE
     if default_on:
         channel[g_default] = DEFAULT
+    channel[g_window] = WINDOW
 
     # Core portfolios: 0 is the pool portfolio; default investors hold their vintage's TDF.
     core = Portfolio(weights=scenario.pool_portfolio).target_weights(asset_names)
@@ -420,7 +482,16 @@ def build_layout(
             "channel": pd.Categorical.from_codes(channel, categories=pd.Index(CHANNEL_NAMES)),
         }
     )
-    return PoolLayout(groups, cell_group, schedule, by_source, default_share, causes)
+    return PoolLayout(
+        groups,
+        cell_group,
+        schedule,
+        by_source,
+        default_share,
+        causes,
+        main_groups=np.flatnonzero(~g_window),
+        window_groups=np.flatnonzero(g_window),
+    )
 
 
 def build_channel(
@@ -430,25 +501,46 @@ def build_channel(
     start: int,
     stop: int,
     periods_per_year: int,
-) -> tuple[Callable[[int, int], ChannelInputs], dict[str, np.ndarray]]:
+) -> tuple[
+    Callable[[int, int], ChannelInputs],
+    Callable[[int, int], ChannelInputs] | None,
+    dict[str, np.ndarray],
+]:
     """Draw the per-scenario adoption, allocation and reversal inputs for ``start:stop``.
 
     Returns
     -------
     rows : callable
         ``rows(lo, hi)`` expands the draws into the :class:`ChannelInputs` of
-        rows ``lo:hi`` of the chunk (the engine asks block by block, so the
-        (S, Y, G) arrays never exist for a whole chunk).
+        rows ``lo:hi`` of the chunk for the groups outside the brokerage
+        window (``layout.main_groups``), in their order (the engine asks block
+        by block, so the (S, Y, G) arrays never exist for a whole chunk).
+    window_rows : callable or None
+        The same for the window groups (``layout.window_groups``); None
+        without a window.
     draws : dict of str to ndarray (S,)
         Every per-scenario draw (uncertain curve parameters, allocation
         share, reversal year), kept in the results.
+
+    Notes
+    -----
+    With a start state (``Scenario.start_state_in_force()``) the share of a
+    segment's plans offering the asset is ``H0 + (1 - H0) C(y)`` and the
+    opt-in ``o0 + (1 - o0) O(y)``; the people already holding, ``H0 o0``,
+    start with their allocation in the asset. With product availability, the
+    share offering is at most the share of plans with access at the end of
+    the year (and never below the start). The brokerage window's holders
+    follow its own curve from its start share; a reversal of the rules does
+    not touch the window, which predates them.
     """
     n = periods_per_year
     n_years = scenario.horizon_years
     n_rows = stop - start
     groups = layout.groups
-    n_groups = len(groups)
-    channel = groups["channel"].cat.codes.to_numpy()
+    channel_all = groups["channel"].cat.codes.to_numpy()
+    main = layout.main_groups
+    channel = channel_all[main]
+    n_groups = main.size
     draws: dict[str, np.ndarray] = {}
 
     # Sponsor adoption by segment, (S, Y) each.
@@ -475,18 +567,27 @@ def build_channel(
 
     seg_names = [seg.name for seg in scenario.segments]
     by_segment = np.stack([adoption[name] for name in seg_names], axis=-1)  # (S, Y, segments)
-    seg_of_group = np.array([seg_names.index(name) for name in groups["segment"]])
+    seg_of_group = np.array([seg_names.index(name) for name in groups["segment"]])[main]
+
+    state = scenario.start_state_in_force()
+    h0 = np.zeros(len(seg_names))
+    o0 = 0.0
+    if state is not None:
+        h0 = np.array([state.sponsor_share_of(name) for name in seg_names])
+        o0 = state.opt_in_share
+        by_segment = h0 + (1.0 - h0) * by_segment
+        opt_in = o0 + (1.0 - o0) * opt_in
+    availability = scenario.availability_in_force()
+    if availability is not None:
+        year_end = scenario.start_year + np.arange(1, n_years + 1, dtype=float)
+        access = np.stack([availability.share(name, year_end) for name in seg_names], axis=-1)
+        by_segment = np.minimum(by_segment, np.maximum(access, h0))
 
     active_rule = as_rebalancing(scenario.rebalancing)
-    fraction = np.zeros((n_years * n, n_groups))
     rules = [(ACTIVE, active_rule)]
     if scenario.default_fund is not None:
         rules.append((DEFAULT, scenario.default_fund.rebalancing))
-    for code, rule in rules:
-        every = rule.every(n)
-        if every:
-            dates = (np.arange(n_years * n) + 1) % every == 0
-            fraction[np.ix_(dates, channel == code)] = rule.fraction
+    fraction = _rebalance_fractions(rules, channel, n_years, n)
 
     rebalance_on = np.ones((n_rows, n_years))
     unwind = np.zeros((n_rows, n_years * n))
@@ -512,6 +613,8 @@ def build_channel(
             unwind = np.where(inside, 1.0 / np.maximum(window - j, 1), 0.0)
 
     default_groups = channel == DEFAULT
+    default_share = layout.default_share[:, main]
+    initial = np.where(channel == ACTIVE, h0[seg_of_group] * o0, 0.0)  # (G,)
 
     def rows(lo: int, hi: int) -> ChannelInputs:
         """The channel inputs of rows ``lo:hi`` of the chunk, (hi - lo, Y, G) each."""
@@ -519,7 +622,7 @@ def build_channel(
         np.multiply(holder, opt_in[lo:hi, :, None], out=holder, where=channel == ACTIVE)
         if np.any(channel == NONE):
             holder[:, :, channel == NONE] = 0.0
-        target = np.where(default_groups, layout.default_share[None], allocation[lo:hi, None, None])
+        target = np.where(default_groups, default_share[None], allocation[lo:hi, None, None])
         new_money = np.where(after[lo:hi, :, None], 0.0, target) if after.any() else target
         return ChannelInputs(
             holder_share=holder,
@@ -529,9 +632,58 @@ def build_channel(
             rebalance_on=rebalance_on[lo:hi],
             unwind=unwind[lo:hi],
             channel=channel,
+            initial_holder_share=(
+                np.broadcast_to(initial, (hi - lo, n_groups)) if initial.any() else None
+            ),
         )
 
-    return rows, draws
+    window_rule = scenario.window_in_force()
+    window_groups = layout.window_groups
+    if window_rule is None or window_groups.size == 0:
+        return rows, None, draws
+    holders_curve = as_curve(window_rule.holders, name="brokerage_window.holders")
+    taken_up = holders_curve.year_shares(root, "brokerage_window/holders", start, stop, n_years)
+    _keep_draws(draws, holders_curve, root, "brokerage_window/holders", start, stop)
+    first = window_rule.holders_start
+    window_holders = first + (1.0 - first) * taken_up  # (S, Y)
+    n_window = window_groups.size
+    window_channel = np.zeros(n_window, dtype=channel.dtype)  # counted as held actively
+    window_fraction = _rebalance_fractions(
+        [(0, window_rule.rebalancing)], window_channel, n_years, n
+    )
+    share = window_rule.allocation_share
+
+    def window_rows(lo: int, hi: int) -> ChannelInputs:
+        """The window groups' channel inputs for rows ``lo:hi``, (hi - lo, Y, G_w) each."""
+        holder = np.ascontiguousarray(
+            np.broadcast_to(window_holders[lo:hi, :, None], (hi - lo, n_years, n_window))
+        )
+        target = np.full((hi - lo, n_years, n_window), share)
+        return ChannelInputs(
+            holder_share=holder,
+            target_share=target,
+            new_money_share=target,
+            rebalance_fraction=window_fraction,
+            rebalance_on=np.ones((hi - lo, n_years)),
+            unwind=np.zeros((hi - lo, n_years * n)),
+            channel=window_channel,
+            initial_holder_share=np.full((hi - lo, n_window), first) if first > 0 else None,
+        )
+
+    return rows, window_rows, draws
+
+
+def _rebalance_fractions(
+    rules: list[tuple[int, Any]], channel: np.ndarray, n_years: int, n: int
+) -> np.ndarray:
+    """(T, G): the share of each group's holders trading back to target at each period end."""
+    fraction = np.zeros((n_years * n, channel.size))
+    for code, rule in rules:
+        every = rule.every(n)
+        if every:
+            dates = (np.arange(n_years * n) + 1) % every == 0
+            fraction[np.ix_(dates, channel == code)] = rule.fraction
+    return fraction
 
 
 def _keep_draws(

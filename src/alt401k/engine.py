@@ -214,6 +214,12 @@ class ChannelInputs:
     channel : ndarray, shape (G,), int
         Channel of each group (0 active election, 1 default fund), for
         ``holdings_by_channel``.
+    initial_holder_share : ndarray, shape (S, G), optional
+        Share of each group's people already holding the asset at the start
+        (the state of the world before year 0), at most ``holder_share[:, 0]``.
+        Their money starts split as the year-0 target says
+        (``X = s h0 B0``, ``Y = (1 - s) h0 B0``, ``Z = h0 B0``,
+        ``N = (1 - h0) B0``); it is a holding, not a flow. None: nobody.
     """
 
     holder_share: np.ndarray
@@ -223,6 +229,7 @@ class ChannelInputs:
     rebalance_on: np.ndarray
     unwind: np.ndarray
     channel: np.ndarray
+    initial_holder_share: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -258,6 +265,9 @@ class EnginePaths:
         Gain on the asset holdings net of expenses and flat fees, dollars.
     holdings : ndarray, shape (S, Y)
         Asset held at each year end, dollars.
+    start_holdings : ndarray, shape (S,)
+        Asset held at the start, before year 0 (``ChannelInputs.initial_holder_share``),
+        dollars.
     holdings_by_channel : ndarray, shape (S, Y, 2)
         ``holdings`` split by channel (active, default).
     pool_assets : ndarray, shape (S, Y)
@@ -281,6 +291,7 @@ class EnginePaths:
     flows: np.ndarray
     asset_return: np.ndarray
     holdings: np.ndarray
+    start_holdings: np.ndarray
     holdings_by_channel: np.ndarray
     pool_assets: np.ndarray
     pool_outflows: np.ndarray
@@ -405,6 +416,7 @@ def _allocate(s: int, y: int, g: int, k: int, r: int, ledger: bool) -> EnginePat
         flows=np.zeros((s, y, len(COMPONENTS))),
         asset_return=np.zeros((s, y)),
         holdings=np.zeros((s, y)),
+        start_holdings=np.zeros(s),
         holdings_by_channel=np.zeros((s, y, 2)),
         pool_assets=np.zeros((s, y)),
         pool_outflows=np.zeros((s, y)),
@@ -439,6 +451,9 @@ def _slice_channel(c: ChannelInputs, lo: int, hi: int) -> ChannelInputs:
         rebalance_on=c.rebalance_on[lo:hi],
         unwind=c.unwind[lo:hi],
         channel=c.channel,
+        initial_holder_share=(
+            None if c.initial_holder_share is None else c.initial_holder_share[lo:hi]
+        ),
     )
 
 
@@ -537,10 +552,20 @@ def _simulate_rows(
     hold = None if ch is None else _Holders(np.zeros(shape), np.zeros(shape), np.zeros(shape))
     asset = -1 if sc.asset is None else sc.asset
     asset_growth = 1.0 + returns[:, :, asset] - expense[asset] if hold is not None else None
+    h_prev = np.zeros((n_rows, n_groups))
+    if hold is not None and ch is not None and ch.initial_holder_share is not None:
+        # The state before year 0: the holders' money already split as the year-0 target.
+        h_prev = np.ascontiguousarray(ch.initial_holder_share, dtype=float)
+        held = N * h_prev
+        N -= held
+        hold.X += held * ch.target_share[:, 0]
+        hold.Y += held
+        hold.Y -= held * ch.target_share[:, 0]
+        hold.Z += held
+        out.start_holdings[rows] = hold.X[0].sum(axis=-1)
     tmp = np.empty((n_rows, n_groups))
     kept = np.empty((n_rows, n_groups))  # core money left after each period's outflow
     kept_asset = np.empty((n_rows, n_groups))  # the same for the asset
-    h_prev = np.zeros((n_rows, n_groups))
     h = h_prev
     gate = None if ch is None else sc.gate
     # Gate window: a calendar quarter of periods (one period when n < 4), and what its

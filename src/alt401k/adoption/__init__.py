@@ -57,6 +57,7 @@ from .distributions import Finite as Finite
 from .distributions import Positive as Positive
 from .rebalancing import Rebalancing, as_rebalancing
 from .reversal import NO_REVERSAL, Reversal
+from .start import BrokerageWindow, Launch, ProductAvailability, StartState
 
 __all__ = [
     "NO_REVERSAL",
@@ -64,6 +65,7 @@ __all__ = [
     "ActiveChannel",
     "Bass",
     "Beta",
+    "BrokerageWindow",
     "Channel",
     "Choice",
     "Curve",
@@ -71,11 +73,14 @@ __all__ = [
     "DefaultChannel",
     "Distribution",
     "Fixed",
+    "Launch",
     "LogNormal",
     "Logistic",
     "Normal",
+    "ProductAvailability",
     "Rebalancing",
     "Reversal",
+    "StartState",
     "Triangular",
     "Uncertain",
     "Uniform",

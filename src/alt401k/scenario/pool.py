@@ -24,11 +24,14 @@ from .._pool import build_channel, build_layout
 from .._random import RngLike, as_seed_sequence
 from .._spec import ReadOnlyWeights, Spec
 from ..adoption import (
+    BrokerageWindow,
     CurveField,
     DefaultChannel,
     Distribution,
+    ProductAvailability,
     Rebalancing,
     Reversal,
+    StartState,
     Uncertain,
     check_uncertain_range,
 )
@@ -270,6 +273,24 @@ class Scenario(Spec):
         targets for any population. ``annual_contributions`` or
         ``distribution_rate``, when set, take precedence over the
         contribution or outflow targets.
+    start_state : StartState, "default" or "none"
+        Who already offers and holds the asset on the core menu at the start
+        (:class:`alt401k.StartState`). ``"default"``: the evidence-based
+        :class:`StartState` when ``sponsor_adoption="segments"`` (the
+        realistic path starts from the world as it is), nothing otherwise
+        (numbers and curves state the core-menu path from zero, e.g. the
+        headline arithmetic); ``"none"``: nothing.
+    brokerage_window : BrokerageWindow, "default" or "none"
+        The self-directed brokerage window, a third channel that needs no
+        sponsor decision and no core-menu cap (:class:`alt401k.BrokerageWindow`);
+        ``"default"`` as for ``start_state``. Its flows and holdings are
+        reported apart (``PoolResults.window_flows``, ``summary()``'s
+        ``window_*`` columns, ``flows(by_channel=True)``).
+    availability : ProductAvailability, "default" or "none"
+        Products must exist before sponsors adopt them: the share of a
+        segment's plans offering the asset is at most the share whose
+        recordkeeper or provider offers a product (:class:`alt401k.ProductAvailability`:
+        announced launches); ``"default"`` as for ``start_state``.
     indexing_rate : float
         Annual indexing of IRS limits after the last published year.
     markets : MarketModel
@@ -312,6 +333,9 @@ class Scenario(Spec):
     annual_contributions: float | None = Field(default=None, ge=0.0, le=1e14)
     distribution_rate: float | None = Field(default=None, ge=0.0, lt=1.0)
     flow_targets: FlowTargets | Literal["default", "none"] = "default"
+    start_state: StartState | Literal["default", "none"] = "default"
+    brokerage_window: BrokerageWindow | Literal["default", "none"] = "default"
+    availability: ProductAvailability | Literal["default", "none"] = "default"
     indexing_rate: float = Field(default=0.025, ge=-0.05, le=0.2)
     markets: MarketModel = Field(default_factory=default_markets)
     redemption_gate: float | None = None
@@ -386,6 +410,17 @@ class Scenario(Spec):
                     f"start_year ({self.start_year}) must equal the population's start_year "
                     f"({self.population.start_year})"
                 )
+        state, access = self.start_state_in_force(), self.availability_in_force()
+        if state is not None and access is not None:
+            for seg in self.segments:
+                have = float(access.share(seg.name, float(self.start_year)))
+                if state.sponsor_share_of(seg.name) > have + 1e-12:
+                    raise ValueError(
+                        f"start_state.sponsor_share[{seg.name!r}] = "
+                        f"{state.sponsor_share_of(seg.name):g} is above the share of plans with "
+                        f"a product at the start ({have:g}, availability): a plan cannot "
+                        "offer what no provider sells"
+                    )
         if self.active_channel:
             high = (
                 self.allocation_share.support[1]
@@ -420,6 +455,31 @@ class Scenario(Spec):
     def total_assets(self) -> float:
         """Pool assets at the start, dollars."""
         return float(self.resolved_population().total_assets)
+
+    def _evidence_default(self) -> bool:
+        return self.sponsor_adoption == "segments"
+
+    def start_state_in_force(self) -> StartState | None:
+        """The start state a run uses, or None (every curve from zero)."""
+        if isinstance(self.start_state, StartState):
+            return self.start_state
+        return StartState() if self.start_state == "default" and self._evidence_default() else None
+
+    def window_in_force(self) -> BrokerageWindow | None:
+        """The brokerage window a run uses, or None."""
+        if isinstance(self.brokerage_window, BrokerageWindow):
+            return self.brokerage_window
+        if self.brokerage_window == "default" and self._evidence_default():
+            return BrokerageWindow()
+        return None
+
+    def availability_in_force(self) -> ProductAvailability | None:
+        """The product availability a run uses, or None (no bound on adoption)."""
+        if isinstance(self.availability, ProductAvailability):
+            return self.availability
+        if self.availability == "default" and self._evidence_default():
+            return ProductAvailability()
+        return None
 
     def flow_targets_in_force(self) -> FlowTargets | None:
         """The targets :meth:`calibration` solves for, or None (the rules as given)."""
@@ -720,6 +780,8 @@ class Scenario(Spec):
             asset_return=arrays["asset_return"],
             holdings=arrays["holdings"],
             holdings_by_channel=arrays["holdings_by_channel"],
+            start_holdings_by_channel=arrays["start_holdings_by_channel"],
+            window_flows=arrays["window_flows"],
             pool_assets=arrays["pool_assets"],
             pool_outflows=arrays["pool_outflows"],
             outflow_by_cause=arrays["outflow_by_part"],
@@ -767,7 +829,7 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
     paths = scenario.markets.sample(
         stop - start, y, n, rng=root, first_scenario=start, assets=names
     )
-    channel, chunk_draws = build_channel(scenario, layout, root, start, stop, n)
+    channel, window_channel, chunk_draws = build_channel(scenario, layout, root, start, stop, n)
     schedule = layout.schedule
     if scenario.redemption_gate is not None:
         schedule = dataclasses.replace(schedule, gate=scenario.redemption_gate)
@@ -782,10 +844,13 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
         scale = at_start / assumed
         arrays["contribution_scale"] = scale
         schedule = dataclasses.replace(schedule, contribution_scale=scale)
-    out = simulate(paths.returns, schedule, channel, backend=plan.backend)
-    for field in dataclasses.fields(out):
-        if field.name != "ledger":
-            arrays[field.name] = getattr(out, field.name)
+    main = dataclasses.replace(layout, schedule=schedule).schedule_of(layout.main_groups)
+    out = simulate(paths.returns, main, channel, backend=plan.backend)
+    window_out = None
+    if window_channel is not None:
+        window = dataclasses.replace(layout, schedule=schedule).schedule_of(layout.window_groups)
+        window_out = simulate(paths.returns, window, window_channel, backend=plan.backend)
+    arrays.update(_combined(out, window_out, layout, stop - start, y))
     annual = paths.annual_returns()
     core = Portfolio(weights=scenario.pool_portfolio).target_weights(names)
     arrays["annual_returns"] = annual
@@ -801,6 +866,55 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
         stream_series_names(layout.outflow_names), SKETCHED_SERIES, y, plan.relative_accuracy
     )
     return stats.block_moments(series), stats.bucket_counts(series)
+
+
+def _combined(
+    out: Any, window: Any, layout: Any, n_rows: int, n_years: int
+) -> dict[str, np.ndarray]:
+    """The engine's outputs of the main and the window groups as one pool's arrays.
+
+    Sums over groups add; per-group arrays are put back in the layout's group order;
+    ``holdings_by_channel`` (S, Y, 3) and ``start_holdings_by_channel`` (S, 3) are by
+    channel (active, default, window); ``window_flows`` (S, Y, C) are the window's own.
+    """
+    arrays: dict[str, np.ndarray] = {}
+    per_group = {
+        "final_non_holder",
+        "final_holder",
+        "final_holder_asset",
+        "final_counterfactual",
+        "final_holder_share",
+    }
+    n_groups = layout.main_groups.size + layout.window_groups.size
+    for field in dataclasses.fields(out):
+        name = field.name
+        if name in ("ledger", "holdings_by_channel", "start_holdings"):
+            continue
+        value = getattr(out, name)
+        if name in per_group:
+            full = np.zeros((n_rows, n_groups))
+            full[:, layout.main_groups] = value
+            if window is not None:
+                full[:, layout.window_groups] = getattr(window, name)
+            value = full
+        elif window is not None:
+            value = value + getattr(window, name)
+        arrays[name] = value
+    zeros = np.zeros((n_rows, n_years))
+    window_held = zeros if window is None else window.holdings
+    arrays["holdings_by_channel"] = np.concatenate(
+        [out.holdings_by_channel, window_held[..., None]], axis=-1
+    )
+    arrays["start_holdings_by_channel"] = np.stack(
+        [
+            out.start_holdings,
+            np.zeros(n_rows),
+            np.zeros(n_rows) if window is None else window.start_holdings,
+        ],
+        axis=-1,
+    )
+    arrays["window_flows"] = np.zeros_like(out.flows) if window is None else np.array(window.flows)
+    return arrays
 
 
 def _describe(value: Any) -> str:
