@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from alt401k import TaxSchedule
 from alt401k.leakage import LEAKAGE_PARTS, Leakage
 from alt401k.outflows import OUTFLOW_PARTS, mortality_rate, outflow_parts, outflow_rate
 
@@ -225,3 +226,31 @@ def test_pickle_and_json_round_trip():
     assert hash(back) == hash(leak)
     assert json.loads(text)["separation_hazard"] == [[0, 0.3], [30, LN2 / 5]]
     assert Leakage.model_validate_json(Leakage().model_dump_json()) == Leakage()
+
+
+def test_leakage_tax_by_part_on_top_of_wages():
+    amounts = {"cash_out": 1_000.0, "hardship": 2_000.0, "loan_default": 500.0}
+    schedule = TaxSchedule.federal(2026, "single")
+    # Wages of $119,800 and $3,500 of leakage cross from 22% into 24% at $121,800 of
+    # income (the bracket's $105,700 plus the $16,100 standard deduction): the three
+    # pay the tax they add together, shared by amount.
+    wages = 121_800.0 - 2_000.0
+    added = schedule.income_tax(wages + 3_500.0) - schedule.income_tax(wages)
+    assert added == pytest.approx(0.22 * 2_000 + 0.24 * 1_500)
+    for age, penalised in ((40, {"cash_out", "hardship", "loan_default"}), (56, {"hardship"})):
+        out = Leakage.leakage_tax(amounts, age, wages=wages, year=2026)
+        for name, amount in amounts.items():
+            tax, penalty = out[name]
+            assert tax == pytest.approx(added * amount / 3_500.0, rel=1e-12)
+            # Cash-outs and loan offsets are at separation (rule of 55); a hardship
+            # withdrawal is taken while employed.
+            assert penalty == pytest.approx(0.10 * amount if name in penalised else 0.0)
+    # The year of 59 1/2: half-year convention, 7/8 of the amount taken before it.
+    assert Leakage.leakage_tax(amounts, 59)["hardship"][1] == pytest.approx(0.10 * 2_000 * 7 / 8)
+    # Vectorized over scenarios; nothing leaking owes nothing; $50,000 of wages: 12%.
+    out = Leakage.leakage_tax({"cash_out": np.array([0.0, 1_000.0])}, 30, wages=50_000)
+    np.testing.assert_allclose(out["cash_out"][0], [0.0, 120.0], rtol=1e-12)
+    with pytest.raises(ValueError, match=r"amounts must be keyed by cash_out.*'rollover'"):
+        Leakage.leakage_tax({"rollover": 1.0}, 40)
+    with pytest.raises(ValueError, match=r"other_income"):
+        Leakage.leakage_tax({"cash_out": 1.0}, 40, wages=-1.0)

@@ -110,3 +110,26 @@ def test_immediate_vesting_never_lowers_the_balance(service, kind, seed):
     a = ak.simulate_participant(p, fast, **kwargs)
     b = ak.simulate_participant(p, slow, **kwargs)
     assert np.all(a.balance_end >= b.balance_end - 1e-9 * np.abs(b.balance_end).max())
+
+
+def test_leakage_is_taxed_on_top_of_the_years_wages():
+    # A $150k earner deferring 10%: wages of $135,000 less the 2026 standard deduction
+    # ($16,100) sit in the 24% bracket ($105,700 to $201,775), and so does every dollar
+    # of leakage. The $1,630 cash-out used to be taxed as the year's only income: $0.
+    saver = ak.Participant(age=40, salary=150_000, balance=319_000, deferral_rate=0.10)
+    res = ak.simulate_participant(
+        saver, ak.PlanDesign(), n_scenarios=200, rng=1, leakage=ak.Leakage()
+    )
+    first = res.ledger().iloc[0]
+    assert first["leakage_cash_out"] == pytest.approx(1_630, abs=10)
+    assert first["cash_out_tax"] == pytest.approx(391, abs=3)
+    for part in ("cash_out", "hardship", "loan_default"):
+        amount = first[f"leakage_{part}"]
+        assert amount > 0
+        assert first[f"{part}_tax"] == pytest.approx(0.24 * amount, rel=1e-9)
+        assert first[f"{part}_penalty"] == pytest.approx(0.10 * amount, rel=1e-12)
+    parts = ("cash_out", "hardship", "loan_default")
+    assert first["leakage_tax"] == pytest.approx(sum(first[f"{p}_tax"] for p in parts), rel=1e-12)
+    assert first["leakage_penalty"] == pytest.approx(
+        sum(first[f"{p}_penalty"] for p in parts), rel=1e-12
+    )

@@ -8,10 +8,12 @@ the balance (the engine converts annual rates per period, see
 1. **Separation.** A share ``h(age)`` of participants leaves the employer
    each year (the separation hazard). Of the assets of those who leave, a
    share stays in the plan, a share is rolled over out of it and a share is
-   cashed out (taxed, and penalised before 59½: :meth:`Leakage.cash_out_tax`).
+   cashed out (taxed on top of the year's wages, and penalised before 59½:
+   :meth:`Leakage.leakage_tax`).
    The expected yearly outflows are ``h x rollover`` and ``h x cash_out``.
 2. **Hardship withdrawals.** A share ``hardship_rate`` of participants takes
-   one a year, withdrawing ``hardship_share`` of their balance.
+   one a year, withdrawing ``hardship_share`` of their balance (taxed, and
+   penalised up to 59½: no rule of 55 while employed).
 3. **Loan defaults.** A share ``loan_share`` of participants has a loan
    outstanding worth ``loan_balance_share`` of their balance; a share
    ``loan_default_rate`` of the outstanding loans defaults each year (mostly
@@ -55,6 +57,7 @@ behaviour" and "The population" (separation and leakage).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -66,10 +69,18 @@ from ._validation import check_int
 from .tax import TaxSchedule, _federal, early_withdrawal_penalty
 from .tax._checks import FilingStatus, as_float_array
 
-__all__ = ["LEAKAGE_PARTS", "Leakage"]
+__all__ = ["LEAKAGE_PARTS", "TAXABLE_PARTS", "Leakage"]
 
 #: Keys of :meth:`Leakage.rates`, in the order they are summed.
 LEAKAGE_PARTS: tuple[str, ...] = ("rollover", "cash_out", "hardship", "loan_default")
+
+#: The leakage that is a taxable distribution (:meth:`Leakage.leakage_tax`); a rollover is not.
+TAXABLE_PARTS: tuple[str, ...] = ("cash_out", "hardship", "loan_default")
+
+#: Whether each taxable part is taken at separation from the employer (so the rule of 55
+#: can apply): a cash-out is; a hardship withdrawal is taken while employed; a loan
+#: default is mostly a loan offset at separation (see :class:`Leakage`).
+_AT_SEPARATION = {"cash_out": True, "hardship": False, "loan_default": True}
 
 #: Default separation hazards: (lower age bound, yearly probability of leaving the employer).
 _DEFAULT_HAZARD: tuple[tuple[int, float], ...] = (
@@ -386,6 +397,74 @@ class Leakage(Spec):
         income_tax = with_cash_out - without
         income_tax, penalty = np.broadcast_arrays(income_tax, penalty)
         return income_tax.astype(np.float64), penalty.astype(np.float64)
+
+    @staticmethod
+    def leakage_tax(
+        amounts: Mapping[str, ArrayLike],
+        age: ArrayLike,
+        *,
+        wages: ArrayLike = 0.0,
+        filing_status: FilingStatus = "single",
+        year: int = 2026,
+        index: ArrayLike = 1.0,
+    ) -> dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        r"""Federal income tax and 10% additional tax of a year's taxable leakage, by part.
+
+        Parameters
+        ----------
+        amounts : mapping of str to array_like of float
+            Pre-tax dollars leaving the plan in the year by part, ``>= 0``:
+            any of :data:`TAXABLE_PARTS` (``cash_out``, ``hardship``,
+            ``loan_default``); missing parts are zero.
+        age : array_like of float
+            Age attained in the year, years.
+        wages : array_like of float
+            The year's taxable wages (pay less pre-tax deferrals), dollars,
+            ``>= 0``: the leakage is taxed on top of them.
+        filing_status, year, index
+            As in :meth:`cash_out_tax`.
+
+        Returns
+        -------
+        dict of str to (income_tax, penalty)
+            For each part given, ndarrays of float64 of the broadcast shape,
+            dollars. The income tax is the tax the parts add together on top of
+            the wages, :math:`T(w + \sum_p A_p) - T(w)`, shared among the
+            parts in proportion to their amounts (so each pays the marginal
+            rates the sum reaches). The penalty is the 10% additional tax of IRC
+            72(t) on each part (:func:`alt401k.early_withdrawal_penalty`, the
+            half-year convention for 59½): a cash-out and a loan default
+            (mostly a loan offset) are taken at separation, so the rule of 55
+            applies from 55; a hardship withdrawal is taken while employed, so
+            it is penalised up to 59½.
+
+        Raises
+        ------
+        ValueError
+            An unknown part, or bad input as in :meth:`cash_out_tax`.
+        """
+        unknown = sorted(set(amounts) - set(TAXABLE_PARTS))
+        if unknown:
+            raise ValueError(
+                f"amounts must be keyed by {', '.join(TAXABLE_PARTS)}; got {unknown[0]!r}"
+            )
+        parts = {name: as_float_array(name, value) for name, value in amounts.items()}
+        total = sum(parts.values(), np.zeros(()))
+        income_tax, _ = Leakage.cash_out_tax(
+            total, age, filing_status=filing_status, other_income=wages, year=year, index=index
+        )
+        age_ = as_float_array("age", age)
+        out = {}
+        for name, amount in parts.items():
+            share = np.divide(
+                amount, total, out=np.zeros(np.broadcast(amount, total).shape), where=total > 0
+            )
+            penalty = early_withdrawal_penalty(
+                amount, age_, separation_age=age_ if _AT_SEPARATION[name] else np.inf
+            )
+            tax, penalty = np.broadcast_arrays(income_tax * share, penalty)
+            out[name] = (tax.astype(np.float64), penalty.astype(np.float64))
+        return out
 
 
 def _as_leakage(value: Any) -> Leakage:

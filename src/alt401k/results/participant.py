@@ -252,9 +252,16 @@ class ParticipantResults:
             ``employee_pretax_end`` is then understated by it);
             with ``leakage``: ``leakage_rollover``, ``leakage_cash_out``,
             ``leakage_hardship``, ``leakage_loan_default``, their sum
-            ``leakage``, ``forfeitures``, and the federal ``cash_out_tax`` and
-            ``cash_out_penalty`` the cash-outs cost (single filer, 2026
-            schedule indexed at 2.5% a year); with the
+            ``leakage``, ``forfeitures``, and the federal income tax and 10%
+            additional tax the taxable leakage costs: ``cash_out_tax``,
+            ``cash_out_penalty``, ``hardship_tax``, ``hardship_penalty``,
+            ``loan_default_tax``, ``loan_default_penalty`` and their sums
+            ``leakage_tax`` and ``leakage_penalty`` (the pre-tax part of the
+            three taxed together on top of the year's wages, pay less pre-tax
+            deferrals, at the rates they reach; penalised before 59½, with the
+            rule of 55 for cash-outs and loan offsets at separation, not for
+            hardship withdrawals: :meth:`alt401k.Leakage.leakage_tax`; single
+            filer, 2026 schedule indexed at 2.5% a year); with the
             retirement phase also ``withdrawals_pretax, withdrawals_roth``
             (subtracted in that identity), ``income_tax`` (the tax the
             withdrawals add), ``penalty``, ``social_security`` and
@@ -332,11 +339,12 @@ class ParticipantResults:
             for part, name in enumerate(LEAKAGE_PARTS):
                 frame[f"leakage_{name}"] = pick(self.leakage_paths[:, :, part])
             frame["leakage"] = pick(self.leakage_paths.sum(axis=-1))
-            cash_out = self.leakage_paths[:, :, LEAKAGE_PARTS.index("cash_out")]
-            ages = c.age[:, 0]
-            tax, penalty = self._cash_out_tax(cash_out, ages)
-            frame["cash_out_tax"] = pick(tax)
-            frame["cash_out_penalty"] = pick(penalty)
+            taxes = self._leakage_tax()
+            for name, (tax, penalty) in taxes.items():
+                frame[f"{name}_tax"] = pick(tax)
+                frame[f"{name}_penalty"] = pick(penalty)
+            frame["leakage_tax"] = pick(np.sum([tax for tax, _ in taxes.values()], axis=0))
+            frame["leakage_penalty"] = pick(np.sum([pen for _, pen in taxes.values()], axis=0))
         r = self.retirement_paths
         if r is not None:
             frame["withdrawals_pretax"] = pick(r.pretax)
@@ -512,19 +520,45 @@ class ParticipantResults:
         frame.attrs["years"] = horizon
         return frame
 
-    def _cash_out_tax(
-        self, cash_out: np.ndarray, ages: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Income tax and penalty of expected cash-outs (S, Y), a cash-out being its own income."""
-        assert self.leakage is not None
-        tax = np.zeros_like(cash_out)
-        penalty = np.zeros_like(cash_out)
-        for y, (year, age) in enumerate(zip(self.years, ages, strict=True)):
+    def _leakage_tax(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Income tax and penalty of the taxable leakage by part, (S, Y) each, nominal dollars.
+
+        Each year's cash-outs, hardship withdrawals and loan defaults, times the
+        pre-tax share of the year-end balance (Roth money is left untaxed: the
+        working years do not track Roth basis), taxed together on top of the
+        year's wages (pay less pre-tax deferrals) at the rates they reach
+        (:meth:`alt401k.Leakage.leakage_tax`).
+        """
+        from ..leakage import LEAKAGE_PARTS, TAXABLE_PARTS, Leakage
+
+        assert self.leakage_paths is not None
+        c = self.contributions
+        shape = self.balance_end.shape
+        wages = np.broadcast_to((c.salary - c.employee_pretax).T, shape)
+        pretax = np.divide(
+            self.balance_end - self.roth_balance_end,
+            self.balance_end,
+            out=np.ones(shape),
+            where=self.balance_end > 0,
+        )
+        amounts = {
+            name: self.leakage_paths[:, :, LEAKAGE_PARTS.index(name)] * np.clip(pretax, 0.0, 1.0)
+            for name in TAXABLE_PARTS
+        }
+        out = {name: (np.zeros(shape), np.zeros(shape)) for name in TAXABLE_PARTS}
+        for y, (year, age) in enumerate(zip(self.years, c.age[:, 0], strict=True)):
             index = 1.025 ** max(int(year) - 2026, 0)
-            tax[:, y], penalty[:, y] = self.leakage.cash_out_tax(
-                cash_out[:, y], float(age), year=int(year), index=index
+            taxes = Leakage.leakage_tax(
+                {name: a[:, y] for name, a in amounts.items()},
+                float(age),
+                wages=np.maximum(wages[:, y], 0.0),
+                year=int(year),
+                index=index,
             )
-        return tax, penalty
+            for name, (tax, penalty) in taxes.items():
+                out[name][0][:, y] = tax
+                out[name][1][:, y] = penalty
+        return out
 
     def retirement_outcomes(self, *, real: bool = True) -> dict[str, np.ndarray]:
         """Per-scenario retirement outcomes, (S,) each.
