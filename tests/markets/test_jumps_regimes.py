@@ -30,7 +30,7 @@ REGIME = RegimeSwitching(regimes=REGIMES, transition=TRANSITION)
 
 
 def _market(bitcoin: object = None, ether: object = None, rho: float | None = None) -> MarketModel:
-    markets = ak.default_markets().subset(["us_equity", "bitcoin", "ether"])
+    markets = ak.default_markets("lognormal").subset(["us_equity", "bitcoin", "ether"])
     if rho is not None:
         markets = markets.with_correlation("bitcoin", "ether", rho)
     base = markets["bitcoin"].model_dump()

@@ -313,7 +313,7 @@ def test_market_draws_reach_the_results():
 def test_volatility_uncertainty_drawn_per_scenario():
     import alt401k as ak
 
-    markets = ak.default_markets().replace_asset(
+    markets = ak.default_markets("lognormal").replace_asset(
         "bitcoin", volatility_uncertainty=ak.Uniform(0.30, 0.80)
     )
     n = 20_000

@@ -92,7 +92,9 @@ def test_history_chain_is_two_eras_of_the_realistic_cycle() -> None:
 def realistic_annual() -> tuple[np.ndarray, tuple[str, ...]]:
     market = default_markets("crypto_realistic")
     paths = market.sample(4_000, N_YEARS, PPY, rng=61)
-    return paths.annual_returns(), market.names
+    # Economic returns: the claim is about the model's correlations; the private assets'
+    # reported (appraisal-smoothed, issue 16) values look less correlated, as appraisals do.
+    return paths.annual_economic_returns(), market.names
 
 
 def test_realistic_annual_correlations_are_the_base_ones(realistic_annual) -> None:
@@ -100,7 +102,7 @@ def test_realistic_annual_correlations_are_the_base_ones(realistic_annual) -> No
     # base": before issue 15, bitcoin's with intl/EM equity, PE and gold were diluted by
     # ~26% and bitcoin-ether rose to 0.83.
     annual, names = realistic_annual
-    base = default_markets().correlation_matrix
+    base = default_markets("lognormal").correlation_matrix
     z = (annual - annual.mean(axis=(0, 1))) / annual.std(axis=(0, 1))
     n_scenarios = annual.shape[0]
     for crypto in ("bitcoin", "ether"):

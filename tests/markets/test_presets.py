@@ -12,7 +12,10 @@ from alt401k.markets.presets import (
     BITCOIN_VOLATILITY_SCHEDULE,
     CRYPTO_HISTORY_REGIMES,
     CRYPTO_REGIMES,
+    DEFAULT_PRESET,
     ETHER_VOLATILITY_SCHEDULE,
+    PRIVATE_SMOOTHING,
+    PRIVATE_SMOOTHING_PERIODS_PER_YEAR,
     realistic_crypto_correlations,
 )
 
@@ -56,6 +59,7 @@ PUBLISHED = {
 }
 
 CRYPTO = {
+    "lognormal": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
     "base": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
     "crypto_realistic": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
     "crypto_bull": {"bitcoin": (0.20, 0.55), "ether": (0.25, 0.75)},
@@ -64,9 +68,15 @@ CRYPTO = {
     "crypto_uncertain": {"bitcoin": (0.15, 0.55), "ether": (0.18, 0.75)},
     "crypto_history": {"bitcoin": (0.15, 0.70), "ether": (0.18, 0.95)},
 }
-REALISTIC = ("crypto_realistic", "crypto_bull", "crypto_bear")
+#: The exact lognormal and its old name (the default until issue 16).
+LOGNORMAL = ("lognormal", "base")
+#: Presets on the realistic crypto model: the default and what changes one judgement of it.
+REALISTIC = ("crypto_realistic", "crypto_bull", "crypto_bear", "low_equity_returns",
+             "crypto_uncertain")  # fmt: skip
 #: Presets on a regime chain: their crypto shock correlations are raised (presets.py).
 REGIME_PRESETS = (*REALISTIC, "crypto_history")
+#: Private assets whose reported NAV is appraisal-smoothed in every preset but the lognormal.
+SMOOTHED = ("private_equity", "private_credit")
 #: Shock correlations of the regime presets: base x 1.36 (bitcoin), x 1.22 (ether).
 REALISTIC_SHOCKS = {
     ("bitcoin", "us_equity"): 0.612,
@@ -89,9 +99,10 @@ def test_public_names() -> None:
         "AssetClass", "InflationModel", "MarketModel", "ReturnPaths", "default_markets", "PRESETS"
     }  # fmt: skip
     assert PRESETS == (
-        "base", "crypto_bull", "crypto_bear", "crypto_realistic", "low_equity_returns",
-        "crypto_uncertain", "crypto_history",
+        "crypto_realistic", "lognormal", "base", "crypto_bull", "crypto_bear",
+        "low_equity_returns", "crypto_uncertain", "crypto_history",
     )  # fmt: skip
+    assert set(REGIME_PRESETS) | set(LOGNORMAL) == set(PRESETS)
 
 
 @pytest.mark.parametrize("preset", PRESETS)
@@ -158,26 +169,39 @@ def test_correlations(preset: str) -> None:
 
 
 def test_presets_differ_only_where_documented() -> None:
-    base = default_markets("base")
+    lognormal = default_markets("lognormal")
+    default = default_markets()
     shocks = realistic_crypto_correlations()
     assert len(shocks) == 21  # every pair of bitcoin or ether with another asset but cash
-    for preset in ("crypto_uncertain", *REGIME_PRESETS):
+    # The default differs from the exact lognormal in crypto (model and shock
+    # correlations) and in the private assets' appraisal smoothing, nothing else.
+    undone = default
+    for (a, b), rho in shocks.items():
+        assert default.correlation_matrix[NAMES.index(a), NAMES.index(b)] == rho
+        undone = undone.with_correlation(a, b, lognormal.correlation_matrix[
+            NAMES.index(a), NAMES.index(b)])  # fmt: skip
+    assert undone.correlation == lognormal.correlation
+    plain = [name for name in NAMES[:-2] if name not in SMOOTHED]
+    assert default.subset(plain) == lognormal.subset(plain)
+    for name in SMOOTHED:
+        unsmoothed = default[name].model_copy(
+            update={"smoothing": 0.0, "smoothing_periods_per_year": None,
+                    "source": lognormal[name].source}
+        )  # fmt: skip
+        assert unsmoothed == lognormal[name]
+    # Every other preset changes one judgement of the default.
+    for preset in ("crypto_bull", "crypto_bear", "crypto_uncertain", "crypto_history"):
         other = default_markets(preset)
-        assert other.subset(NAMES[:-2]) == base.subset(NAMES[:-2])
+        assert other.subset(NAMES[:-2]) == default.subset(NAMES[:-2])
+        assert other.correlation == default.correlation
         if preset == "crypto_uncertain":
-            assert other.correlation == base.correlation
-            assert other["ether"] == base["ether"]
-        else:
-            undone = other
-            for (a, b), rho in shocks.items():
-                assert other.correlation_matrix[NAMES.index(a), NAMES.index(b)] == rho
-                undone = undone.with_correlation(a, b, base.correlation_matrix[
-                    NAMES.index(a), NAMES.index(b)])  # fmt: skip
-            assert undone.correlation == base.correlation
+            assert other["ether"] == default["ether"]
+        if preset == "crypto_history":
+            assert other["bitcoin"].model == other["ether"].model == CRYPTO_HISTORY_REGIMES
     low = default_markets("low_equity_returns")
-    assert low.correlation == base.correlation
+    assert low.correlation == default.correlation
     others = [name for name in NAMES if name not in LOW_EQUITY]
-    assert low.subset(others) == base.subset(others)
+    assert low.subset(others) == default.subset(others)
 
 
 @pytest.mark.parametrize("preset", REALISTIC)
@@ -203,20 +227,48 @@ def test_realistic_crypto_model(preset: str) -> None:
     )
 
 
-def test_base_crypto_is_lognormal_and_uncertain_is_documented() -> None:
-    base = default_markets()
-    for name in ("bitcoin", "ether"):
-        asset = base[name]
-        assert asset.model is None and asset.volatility_schedule is None
+@pytest.mark.parametrize("preset", LOGNORMAL)
+def test_lognormal_preset_is_the_exact_lognormal(preset: str) -> None:
+    model = default_markets(preset)
+    for asset in model.assets:
+        assert asset.model is None and asset.volatility_schedule is None, asset.name
         assert asset.expected_return_uncertainty is None and asset.ruin_hazard == 0.0
+        assert not asset.is_private, asset.name
+
+
+def test_uncertain_is_the_default_with_a_drawn_mean_and_a_ruin_hazard() -> None:
     btc = default_markets("crypto_uncertain")["bitcoin"]
     assert btc.expected_return_uncertainty == Triangular(low=-0.05, mode=0.12, high=0.30)
-    assert (btc.ruin_hazard, btc.ruin_loss) == (0.01, 0.9) and btc.model is None
+    assert (btc.ruin_hazard, btc.ruin_loss) == (0.01, 0.9) and btc.model == CRYPTO_REGIMES
     assert "Triangular(-5%, 12%, 30%)" in btc.source and "1%/yr" in btc.source
+    undone = btc.model_copy(update={
+        "expected_return_uncertainty": None, "ruin_hazard": 0.0,
+        "source": default_markets()["bitcoin"].source,
+    })  # fmt: skip
+    assert undone == default_markets()["bitcoin"]
 
 
-def test_default_is_base_and_immutable() -> None:
-    assert default_markets() == default_markets("base")
+@pytest.mark.parametrize("preset", PRESETS)
+def test_private_assets_report_smoothed_values_except_in_the_lognormal(preset: str) -> None:
+    model = default_markets(preset)
+    for asset in model.assets:
+        if asset.name in SMOOTHED and preset not in LOGNORMAL:
+            assert (asset.smoothing, asset.smoothing_periods_per_year) == (0.5, 4)
+            assert (PRIVATE_SMOOTHING, PRIVATE_SMOOTHING_PERIODS_PER_YEAR) == (0.5, 4)
+            assert asset.smoothing_per_period(12) == pytest.approx(0.7937005259840998)
+            assert "appraisal-smoothed" in asset.source and "est." in asset.source
+            # Fees are the sleeve's (CALIBRATION: about 1% or more all-in, est.).
+            assert asset.expense_ratio == 0.01
+        else:
+            assert asset.smoothing == 0.0, (preset, asset.name)
+        assert asset.default_rate == 0.0 and asset.liquidity_share == 0.0
+
+
+def test_default_is_crypto_realistic_base_is_the_lognormal_and_immutable() -> None:
+    assert DEFAULT_PRESET == "crypto_realistic"
+    assert default_markets() is default_markets("crypto_realistic")
+    assert default_markets("base") is default_markets("lognormal")
+    assert default_markets() != default_markets("lognormal")
     model = default_markets()
     model.correlation_matrix[0, 1] = 0.5  # a fresh array: the model is untouched
     assert model.correlation[0][1] == 0.0
@@ -225,8 +277,8 @@ def test_default_is_base_and_immutable() -> None:
 def test_unknown_preset() -> None:
     with pytest.raises(
         ValueError,
-        match=r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear, "
-        r"crypto_realistic, low_equity_returns, crypto_uncertain, crypto_history$",
+        match=r"unknown preset 'moon'; available: crypto_realistic, lognormal, base, "
+        r"crypto_bull, crypto_bear, low_equity_returns, crypto_uncertain, crypto_history$",
     ):
         default_markets("moon")
 

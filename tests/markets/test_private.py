@@ -180,6 +180,26 @@ def test_smoothing_is_chunk_invariant():
     np.testing.assert_array_equal(part.economic_returns, whole.economic_returns[10:20])
 
 
+@pytest.mark.parametrize("ppy", [12, 4, 1])
+def test_smoothing_stated_quarterly_keeps_its_decay_per_unit_of_time(ppy):
+    # Quarterly 0.5 is 0.5 ** (4 / n) per period: 0.794 monthly, 0.5 quarterly, 0.0625
+    # yearly; the weight of appraisals older than t years is 0.5 ** (4 t) at any n.
+    stated = market(smoothing=0.5, smoothing_periods_per_year=4)
+    per_period = market(smoothing=0.5 ** (4 / ppy))
+    assert stated["private_credit"].smoothing_per_period(ppy) == 0.5 ** (4 / ppy)
+    a, b = stated.sample(40, 3, ppy, rng=9), per_period.sample(40, 3, ppy, rng=9)
+    np.testing.assert_array_equal(a.returns, b.returns)
+    np.testing.assert_array_equal(a.economic_returns, b.economic_returns)
+    # Without a stated frequency, smoothing is per period (as before issue 16).
+    assert market(smoothing=0.5)["private_credit"].smoothing_per_period(ppy) == 0.5
+
+
+@pytest.mark.parametrize("value", [0, -4, 366])
+def test_smoothing_frequency_validation(value):
+    with pytest.raises(ValidationError, match="smoothing_periods_per_year"):
+        AssetClass(**CREDIT, smoothing=0.5, smoothing_periods_per_year=value)
+
+
 @pytest.mark.parametrize("value", [1.0, -0.1, 1.5])
 def test_smoothing_validation(value):
     with pytest.raises(ValidationError, match=rf"smoothing must be in \[0, 1\); got {value}"):

@@ -54,7 +54,7 @@ def _mgf(df: float, truncation: float, t: float) -> float:
 
 @functools.cache
 def _market(**model: object) -> MarketModel:
-    return ak.default_markets().replace_asset("bitcoin", model=StudentT(df=4, **model))
+    return ak.default_markets("lognormal").replace_asset("bitcoin", model=StudentT(df=4, **model))
 
 
 def _annual(returns: np.ndarray) -> np.ndarray:
@@ -177,7 +177,7 @@ def _annual_correlation_with_equity(df: float) -> float:
     lognormal construction's log correlation ``r``; integrating ``W`` out leaves one
     integral over ``Z``.
     """
-    market = ak.default_markets().subset(["us_equity", "bitcoin"])
+    market = ak.default_markets("lognormal").subset(["us_equity", "bitcoin"])
     mu, sigma = market.expected_returns, market.volatilities
     v = sigma / (1 + mu)
     log_var = np.log1p(v * v)
@@ -214,7 +214,7 @@ def test_monthly_excess_kurtosis_matches_truncated_t() -> None:
 
 def test_t_copula_gives_tail_dependence() -> None:
     def joint_crashes(copula: str) -> float:
-        market = ak.default_markets()
+        market = ak.default_markets("lognormal")
         for name in ("bitcoin", "us_equity"):
             market = market.replace_asset(name, model=StudentT(df=4, copula=copula))
         r = market.sample(N, 2, PPY, rng=SEED, assets=["bitcoin", "us_equity"]).returns

@@ -5,7 +5,10 @@
 correlated lognormal model matched exactly to annual arithmetic means,
 volatilities and correlations. ``default_markets(preset)`` gives a 13-asset
 market with cited sources (J.P. Morgan 2026 LTCMA, ICI fees, crypto
-judgement); see :mod:`alt401k.markets.presets` for the table.
+judgement); see :mod:`alt401k.markets.presets` for the table. By default
+bitcoin and ether follow the realistic regime model and private equity and
+private credit report appraisal-smoothed values; ``preset="lognormal"`` is
+every asset the exact lognormal.
 
 An asset may use another return model (``AssetClass(model=...)``, see
 :mod:`alt401k.markets.base`): :class:`StudentT` marginals with a Gaussian or t

@@ -151,6 +151,18 @@ class AssetClass(BaseModel):
         true losses and trades at stale prices. 0 (default): none. The
         LTCMA's private-asset volatilities are de-smoothed (economic), so
         smoothing is added on top of them.
+    smoothing_periods_per_year : int, optional
+        The frequency at which ``smoothing`` is stated, periods a year (4:
+        a quarterly appraisal coefficient). A run at ``n`` periods a year
+        then uses ``smoothing ** (smoothing_periods_per_year / n)`` per
+        period (:meth:`smoothing_per_period`): the weight of old appraisals
+        decays at the same rate per unit of time, ``phi ** (n t)`` after
+        ``t`` years, whatever ``n`` (quarterly 0.5 is monthly 0.794 and
+        yearly 0.0625; an appraisal lag of about ``-1 / (n ln phi)`` years,
+        4.3 months). At a frequency coarser than the stated one the lag
+        inside a period is not represented (yearly runs smooth less).
+        ``None`` (default): ``smoothing`` is per sampling period, whatever
+        the frequency.
     default_rate : float
         Yearly default rate of a credit asset's loans, in [0, 1] (Fitch
         private-credit default rate 6.0%, June 2026). Each period the asset
@@ -202,6 +214,7 @@ class AssetClass(BaseModel):
     ruin_hazard: float = 0.0
     ruin_loss: float = 0.9
     smoothing: float = 0.0
+    smoothing_periods_per_year: int | None = Field(default=None, ge=1, le=365)
     default_rate: float = 0.0
     loss_given_default: float = 0.6
     default_correlation: float = 0.1
@@ -321,6 +334,16 @@ class AssetClass(BaseModel):
     def is_private(self) -> bool:
         """Whether smoothing, default losses or a liquidity sleeve change the sampled returns."""
         return self.smoothing > 0.0 or self.default_rate > 0.0 or self.liquidity_share > 0.0
+
+    def smoothing_per_period(self, periods_per_year: int) -> float:
+        """The appraisal-smoothing coefficient per period at ``periods_per_year``.
+
+        ``smoothing`` itself when ``smoothing_periods_per_year`` is None, else
+        ``smoothing ** (smoothing_periods_per_year / periods_per_year)``.
+        """
+        if self.smoothing_periods_per_year is None or self.smoothing == 0.0:
+            return self.smoothing
+        return float(self.smoothing ** (self.smoothing_periods_per_year / periods_per_year))
 
     def volatility_by_year(self, n_years: int) -> np.ndarray:
         """Annual volatility used in each year ``0 .. n_years - 1``, shape (n_years,)."""
@@ -1287,7 +1310,8 @@ class MarketModel(BaseModel):
                     drawn = parameters.get(f"{asset.name}/expected_return")
                     mean = asset.expected_return if drawn is None else drawn
                     drift = np.log1p(mean) / ppy
-                    returns[:, :, i] = smooth_returns(economic[:, :, i], asset.smoothing, drift)
+                    phi = asset.smoothing_per_period(ppy)
+                    returns[:, :, i] = smooth_returns(economic[:, :, i], phi, drift)
         # Sleeves last, from the liquid assets' own returns (which have no sleeve).
         for i, asset in enumerate(self.assets):
             if asset.liquidity_share == 0.0:

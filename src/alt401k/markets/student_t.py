@@ -123,7 +123,7 @@ class StudentT(ReturnModel):
     Examples
     --------
     >>> from alt401k.markets import default_markets
-    >>> market = default_markets().replace_asset("bitcoin", model=StudentT(df=4))
+    >>> market = default_markets("lognormal").replace_asset("bitcoin", model=StudentT(df=4))
     >>> market["bitcoin"].model.kind
     'student_t'
     """
