@@ -461,3 +461,35 @@ def test_pool_pay_follows_each_scenarios_prices():
         rtol=1e-9,
     )
     assert np.all(fixed.contribution_scale == 1.0)
+
+
+def test_real_dollars_by_the_time_of_the_flow():
+    # $125B moves in January of the first year: $125B in start-year dollars (it was
+    # deflated by the year-end price level: $122.0B).
+    full = dict(sponsor_adoption=1.0, opt_in_rate=1.0, allocation_share=0.01, horizon_years=3)
+    out = ak.Scenario(**full).run(200, rng=5)
+    real = out.summary(real=True)
+    assert real["reallocation_mean"].iloc[0] == pytest.approx(125e9, rel=1e-12)
+    price = out.price_level
+    start = np.concatenate([np.ones((200, 1)), price[:, :-1]], axis=1)
+    mid = np.sqrt(start * price)
+    flows = out.flow_paths
+    np.testing.assert_allclose(
+        real["reallocation_mean"], (flows[..., 0] / start).mean(axis=0), rtol=1e-12
+    )
+    for i, name in enumerate(out.COMPONENTS[1:], start=1):
+        np.testing.assert_allclose(
+            real[f"{name}_mean"], (flows[..., i] / mid).mean(axis=0), rtol=1e-12
+        )
+    cumulative = np.cumsum(flows[..., 0] / start + (flows[..., 1:].sum(axis=-1) / mid), axis=1)
+    np.testing.assert_allclose(real["cumulative_flow_mean"], cumulative.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(real["holdings_mean"], (out.holdings / price).mean(axis=0))
+    np.testing.assert_allclose(
+        real["pool_outflows_mean"], (out.pool_outflows / mid).mean(axis=0), rtol=1e-12
+    )
+    # The streamed summary states the same figures.
+    streamed = ak.Scenario(**full).run(200, rng=5, keep_paths=False).summary(real=True)
+    assert streamed["reallocation_mean"].iloc[0] == pytest.approx(125e9, rel=1e-12)
+    np.testing.assert_allclose(
+        streamed["contributions_mean"], real["contributions_mean"], rtol=1e-9
+    )

@@ -279,14 +279,18 @@ def test_pool_summary_real(random_pool):
     deflated = out.holdings / out.price_level
     np.testing.assert_allclose(real["holdings_mean"], deflated.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(real["holdings_p07"], np.quantile(deflated, 0.07, axis=0))
-    flows = out.net_flows / out.price_level
+    # Reallocation at the start of the year, flows spread over it at mid-year.
+    start = np.concatenate([np.ones_like(out.price_level[:, :1]), out.price_level[:, :-1]], 1)
+    mid = np.sqrt(start * out.price_level)
+    flows = (
+        out.component("reallocation") / start
+        + (out.net_flows - out.component("reallocation")) / mid
+    )
     np.testing.assert_allclose(real["net_flow_p50"], np.median(flows, axis=0), rtol=1e-12)
     np.testing.assert_allclose(
         real["cumulative_flow_mean"], np.cumsum(flows, axis=1).mean(axis=0), rtol=1e-12
     )
-    np.testing.assert_allclose(
-        real["pool_outflows_mean"], (out.pool_outflows / out.price_level).mean(axis=0)
-    )
+    np.testing.assert_allclose(real["pool_outflows_mean"], (out.pool_outflows / mid).mean(axis=0))
     assert list(real.columns) == list(out.summary(quantiles=(0.07, 0.5)).columns)
 
 
@@ -304,7 +308,11 @@ def test_pool_real_deterministic_inflation():
     np.testing.assert_allclose(price[-1], 1.02**5, rtol=1e-6)
     real, nominal = out.summary(real=True), out.summary()
     np.testing.assert_allclose(real["holdings_p50"], nominal["holdings_p50"] / price, rtol=1e-12)
-    np.testing.assert_allclose(real["reallocation_mean"], nominal["reallocation_mean"] / price)
+    start = np.concatenate([[1.0], price[:-1]])  # reallocation: start-of-year prices
+    np.testing.assert_allclose(real["reallocation_mean"], nominal["reallocation_mean"] / start)
+    np.testing.assert_allclose(
+        real["contributions_mean"], nominal["contributions_mean"] / np.sqrt(start * price)
+    )
 
 
 def test_holdings_table_by_hand():

@@ -28,7 +28,7 @@ from ._stats import (
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-__all__ = ["QUANTILED_SERIES", "PoolResults", "summary_series"]
+__all__ = ["QUANTILED_SERIES", "PoolResults", "real_deflators", "summary_series"]
 
 
 def _with_units(frame: pd.DataFrame, real: bool) -> pd.DataFrame:
@@ -59,31 +59,67 @@ def summary_series(
     ``holdings``, ``pool_assets``, ``pool_contributions`` (the pool's
     contributions, (Y, 3), scaled by each scenario's ``contribution_scale``),
     ``pool_outflows``, ``blocked_sales`` (when given) and ``pool_<cause>``.
-    With ``price_level`` (S, Y), every figure of a year is deflated by its own
-    scenario's price level at that year end, and ``cumulative_flow`` is the
+    With ``price_level`` (S, Y), every figure is deflated by its own
+    scenario's price level at the time of the money (:func:`real_deflators`):
+    ``reallocation`` (adoption in the first period of the year) at the start
+    of the year, the other flows (spread over the year) at mid-year, stocks
+    (``holdings``, ``pool_assets``) at the year end; ``cumulative_flow`` is the
     running sum of the deflated flows. Shared by the paths' summary and the
     streamed one, so both describe the same quantities.
     """
+    if price_level is None:
+        start = mid = end = None
+    else:
+        start, mid, end = real_deflators(price_level)
 
-    def deflate(values: np.ndarray) -> np.ndarray:
-        return values if price_level is None else values / price_level
+    def deflate(values: np.ndarray, at: np.ndarray | None) -> np.ndarray:
+        return values if at is None else values / at
 
-    flows = flow_paths if price_level is None else flow_paths / price_level[..., None]
+    flows = flow_paths
+    if start is not None and mid is not None:
+        at = np.repeat(mid[..., None], len(POOL_COMPONENTS), axis=-1)
+        at[..., POOL_COMPONENTS.index("reallocation")] = start
+        flows = flow_paths / at
     net = flows.sum(axis=-1)
     out = {name: flows[..., i] for i, name in enumerate(POOL_COMPONENTS)}
     out.update(
         net_flow=net,
         cumulative_flow=np.cumsum(net, axis=1),
-        holdings=deflate(holdings),
-        pool_assets=deflate(pool_assets),
-        pool_contributions=deflate(pool_contributions.sum(axis=1)[None, :] * contribution_scale),
-        pool_outflows=deflate(pool_outflows),
+        holdings=deflate(holdings, end),
+        pool_assets=deflate(pool_assets, end),
+        pool_contributions=deflate(
+            pool_contributions.sum(axis=1)[None, :] * contribution_scale, mid
+        ),
+        pool_outflows=deflate(pool_outflows, mid),
     )
     if blocked_sales is not None:
-        out["blocked_sales"] = deflate(blocked_sales)
+        out["blocked_sales"] = deflate(blocked_sales, mid)
     for i, cause in enumerate(outflow_causes):
-        out[f"pool_{cause}"] = deflate(outflow_by_cause[:, :, i])
+        out[f"pool_{cause}"] = deflate(outflow_by_cause[:, :, i], mid)
     return out
+
+
+def real_deflators(price_level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Price levels at the start, the middle and the end of each year, (S, Y) each.
+
+    Parameters
+    ----------
+    price_level : ndarray, shape (S, Y)
+        Consumer price index at each year end, 1 at the start of the run.
+
+    Returns
+    -------
+    start, mid, end : ndarray, shape (S, Y)
+        :math:`P_{y-1}` (1 in the first year), :math:`\sqrt{P_{y-1} P_y}` and
+        :math:`P_y`. Money paid at the start of a year is deflated by the
+        first, money spread over the year by the second (the price level at
+        mid-year under a constant inflation rate within the year, so a flow
+        paid evenly is valued at its average price), balances at the year end
+        by the third.
+    """
+    end = np.asarray(price_level, dtype=float)
+    start = np.concatenate([np.ones_like(end[:, :1]), end[:, :-1]], axis=1)
+    return start, np.sqrt(start * end), end
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -104,9 +140,8 @@ class PoolResults:
         flat fees, dollars.
     holdings : ndarray, shape (S, Y)
         The pool's holdings of the asset at each year end, dollars.
-    holdings_by_channel : ndarray, shape (S, Y, 3)
-        ``holdings`` held through the active election on the core menu, the
-        default fund, and the brokerage window.
+    holdings_by_channel : ndarray, shape (S, Y, 2)
+        ``holdings`` held through the active and the default channel.
     pool_assets : ndarray, shape (S, Y)
         Total DC pool at each year end, dollars.
     pool_outflows : ndarray, shape (S, Y)
@@ -144,12 +179,6 @@ class PoolResults:
         holders' asset; and what the holders would have had without it.
     final_holder_share : ndarray, shape (S, G)
         Share of each group's people holding the asset at the horizon.
-    start_holdings_by_channel : ndarray, shape (S, 3), optional
-        The asset held at the start, before year 0, through each channel
-        (active, default, window): ``Scenario.start_state`` and the
-        brokerage window's holders at the start, dollars. A holding, not a flow.
-    window_flows : ndarray, shape (S, Y, C), optional
-        The part of ``flow_paths`` that went through the brokerage window.
     blocked_sales : ndarray, shape (S, Y)
         Sales of the asset blocked by ``Scenario.redemption_gate`` each year
         (rebalancing or unwinding wanted them; the gate did not allow them),
@@ -189,8 +218,6 @@ class PoolResults:
     seed: np.random.SeedSequence
     periods_per_year: int = 12
     blocked_sales: np.ndarray | None = None
-    start_holdings_by_channel: np.ndarray | None = None
-    window_flows: np.ndarray | None = None
 
     COMPONENTS = POOL_COMPONENTS
 
@@ -265,73 +292,27 @@ class PoolResults:
             raise ValueError(f"component must be one of {', '.join(POOL_COMPONENTS)}; got {name!r}")
         return self.flow_paths[..., POOL_COMPONENTS.index(name)]
 
-    def flows(self, *, by_channel: bool = False) -> pd.DataFrame:
+    def flows(self) -> pd.DataFrame:
         """Tidy flows: one row per scenario, year and component.
-
-        Parameters
-        ----------
-        by_channel : bool
-            Also split each row by channel: ``"plan"`` (the core menu's
-            active election and the default fund) and ``"window"`` (the
-            brokerage window), in a ``channel`` column; the two add up to the
-            rows without it.
 
         Returns
         -------
         DataFrame
             Columns ``scenario`` (int), ``year`` (calendar year), ``component``
             (categorical: reallocation, contributions, distributions,
-            rebalancing), ``channel`` when asked for, and ``dollars`` (net
-            purchases of the asset).
+            rebalancing) and ``dollars`` (net purchases of the asset).
         """
         s, y, c = self.flow_paths.shape
-        if not by_channel:
-            parts = [("", self.flow_paths)]
-        else:
-            window = self.window_flows if self.window_flows is not None else 0.0 * self.flow_paths
-            parts = [("plan", self.flow_paths - window), ("window", window)]
-        frames = []
-        for label, values in parts:
-            frame = pd.DataFrame(
-                {
-                    "scenario": np.repeat(np.arange(s), y * c),
-                    "year": np.tile(np.repeat(self.years, c), s),
-                    "component": pd.Categorical.from_codes(
-                        np.tile(np.arange(c), s * y), categories=pd.Index(POOL_COMPONENTS)
-                    ),
-                    "dollars": values.reshape(-1),
-                }
-            )
-            if label:
-                frame.insert(3, "channel", label)
-            frames.append(frame)
-        out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-        if by_channel:
-            out["channel"] = pd.Categorical(out["channel"], categories=["plan", "window"])
-        return out.pipe(_with_units, False)
-
-    def start_holdings(self) -> pd.DataFrame:
-        """The asset held at the start, before year 0, by channel: a holding, not a flow.
-
-        Returns
-        -------
-        DataFrame indexed by channel (active, default, window, total)
-            ``mean``, ``p05``, ``p50``, ``p95`` over scenarios, dollars (the
-            start state and the window's holders at the start; the same in
-            every scenario unless an uncertain allocation share is drawn).
-        """
-        held = (
-            np.zeros((self.n_scenarios, 3))
-            if self.start_holdings_by_channel is None
-            else self.start_holdings_by_channel
-        )
-        values = np.column_stack([held, held.sum(axis=1)])
-        q05, q50, q95 = np.quantile(values, (0.05, 0.5, 0.95), axis=0)
-        frame = pd.DataFrame(
-            {"mean": values.mean(axis=0), "p05": q05, "p50": q50, "p95": q95},
-            index=pd.Index(["active", "default", "window", "total"], name="channel"),
-        )
-        return frame.pipe(_with_units, False)
+        return pd.DataFrame(
+            {
+                "scenario": np.repeat(np.arange(s), y * c),
+                "year": np.tile(np.repeat(self.years, c), s),
+                "component": pd.Categorical.from_codes(
+                    np.tile(np.arange(c), s * y), categories=pd.Index(POOL_COMPONENTS)
+                ),
+                "dollars": self.flow_paths.reshape(-1),
+            }
+        ).pipe(_with_units, False)
 
     def pool_flows(self) -> pd.DataFrame:
         """Tidy money flows of the whole pool: one row per scenario, year and source.
@@ -388,8 +369,14 @@ class PoolResults:
         quantiles : sequence of float
             Each in [0, 1], none repeated; labelled ``p05``, ``p50``, ``p99.9`` ...
         real : bool
-            Start-year dollars: every dollar figure of a year deflated by its
-            own scenario's price level at that year end (:attr:`price_level`);
+            Start-year dollars: every dollar figure deflated by its own
+            scenario's price level (:attr:`price_level`) at the time of the
+            money: ``reallocation_mean`` at the start of the year (adoption
+            moves balances in the year's first period, so $125B paid in January
+            of the first year is $125B), the other flows (contributions,
+            distributions, rebalancing, ``pool_contributions``, outflows and
+            their causes, blocked sales) at mid-year (:func:`real_deflators`),
+            ``holdings`` and ``pool_assets`` at the year end;
             ``cumulative_flow`` is then the running sum of the deflated flows.
             Default nominal.
 
@@ -443,11 +430,6 @@ class PoolResults:
             out["blocked_sales_mean"] = series["blocked_sales"].mean(axis=0)
         for cause in self.outflow_causes:
             out[f"pool_{cause}_mean"] = series[f"pool_{cause}"].mean(axis=0)
-        deflator = self.price_level if real else 1.0
-        if self.window_flows is not None:
-            out["window_net_flow_mean"] = (self.window_flows.sum(axis=-1) / deflator).mean(axis=0)
-        if self.holdings_by_channel.shape[-1] > 2:
-            out["window_holdings_mean"] = (self.holdings_by_channel[..., 2] / deflator).mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
         frame.attrs["assumptions"] = self.scenario.assumptions()
         frame.attrs["units"] = units(real)

@@ -18,7 +18,7 @@ import pandas as pd
 from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
 from ._stats import check_quantiles, quantile_label, units
-from .pool import QUANTILED_SERIES, summary_series
+from .pool import QUANTILED_SERIES, real_deflators, summary_series
 from .streaming import MIN_MAGNITUDE, StreamedStats
 
 if TYPE_CHECKING:
@@ -38,8 +38,6 @@ _DOLLARS = (
     "blocked_sales",
     "asset_return",
 )
-#: The brokerage window's own series (zeros without a window).
-_WINDOW = ("window_net_flow", "window_holdings")
 #: Other series, nominal or without units.
 _OTHER = ("holdings_active", "holdings_default", "excess_return", "price_level")
 #: Series with quantiles, nominal and real.
@@ -48,7 +46,7 @@ SKETCHED_SERIES = (*QUANTILED_SERIES, *(f"real/{name}" for name in QUANTILED_SER
 
 def stream_series_names(outflow_causes: Sequence[str]) -> tuple[str, ...]:
     """Names of every streamed series of a pool run with these outflow causes."""
-    dollars = (*_DOLLARS, *(f"pool_{cause}" for cause in outflow_causes), *_WINDOW)
+    dollars = (*_DOLLARS, *(f"pool_{cause}" for cause in outflow_causes))
     return (*dollars, *(f"real/{name}" for name in dollars), *_OTHER)
 
 
@@ -80,14 +78,7 @@ def stream_series(
         ).items():
             out[prefix + name] = values
     out["asset_return"] = arrays["asset_return"]
-    out["real/asset_return"] = arrays["asset_return"] / price
-    window = {
-        "window_net_flow": arrays["window_flows"].sum(axis=-1),
-        "window_holdings": arrays["holdings_by_channel"][..., 2],
-    }
-    for name, values in window.items():
-        out[name] = values
-        out[f"real/{name}"] = values / price
+    out["real/asset_return"] = arrays["asset_return"] / real_deflators(price)[1]  # mid-year
     out["holdings_active"] = arrays["holdings_by_channel"][..., 0]
     out["holdings_default"] = arrays["holdings_by_channel"][..., 1]
     out["excess_return"] = arrays["excess_return"]
@@ -116,8 +107,11 @@ class StreamedPoolResults:
         ``pool_assets``, ``pool_contributions``, ``pool_outflows``,
         ``blocked_sales``, ``asset_return``, ``pool_<cause>``, each also as
         ``real/<name>`` (start-year dollars, deflated by each scenario's own
-        price level), and ``holdings_active``, ``holdings_default``,
-        ``excess_return`` and ``price_level``. Quantiles for
+        price level at the time of the money as :meth:`PoolResults.summary`
+        says: reallocation at the start of the year, other flows and
+        ``asset_return`` at mid-year, stocks at the year end), and
+        ``holdings_active``, ``holdings_default``, ``excess_return`` and
+        ``price_level``. Quantiles for
         ``stats.sketched``.
     pool_contributions : ndarray, shape (Y, 3)
         As :attr:`PoolResults.pool_contributions`.
@@ -200,8 +194,6 @@ class StreamedPoolResults:
         out["blocked_sales_mean"] = st.mean(prefix + "blocked_sales")
         for cause in self.outflow_causes:
             out[f"pool_{cause}_mean"] = st.mean(f"{prefix}pool_{cause}")
-        for name in _WINDOW:
-            out[f"{name}_mean"] = st.mean(prefix + name)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
         frame.attrs["assumptions"] = self.scenario.assumptions()
         frame.attrs["units"] = units(real)
