@@ -140,8 +140,9 @@ class PoolResults:
         flat fees, dollars.
     holdings : ndarray, shape (S, Y)
         The pool's holdings of the asset at each year end, dollars.
-    holdings_by_channel : ndarray, shape (S, Y, 2)
-        ``holdings`` held through the active and the default channel.
+    holdings_by_channel : ndarray, shape (S, Y, 3)
+        ``holdings`` held through the active election on the core menu, the
+        default fund, and the brokerage window.
     pool_assets : ndarray, shape (S, Y)
         Total DC pool at each year end, dollars.
     pool_outflows : ndarray, shape (S, Y)
@@ -179,6 +180,12 @@ class PoolResults:
         holders' asset; and what the holders would have had without it.
     final_holder_share : ndarray, shape (S, G)
         Share of each group's people holding the asset at the horizon.
+    start_holdings_by_channel : ndarray, shape (S, 3), optional
+        The asset held at the start, before year 0, through each channel
+        (active, default, window): ``Scenario.start_state`` and the
+        brokerage window's holders at the start, dollars. A holding, not a flow.
+    window_flows : ndarray, shape (S, Y, C), optional
+        The part of ``flow_paths`` that went through the brokerage window.
     blocked_sales : ndarray, shape (S, Y)
         Sales of the asset blocked by ``Scenario.redemption_gate`` each year
         (rebalancing or unwinding wanted them; the gate did not allow them),
@@ -218,6 +225,8 @@ class PoolResults:
     seed: np.random.SeedSequence
     periods_per_year: int = 12
     blocked_sales: np.ndarray | None = None
+    start_holdings_by_channel: np.ndarray | None = None
+    window_flows: np.ndarray | None = None
 
     COMPONENTS = POOL_COMPONENTS
 
@@ -292,27 +301,73 @@ class PoolResults:
             raise ValueError(f"component must be one of {', '.join(POOL_COMPONENTS)}; got {name!r}")
         return self.flow_paths[..., POOL_COMPONENTS.index(name)]
 
-    def flows(self) -> pd.DataFrame:
+    def flows(self, *, by_channel: bool = False) -> pd.DataFrame:
         """Tidy flows: one row per scenario, year and component.
+
+        Parameters
+        ----------
+        by_channel : bool
+            Also split each row by channel: ``"plan"`` (the core menu's
+            active election and the default fund) and ``"window"`` (the
+            brokerage window), in a ``channel`` column; the two add up to the
+            rows without it.
 
         Returns
         -------
         DataFrame
             Columns ``scenario`` (int), ``year`` (calendar year), ``component``
             (categorical: reallocation, contributions, distributions,
-            rebalancing) and ``dollars`` (net purchases of the asset).
+            rebalancing), ``channel`` when asked for, and ``dollars`` (net
+            purchases of the asset).
         """
         s, y, c = self.flow_paths.shape
-        return pd.DataFrame(
-            {
-                "scenario": np.repeat(np.arange(s), y * c),
-                "year": np.tile(np.repeat(self.years, c), s),
-                "component": pd.Categorical.from_codes(
-                    np.tile(np.arange(c), s * y), categories=pd.Index(POOL_COMPONENTS)
-                ),
-                "dollars": self.flow_paths.reshape(-1),
-            }
-        ).pipe(_with_units, False)
+        if not by_channel:
+            parts = [("", self.flow_paths)]
+        else:
+            window = self.window_flows if self.window_flows is not None else 0.0 * self.flow_paths
+            parts = [("plan", self.flow_paths - window), ("window", window)]
+        frames = []
+        for label, values in parts:
+            frame = pd.DataFrame(
+                {
+                    "scenario": np.repeat(np.arange(s), y * c),
+                    "year": np.tile(np.repeat(self.years, c), s),
+                    "component": pd.Categorical.from_codes(
+                        np.tile(np.arange(c), s * y), categories=pd.Index(POOL_COMPONENTS)
+                    ),
+                    "dollars": values.reshape(-1),
+                }
+            )
+            if label:
+                frame.insert(3, "channel", label)
+            frames.append(frame)
+        out = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        if by_channel:
+            out["channel"] = pd.Categorical(out["channel"], categories=["plan", "window"])
+        return out.pipe(_with_units, False)
+
+    def start_holdings(self) -> pd.DataFrame:
+        """The asset held at the start, before year 0, by channel: a holding, not a flow.
+
+        Returns
+        -------
+        DataFrame indexed by channel (active, default, window, total)
+            ``mean``, ``p05``, ``p50``, ``p95`` over scenarios, dollars (the
+            start state and the window's holders at the start; the same in
+            every scenario unless an uncertain allocation share is drawn).
+        """
+        held = (
+            np.zeros((self.n_scenarios, 3))
+            if self.start_holdings_by_channel is None
+            else self.start_holdings_by_channel
+        )
+        values = np.column_stack([held, held.sum(axis=1)])
+        q05, q50, q95 = np.quantile(values, (0.05, 0.5, 0.95), axis=0)
+        frame = pd.DataFrame(
+            {"mean": values.mean(axis=0), "p05": q05, "p50": q50, "p95": q95},
+            index=pd.Index(["active", "default", "window", "total"], name="channel"),
+        )
+        return frame.pipe(_with_units, False)
 
     def pool_flows(self) -> pd.DataFrame:
         """Tidy money flows of the whole pool: one row per scenario, year and source.
@@ -430,6 +485,11 @@ class PoolResults:
             out["blocked_sales_mean"] = series["blocked_sales"].mean(axis=0)
         for cause in self.outflow_causes:
             out[f"pool_{cause}_mean"] = series[f"pool_{cause}"].mean(axis=0)
+        deflator = self.price_level if real else 1.0
+        if self.window_flows is not None:
+            out["window_net_flow_mean"] = (self.window_flows.sum(axis=-1) / deflator).mean(axis=0)
+        if self.holdings_by_channel.shape[-1] > 2:
+            out["window_holdings_mean"] = (self.holdings_by_channel[..., 2] / deflator).mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
         frame.attrs["assumptions"] = self.scenario.assumptions()
         frame.attrs["units"] = units(real)

@@ -38,6 +38,8 @@ _DOLLARS = (
     "blocked_sales",
     "asset_return",
 )
+#: The brokerage window's own series (zeros without a window).
+_WINDOW = ("window_net_flow", "window_holdings")
 #: Other series, nominal or without units.
 _OTHER = ("holdings_active", "holdings_default", "excess_return", "price_level")
 #: Series with quantiles, nominal and real.
@@ -46,7 +48,7 @@ SKETCHED_SERIES = (*QUANTILED_SERIES, *(f"real/{name}" for name in QUANTILED_SER
 
 def stream_series_names(outflow_causes: Sequence[str]) -> tuple[str, ...]:
     """Names of every streamed series of a pool run with these outflow causes."""
-    dollars = (*_DOLLARS, *(f"pool_{cause}" for cause in outflow_causes))
+    dollars = (*_DOLLARS, *(f"pool_{cause}" for cause in outflow_causes), *_WINDOW)
     return (*dollars, *(f"real/{name}" for name in dollars), *_OTHER)
 
 
@@ -79,6 +81,13 @@ def stream_series(
             out[prefix + name] = values
     out["asset_return"] = arrays["asset_return"]
     out["real/asset_return"] = arrays["asset_return"] / real_deflators(price)[1]  # mid-year
+    window = {
+        "window_net_flow": arrays["window_flows"].sum(axis=-1),
+        "window_holdings": arrays["holdings_by_channel"][..., 2],
+    }
+    for name, values in window.items():
+        out[name] = values
+        out[f"real/{name}"] = values / price
     out["holdings_active"] = arrays["holdings_by_channel"][..., 0]
     out["holdings_default"] = arrays["holdings_by_channel"][..., 1]
     out["excess_return"] = arrays["excess_return"]
@@ -194,6 +203,8 @@ class StreamedPoolResults:
         out["blocked_sales_mean"] = st.mean(prefix + "blocked_sales")
         for cause in self.outflow_causes:
             out[f"pool_{cause}_mean"] = st.mean(f"{prefix}pool_{cause}")
+        for name in _WINDOW:
+            out[f"{name}_mean"] = st.mean(prefix + name)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))
         frame.attrs["assumptions"] = self.scenario.assumptions()
         frame.attrs["units"] = units(real)
