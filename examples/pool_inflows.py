@@ -12,6 +12,7 @@ Run:  python examples/pool_inflows.py [--n-scenarios 5000] [--horizon 10] [--see
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,44 +24,33 @@ NAIVE = 0.01 * 12.5e12
 
 
 def scenarios(horizon: int) -> dict[str, tuple[ak.Scenario, str]]:
-    """Three named scenarios and the assumptions each stands for (all *est.*)."""
-    common = dict(asset="bitcoin", horizon_years=horizon, pool_assets=12.5e12)
-    cautious = ak.Scenario(
-        sponsor_adoption=ak.Bass(p=0.002, q=0.2, ceiling=ak.Uniform(0.02, 0.06)),
-        opt_in_rate=ak.Logistic(ceiling=0.03, midpoint=3.0, steepness=1.0),
-        allocation_share=ak.Uniform(0.01, 0.03),
-        reversal=ak.Reversal(hazard=0.10, treatment="freeze"),
-        **common,
-    )
-    base = ak.Scenario(
-        sponsor_adoption="segments",
-        opt_in_rate=ak.crypto_opt_in_curve(),
-        allocation_share=ak.Triangular(0.01, 0.02, 0.05),
-        reversal=ak.Reversal(hazard=0.05, treatment="keep"),
-        **common,
-    )
-    aggressive = ak.Scenario(
-        sponsor_adoption=ak.Bass(p=0.03, q=0.4, ceiling=ak.Uniform(0.3, 0.6)),
-        opt_in_rate=ak.Logistic(ceiling=0.2, midpoint=2.0, steepness=1.5),
-        allocation_share=0.05,
-        default_fund=ak.DefaultChannel(sleeve_share=((25, 0.02), (65, 0.005))),
-        **common,
+    """The three scenario files of examples/scenarios and the assumptions each stands for.
+
+    Every number is derived in the files' comments (cited, or *est.*).
+    """
+    folder = Path(__file__).resolve().parent / "scenarios"
+    cautious, base, aggressive = (
+        ak.read_scenario(folder / f"{name}.yaml").replace(horizon_years=horizon)
+        for name in ("cautious", "base", "aggressive")
     )
     return {
         "cautious": (
             cautious,
             "2-6% of plans ever offer it (slow Bass), 3% of their participants elect 1-3%, "
-            "never rebalanced; 10%/yr chance the rules are rescinded, then frozen to new money",
+            "never rebalanced; 10%/yr chance the rules are rescinded, then frozen to new money; "
+            "the 2026 start and a slow-growing brokerage window",
         ),
         "base": (
             base,
             "crypto Bass curves by plan size (6-15% ceilings, large plans first), opt-in rising "
-            "to 8%, 1-5% each (mode 2%), never rebalanced; 5%/yr reversal hazard, holdings kept",
+            "to 8%, 1-5% each (mode 2%), never rebalanced; 5%/yr reversal hazard, holdings kept; "
+            "the 2026 start, the brokerage window, products by launch",
         ),
         "aggressive": (
             aggressive,
             "30-60% of plans (TDF-like Bass), 20% elect 5%, and target-date funds add a 2% sleeve "
-            "gliding to 0.5% at 65 for default investors (rebalanced monthly); no reversal",
+            "gliding to 0.5% at 65 for default investors (rebalanced monthly); no reversal; "
+            "the 2026 start and a fast-growing brokerage window",
         ),
     }
 

@@ -15,6 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
         ("quickstart.py", ["--n-scenarios", "200", "--horizon", "3"], "$125.0B"),
         ("participant_sleeve.py", ["--n-scenarios", "200"], "5% bitcoin"),
         ("pool_inflows.py", ["--n-scenarios", "100", "--horizon", "3"], "== aggressive"),
+        ("published_estimates.py", ["--n-scenarios", "40"], "| adoption x sleeve matrix |"),
         (
             "pool_calibration.py",
             ["--n-scenarios", "50", "--horizon", "2"],
@@ -47,6 +48,7 @@ def test_every_example_is_tested():
         "participant_sleeve.py",
         "pool_inflows.py",
         "pool_calibration.py",
+        "published_estimates.py",
         "roth_vs_traditional.py",
         "retirement_income.py",
         "plan_designs.py",
