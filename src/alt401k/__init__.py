@@ -11,7 +11,7 @@ DC pool into the asset, and how fast.
 125
 """
 
-from . import display, io, plotting
+from . import display, io, plotting, validation
 from ._calibrate import FlowCalibration, FlowParameters
 from ._warnings import Alt401kWarning
 from .adoption import (
@@ -187,5 +187,6 @@ __all__ = [
     "taxable_account",
     "taxable_social_security",
     "uniform_lifetime_divisor",
+    "validation",
     "write_scenario",
 ]
