@@ -68,18 +68,14 @@ def summary_series(
     streamed one, so both describe the same quantities.
     """
     if price_level is None:
-        start = mid = end = None
+        mid = end = None
     else:
-        start, mid, end = real_deflators(price_level)
+        _, mid, end = real_deflators(price_level)
 
     def deflate(values: np.ndarray, at: np.ndarray | None) -> np.ndarray:
         return values if at is None else values / at
 
-    flows = flow_paths
-    if start is not None and mid is not None:
-        at = np.repeat(mid[..., None], len(POOL_COMPONENTS), axis=-1)
-        at[..., POOL_COMPONENTS.index("reallocation")] = start
-        flows = flow_paths / at
+    flows = flow_paths if price_level is None else deflate_flows(flow_paths, price_level)
     net = flows.sum(axis=-1)
     out = {name: flows[..., i] for i, name in enumerate(POOL_COMPONENTS)}
     out.update(
@@ -97,6 +93,15 @@ def summary_series(
     for i, cause in enumerate(outflow_causes):
         out[f"pool_{cause}"] = deflate(outflow_by_cause[:, :, i], mid)
     return out
+
+
+def deflate_flows(flow_paths: np.ndarray, price_level: np.ndarray) -> np.ndarray:
+    """Flows by component (S, Y, C) in start-year dollars: reallocation at the start of
+    the year, the other components at mid-year (:func:`real_deflators`)."""
+    start, mid, _ = real_deflators(price_level)
+    at = np.repeat(mid[..., None], len(POOL_COMPONENTS), axis=-1)
+    at[..., POOL_COMPONENTS.index("reallocation")] = start
+    return flow_paths / at
 
 
 def real_deflators(price_level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -487,7 +492,10 @@ class PoolResults:
             out[f"pool_{cause}_mean"] = series[f"pool_{cause}"].mean(axis=0)
         deflator = self.price_level if real else 1.0
         if self.window_flows is not None:
-            out["window_net_flow_mean"] = (self.window_flows.sum(axis=-1) / deflator).mean(axis=0)
+            window = self.window_flows
+            if real:
+                window = deflate_flows(window, self.price_level)
+            out["window_net_flow_mean"] = window.sum(axis=-1).mean(axis=0)
         if self.holdings_by_channel.shape[-1] > 2:
             out["window_holdings_mean"] = (self.holdings_by_channel[..., 2] / deflator).mean(axis=0)
         frame = pd.DataFrame(out, index=pd.Index(self.years, name="year"))

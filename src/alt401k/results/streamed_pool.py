@@ -18,7 +18,7 @@ import pandas as pd
 from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
 from ._stats import check_quantiles, quantile_label, units
-from .pool import QUANTILED_SERIES, real_deflators, summary_series
+from .pool import QUANTILED_SERIES, deflate_flows, real_deflators, summary_series
 from .streaming import MIN_MAGNITUDE, StreamedStats
 
 if TYPE_CHECKING:
@@ -85,9 +85,13 @@ def stream_series(
         "window_net_flow": arrays["window_flows"].sum(axis=-1),
         "window_holdings": arrays["holdings_by_channel"][..., 2],
     }
+    real_window = {
+        "window_net_flow": deflate_flows(arrays["window_flows"], price).sum(axis=-1),
+        "window_holdings": window["window_holdings"] / price,
+    }
     for name, values in window.items():
         out[name] = values
-        out[f"real/{name}"] = values / price
+        out[f"real/{name}"] = real_window[name]
     out["holdings_active"] = arrays["holdings_by_channel"][..., 0]
     out["holdings_default"] = arrays["holdings_by_channel"][..., 1]
     out["excess_return"] = arrays["excess_return"]
