@@ -169,3 +169,22 @@ def test_a_start_share_above_what_products_allow_is_refused():
 def test_start_holdings_respect_the_menu_cap():
     with pytest.raises(ValidationError, match=r"allocation_share can reach 0.3, above the cap"):
         realistic(allocation_share=0.3)
+
+
+def test_a_new_default_option_takes_new_money_only_when_old_balances_stay():
+    def run(existing: str) -> ak.PoolResults:
+        fund = ak.DefaultChannel(sleeve_share=0.02, existing_balances=existing)
+        return ak.Scenario(
+            sponsor_adoption=1.0, active_channel=False, default_fund=fund, horizon_years=2
+        ).run(5, rng=4)
+
+    stay, move = run("stay"), run("move")
+    assert np.all(stay.component("reallocation") == 0.0)
+    assert np.all(stay.component("rebalancing") == 0.0)
+    assert np.all(move.component("reallocation")[:, 0] > 0.0)
+    # New money is the same either way: 2% of the default investors' contributions.
+    np.testing.assert_allclose(
+        stay.component("contributions"), move.component("contributions"), rtol=1e-12
+    )
+    with pytest.raises(ValidationError, match=r"existing_balances"):
+        ak.DefaultChannel(existing_balances="keep")

@@ -585,7 +585,8 @@ def build_channel(
 
     active_rule = as_rebalancing(scenario.rebalancing)
     rules = [(ACTIVE, active_rule)]
-    if scenario.default_fund is not None:
+    stay = scenario.default_fund is not None and scenario.default_fund.existing_balances == "stay"
+    if scenario.default_fund is not None and not stay:
         rules.append((DEFAULT, scenario.default_fund.rebalancing))
     fraction = _rebalance_fractions(rules, channel, n_years, n)
 
@@ -624,6 +625,8 @@ def build_channel(
             holder[:, :, channel == NONE] = 0.0
         target = np.where(default_groups, default_share[None], allocation[lo:hi, None, None])
         new_money = np.where(after[lo:hi, :, None], 0.0, target) if after.any() else target
+        if stay:  # old money stays where it was: nothing bought at adoption, none rebalanced
+            target = np.where(default_groups, 0.0, target)
         return ChannelInputs(
             holder_share=holder,
             target_share=target,

@@ -30,11 +30,23 @@ class DefaultChannel(Spec):
     rebalancing : Rebalancing or str
         The fund trades back to its sleeve; default monthly, as target-date
         funds do (*est.*).
+    existing_balances : {"move", "stay"}
+        What happens to a default investor's balance when the plan adopts:
+        ``"move"`` (default) -- it is in the fund, so the sleeve's share of it
+        is bought at once (a sleeve added to a target-date fund that default
+        investors already hold); ``"stay"`` -- it stays where it was and only
+        new contributions go into the fund, with ``sleeve_share`` of them in
+        the asset and no rebalancing of the old money (a new default option
+        under the QDIA rules, which mostly reached new hires' new money:
+        :func:`alt401k.validation.tdf_backcast`). With ``"stay"`` the fund's
+        own rebalancing of its sleeve is not modelled (exact when the fund is
+        the asset, ``sleeve_share=1``).
     """
 
     kind: Literal["default"] = Field(default="default", repr=False)
     sleeve_share: float | tuple[tuple[int, float], ...] = 0.01
     rebalancing: _RebalancingField = Rebalancing(frequency="monthly")
+    existing_balances: Literal["move", "stay"] = "move"
 
     @field_validator("sleeve_share")
     @classmethod

@@ -259,6 +259,7 @@ def tdf_backcast(
     *,
     sponsor_adoption: Bass | None = None,
     default_investors: Literal["population", "new_hires"] = "population",
+    existing_balances: Literal["move", "stay"] = "stay",
     tdf_mix: dict[str, float] | None = None,
     rng: Any = 0,
 ) -> pd.DataFrame:
@@ -282,6 +283,15 @@ def tdf_backcast(
         diagnostic -- only participants under 30 at the start and entrants
         are default investors, as when a QDIA reaches new (auto-enrolled)
         hires and existing balances stay where they were.
+    existing_balances : {"move", "stay"}
+        What the default channel does with a default investor's balance when
+        the plan adopts (:class:`alt401k.DefaultChannel`): ``"stay"``
+        (default: how a new default option reached plans under the QDIA
+        rules) leaves it where it was and sends only new contributions to
+        the fund; ``"move"`` (the channel's default, right for a sleeve
+        added to a fund default investors already hold) puts it in the fund
+        at once -- here it overshoots the published asset share by 20-32
+        points.
     tdf_mix : dict, optional
         The TDF's index mix; default :data:`TDF_MIX`.
     rng : seed
@@ -318,6 +328,8 @@ def tdf_backcast(
         range), ``last_year < first_year``, or an unknown ``default_investors``.
     """
     _check_years(first_year, last_year)
+    if existing_balances not in ("move", "stay"):
+        raise ValueError(f"existing_balances must be 'move' or 'stay'; got {existing_balances!r}")
     if default_investors not in ("population", "new_hires"):
         raise ValueError(
             f"default_investors must be 'population' or 'new_hires'; got {default_investors!r}"
@@ -330,7 +342,7 @@ def tdf_backcast(
         asset="tdf",
         sponsor_adoption=curve,
         active_channel=False,
-        default_fund=DefaultChannel(sleeve_share=1.0),
+        default_fund=DefaultChannel(sleeve_share=1.0, existing_balances=existing_balances),
         pool_portfolio=CORE_PORTFOLIO,
         start_year=SIMULATED_START_YEAR,
         horizon_years=n_years,
@@ -381,8 +393,14 @@ def tdf_backcast(
     table.attrs["assumptions"] = {
         "sponsor_adoption": repr(curve),
         "default_investors": default_investors,
-        "default_channel": "DefaultChannel(sleeve_share=1.0): default investors of adopting "
-        "plans wholly in the TDF, balances moved in the adoption year",
+        "default_channel": (
+            "DefaultChannel(sleeve_share=1.0): default investors of adopting plans in the TDF; "
+            + (
+                "balances moved in the adoption year"
+                if existing_balances == "move"
+                else "only new contributions go to it, old balances stay"
+            )
+        ),
         "tdf_mix": dict(TDF_MIX if tdf_mix is None else tdf_mix),
         "core_portfolio": CORE_PORTFOLIO,
         "calendar": f"simulated from {SIMULATED_START_YEAR}, relabelled {first_year}-{last_year}",
