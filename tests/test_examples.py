@@ -33,7 +33,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
             ["--n-scenarios", "100"],
             "per_period  deferrals $24,500, match $7,385",
         ),
-        ("tdf_backcast.py", ["--no-plot"], "Asset share, as shipped: mean absolute error"),
+        ("tdf_backcast.py", ["--no-plot"], "Asset share, new money only: mean absolute error"),
     ],
 )
 def test_example_runs(script, argv, expect, monkeypatch, capsys):
