@@ -1,4 +1,4 @@
-"""The command line: ``python -m alt401k run | sweep | schema``.
+"""The command line: ``python -m alt401k run | sweep | schema | app``.
 
 Subcommands
 -----------
@@ -16,6 +16,10 @@ Subcommands
     dollars, to a CSV file with ``--out``.
 ``schema``
     Print the JSON schema of a scenario file.
+``app [--port N]``
+    Serve the browser app (:mod:`alt401k.app`, the ``app`` extra) on
+    ``http://localhost:N`` (default a free port) and print its address; Ctrl-C
+    stops it. No usage statistics are sent; the server listens on localhost only.
 
 Executors (both commands): ``--executor serial|threads|processes|dask`` and
 ``--workers W`` choose where chunks of scenarios (for ``sweep``, points) run; results are
@@ -310,6 +314,24 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _app(args: argparse.Namespace) -> int:
+    try:
+        app = importlib.import_module("alt401k.app")
+        return int(app.launch(args.port))
+    except ImportError as err:
+        raise CommandError(_describe(err)) from None
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number; got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a TCP port, 1 to 65535; got {value}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -410,6 +432,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON schema of a scenario file.",
     )
     schema.set_defaults(handler=_schema, quiet=True)
+
+    app = commands.add_parser(
+        "app",
+        help="serve the browser app on localhost (the app extra)",
+        description="Serve the pool and saver pages in a local browser app "
+        "(pip install 'alt401k[app]'); prints the address. Nothing leaves the machine.",
+    )
+    app.add_argument(
+        "--port", type=_port, default=None, metavar="N", help="port on localhost (default: free)"
+    )
+    app.set_defaults(handler=_app, quiet=True)
     return parser
 
 
