@@ -564,8 +564,8 @@ def test_market_subset_unknown_asset():
 
 def test_default_markets_unknown_preset():
     pattern = (
-        r"unknown preset 'moon'; available: base, crypto_bull, crypto_bear, crypto_realistic, "
-        r"low_equity_returns, crypto_uncertain, crypto_history$"
+        r"unknown preset 'moon'; available: crypto_realistic, lognormal, base, crypto_bull, "
+        r"crypto_bear, low_equity_returns, crypto_uncertain, crypto_history$"
     )
     with pytest.raises(ValueError, match=pattern):
         ak.default_markets("moon")
