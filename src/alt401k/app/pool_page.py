@@ -520,11 +520,15 @@ def _show_results(st: Any, run: PoolRun) -> None:
         f"{dollars_b(q95)}; {run.headline_mean / run.naive:.2%} of the naive "
         f"{dollars_b(run.naive)}. {sample}; {run.seconds:.1f} s ({run.backend})."
     )
+    naive_line = st.checkbox(
+        f"Draw the naive {dollars_b(run.naive)} line (off: zoom to the band)", value=True,
+        key="pool.naive_line",
+    )
     chart = _band_chart(
         alt, run.cumulative,
         title=f"Cumulative net flow into {asset}, $B nominal: 90% band, median (line), "
         f"mean (dashed); {sample}",
-        y_title="$B nominal", rule=run.naive / BILLION,
+        y_title="$B nominal", rule=run.naive / BILLION if naive_line else None,
         rule_label=f"naive {dollars_b(run.naive)}",
     )
     st.altair_chart(chart, width="stretch")

@@ -166,9 +166,14 @@ def run_saver(
 
 
 def _fan_chart(alt: Any, frame: pd.DataFrame, *, title: str, y_title: str) -> Any:
+    ages = [int(frame["age"].min()), int(frame["age"].max())]
     base = alt.Chart(frame).encode(
-        x=alt.X("age:Q", title="age"),
-        color=alt.Color("portfolio:N", title=None),
+        x=alt.X("age:Q", title="age", scale=alt.Scale(domain=ages, nice=False)),
+        color=alt.Color(
+            "portfolio:N",
+            title=None,
+            scale=alt.Scale(domain=["with the sleeve", "without"], range=["#d95f02", "#1f78b4"]),
+        ),
     )
     outer = base.mark_area(opacity=0.15).encode(y=alt.Y("p05:Q", title=y_title), y2="p95:Q")
     inner = base.mark_area(opacity=0.3).encode(y="p25:Q", y2="p75:Q")
