@@ -497,3 +497,36 @@ def test_real_dollars_by_the_time_of_the_flow():
     np.testing.assert_allclose(
         streamed["contributions_mean"], real["contributions_mean"], rtol=1e-9
     )
+
+
+def test_after_tax_outcomes_tax_a_cash_out_on_top_of_the_years_wages():
+    # One working cell earning $150k: its horizon balance is valued as a cash-out taxed on
+    # top of that year's pay, as Leakage.cash_out_tax does (issue 17: a $150k earner's
+    # cash-out is not taxed as if it were the year's only income).
+    zero = [
+        ak.AssetClass(name=n, expected_return=0.0, volatility=0.0, source="test")
+        for n in ("bitcoin", "us_equity", "us_bonds")
+    ]
+    markets = ak.MarketModel.from_assets(
+        zero, inflation=ak.InflationModel(mean=0.0, volatility=0.0, source="test")
+    )
+    saver = ak.Participant(
+        age=40, salary=150_000.0, balance=20_000.0, deferral_rate=0.0, start_year=2026
+    )
+    result = ak.Scenario(
+        population=saver,
+        plan=ak.PlanDesign(recordkeeping_fee=0.0, match=ak.MatchFormula(tiers=())),
+        markets=markets,
+        sponsor_adoption=1.0,
+        opt_in_rate=1.0,
+        allocation_share=0.01,
+        horizon_years=1,
+    ).run(2, rng=0)
+    assert result.groups["wages"].iloc[0] == pytest.approx(150_000.0)
+    before = result.outcomes().loc["holders", "mean"]
+    after = result.outcomes(after_tax=True).loc["holders", "mean"]
+    age = float(result.groups["age"].iloc[0])
+    tax, penalty = ak.Leakage.cash_out_tax(before, age, other_income=150_000.0, year=2026)
+    assert before - after == pytest.approx(float(tax + penalty), rel=1e-12)
+    alone, _ = ak.Leakage.cash_out_tax(before, age, year=2026)
+    assert tax > alone  # the 24% bracket on top of $150k, not the 10-12% of a lone cash-out

@@ -62,7 +62,9 @@ class PoolLayout:
         age`` (central age at the start), ``people_start`` and ``people``
         (at the start and at the horizon, entrants included), ``balance``
         (opening, dollars, all people), ``pretax_share`` (opening pre-tax
-        share of it), ``channel`` (active, default or none).
+        share of it), ``wages`` (pay per person in the last year, dollars under
+        the assumed inflation; 0 for those not working), ``channel`` (active,
+        default, none or window).
     cell_group : ndarray, shape (P,), int
         Group of each cell.
     schedule : GroupSchedule
@@ -120,6 +122,7 @@ class _Cells:
     contributions: np.ndarray  # (3, Y, P) dollars, all people, by source
     fee: np.ndarray  # (Y, P) flat fees, dollars, all people present
     entry: np.ndarray  # (P,) first year present (0 for the population's cells)
+    wages: np.ndarray  # (P,) pay in the last year, dollars, all people of the cell
 
 
 def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]) -> _Cells:
@@ -151,7 +154,7 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
         name: []
         for name in (
             "segment", "default_investor", "cohort", "working", "retirement_age", "weight",
-            "balance", "roth_balance", "contributions", "fee", "entry",
+            "balance", "roth_balance", "contributions", "fee", "entry", "wages",
         )
     }  # fmt: skip
     for cells, k, weight in parts:
@@ -169,6 +172,7 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
         )
         contributions = np.zeros((3, n_years, weight.size))
         fee = np.zeros((n_years, weight.size))
+        wages = np.zeros(weight.size)
         for code, name in enumerate(seg_names):
             rows = np.flatnonzero(seg_code == code)
             if rows.size == 0:
@@ -197,8 +201,10 @@ def _pool_cells(scenario: Scenario, population: Population, seg_names: list[str]
             for i, part in enumerate((c.employee_pretax, c.employee_roth, c.employer)):
                 contributions[i, k:, rows] = (part * weight[rows][None, :]).T
             fee[k:, rows] = plan.recordkeeping_fee * weight[rows]
+            wages[rows] = np.where(c.active[-1], c.salary[-1], 0.0) * weight[rows]
         columns["contributions"].append(contributions)
         columns["fee"].append(fee)
+        columns["wages"].append(wages)
         columns["entry"].append(np.full(weight.size, k))
     joined = {
         name: np.concatenate(values, axis=-1 if name in ("contributions", "fee") else 0)
@@ -235,6 +241,7 @@ def _split_window(cells: _Cells, window: Any, seg_names: list[str]) -> tuple[_Ce
         ),
         fee=np.concatenate([cells.fee * keep, cells.fee[:, copy] * w], axis=-1),
         entry=np.concatenate([cells.entry, cells.entry[copy]]),
+        wages=np.concatenate([cells.wages * keep, cells.wages[copy] * w]),
     )
     mask = np.zeros(joined.weight.size, dtype=bool)
     mask[cells.weight.size :] = True
@@ -479,6 +486,12 @@ def build_layout(
             "people": people,
             "balance": balance,
             "pretax_share": pretax_share,
+            "wages": np.divide(
+                np.bincount(cell_group, weights=cells.wages, minlength=n_groups),
+                people,
+                out=np.zeros(n_groups),
+                where=people > 0,
+            ),
             "channel": pd.Categorical.from_codes(channel, categories=pd.Index(CHANNEL_NAMES)),
         }
     )

@@ -594,10 +594,12 @@ class PoolResults:
         after_tax : bool
             Value each balance after tax: its pre-tax part (the group's
             opening pre-tax share) taxed as ordinary income in the horizon
-            year, as one withdrawal by a single filer of the group's central
-            age, with the 10% penalty below 59 1/2 -- what a cash-out would
-            leave (federal 2026 schedule indexed by the scenario's price
-            path; see :mod:`alt401k.tax`).
+            year, on top of that year's wages (the group's pay per person,
+            on the scenario's price path; none for those not working), as one
+            withdrawal by a single filer of the group's central age, with the
+            10% penalty below 59 1/2 -- what a cash-out would leave (federal
+            2026 schedule indexed by the scenario's price path; see
+            :mod:`alt401k.tax`).
         real : bool
             Start-year dollars (deflated by the scenario's price level).
 
@@ -663,7 +665,13 @@ class PoolResults:
         index = index0 * self.price_level[:, -1:]
         age = (self.groups["age"].to_numpy() + len(self.years) - 1)[None, :].astype(float)
         pretax = per_person * self.groups["pretax_share"].to_numpy()[None, :]
-        tax = schedule.income_tax(pretax, age=age, index=index)
+        # On top of the year's wages (each scenario's pay level), at the rates the total reaches.
+        wages = np.zeros((1, len(self.groups)))
+        if "wages" in self.groups:
+            wages = self.groups["wages"].to_numpy()[None, :] * self.contribution_scale[:, -1:]
+        tax = schedule.income_tax(wages + pretax, age=age, index=index) - schedule.income_tax(
+            wages, age=age, index=index
+        )
         penalty = early_withdrawal_penalty(pretax, age)
         return per_person - tax - penalty
 
