@@ -366,11 +366,51 @@ def test_real_ledger_deflates_every_dollar_column_by_its_own_path():
     nominal = res.ledger(7)
     real = res.ledger(7, real=True)
     price = res.price_level[7]
-    for column in ("salary", "employer", "investment_return", "balance_end", "leakage"):
-        np.testing.assert_allclose(real[column], nominal[column] / price, rtol=1e-12)
+    mid = np.sqrt(np.concatenate([[1.0], price[:-1]]) * price)  # money spread over the year
+    np.testing.assert_allclose(real["balance_end"], nominal["balance_end"] / price, rtol=1e-12)
+    for column in ("salary", "employer", "investment_return", "leakage"):
+        np.testing.assert_allclose(real[column], nominal[column] / mid, rtol=1e-12)
     np.testing.assert_array_equal(real["vested_share"], nominal["vested_share"])
     assert real.attrs["units"] == "USD real" and nominal.attrs["units"] == "USD nominal"
     mean_real = res.ledger(real=True)
     np.testing.assert_allclose(
         mean_real["balance_end"], (res.balance_end / res.price_level).mean(axis=0), rtol=1e-12
+    )
+
+
+def test_saver_ledger_real_dollars_by_the_time_of_the_money():
+    # 2% certain inflation: the price level is 1.02^(y+1) at the end of year y. Withdrawals
+    # are paid at the start of a year, contributions over it, balances at its end.
+    asset = ak.AssetClass(name="us_equity", expected_return=0.05, volatility=0.0, source="t")
+    bonds = ak.AssetClass(name="us_bonds", expected_return=0.05, volatility=0.0, source="t")
+    markets = ak.MarketModel.from_assets(
+        [asset, bonds], inflation=ak.InflationModel(mean=0.02, volatility=0.0, source="t")
+    )
+    saver = ak.Participant(
+        age=63, salary=80_000.0, balance=500_000.0, deferral_rate=0.1, retirement_age=65,
+        start_year=2026,
+    )  # fmt: skip
+    res = ak.simulate_participant(
+        saver,
+        ak.PlanDesign(recordkeeping_fee=0.0),
+        ak.Portfolio(weights={"us_equity": 1.0}),
+        markets=markets,
+        n_scenarios=2,
+        rng=0,
+        retirement=ak.Retirement(end_age=70),
+    )
+    nominal, real = res.ledger(), res.ledger(real=True)
+    y = np.arange(len(nominal))
+    price_end = res.price_level[0]
+    np.testing.assert_allclose(price_end, 1.02 ** (y + 1), rtol=1e-12)
+    start, end = price_end / 1.02, price_end
+    np.testing.assert_allclose(real["balance_end"], nominal["balance_end"] / end, rtol=1e-12)
+    np.testing.assert_allclose(
+        real["employee_pretax"], nominal["employee_pretax"] / np.sqrt(start * end), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        real["withdrawals_pretax"], nominal["withdrawals_pretax"] / start, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        real["after_tax_income"], nominal["after_tax_income"] / start, rtol=1e-12
     )

@@ -19,6 +19,7 @@ __all__ = [
     "check_quantiles",
     "check_stat",
     "quantile_label",
+    "real_deflators",
     "stat_label",
     "units",
 ]
@@ -160,3 +161,26 @@ def _annual_return(names: tuple[str, ...], annual: np.ndarray, name: str) -> np.
     if name not in names:
         raise ValueError(f"unknown asset {name!r}; this run has: {', '.join(names)}")
     return annual[:, :, names.index(name)]
+
+
+def real_deflators(price_level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""Price levels at the start, the middle and the end of each year, (S, Y) each.
+
+    Parameters
+    ----------
+    price_level : ndarray, shape (S, Y)
+        Consumer price index at each year end, 1 at the start of the run.
+
+    Returns
+    -------
+    start, mid, end : ndarray, shape (S, Y)
+        :math:`P_{y-1}` (1 in the first year), :math:`\sqrt{P_{y-1} P_y}` and
+        :math:`P_y`. Money paid at the start of a year is deflated by the
+        first, money spread over the year by the second (the price level at
+        mid-year under a constant inflation rate within the year, so a flow
+        paid evenly is valued at its average price), balances at the year end
+        by the third.
+    """
+    end = np.asarray(price_level, dtype=float)
+    start = np.concatenate([np.ones_like(end[:, :1]), end[:, :-1]], axis=1)
+    return start, np.sqrt(start * end), end

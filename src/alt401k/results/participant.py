@@ -25,6 +25,7 @@ from ._stats import (
     check_quantiles,
     check_stat,
     quantile_label,
+    real_deflators,
     stat_label,
     units,
 )
@@ -231,8 +232,14 @@ class ParticipantResults:
             (but still checked) when ``scenario`` is given.
         real : bool
             Start-year dollars: every dollar column of each scenario divided
-            by that scenario's price level at the year end (shares and ages
-            are not deflated); ``frame.attrs["units"]`` says which.
+            by that scenario's price level at the time of the money
+            (:func:`alt401k.results._stats.real_deflators`): balances
+            (``*_end``) at the year end; money spread over the year (pay,
+            contributions, investment return, fees, leakage and its tax,
+            forfeitures, Social Security) at mid-year; withdrawals, paid at
+            the start of each year, with their tax, penalty and after-tax
+            income, at the start of the year. Shares and ages are not
+            deflated; ``frame.attrs["units"]`` says which.
 
         Returns
         -------
@@ -278,11 +285,15 @@ class ParticipantResults:
         index = None if scenario is None else _check_scenario_index(scenario, self.n_scenarios)
         by_quantile = index is None and q is not None
 
-        deflator = self.price_level if real else None
+        deflators = (
+            dict(zip(("start", "mid", "end"), real_deflators(self.price_level), strict=True))
+            if real
+            else None
+        )
 
-        def pick(a: np.ndarray, *, dollars: bool = True) -> np.ndarray:
-            if deflator is not None and dollars:
-                a = a / deflator
+        def pick(a: np.ndarray, *, dollars: bool = True, when: str = "mid") -> np.ndarray:
+            if deflators is not None and dollars:
+                a = a / deflators[when]
             if index is not None:
                 return a[index]
             return a.mean(axis=0) if q is None else np.quantile(a, q, axis=0)
@@ -291,7 +302,7 @@ class ParticipantResults:
 
         def col(a: np.ndarray, *, dollars: bool = True) -> np.ndarray:
             """A contribution array (Y, 1), or (Y, S) with pay paths, for the ledger's scenario."""
-            if a.shape[1] == 1 and (deflator is None or not dollars):
+            if a.shape[1] == 1 and (deflators is None or not dollars):
                 return a[:, 0]
             per_scenario = np.broadcast_to(a.T, (self.n_scenarios, a.shape[0]))
             return pick(per_scenario, dollars=dollars)
@@ -306,7 +317,7 @@ class ParticipantResults:
                 "employer": col(c.employer),
                 "investment_return": pick(self.investment_return),
                 "fees": pick(self.fees),
-                "balance_end": pick(self.balance_end),
+                "balance_end": pick(self.balance_end, when="end"),
             }
         )
         frame["employer_match"] = col(c.match)
@@ -319,14 +330,14 @@ class ParticipantResults:
             vested_paths = employer_paths * np.broadcast_to(c.vested_share.T, employer_paths.shape)
             # (pick deflates each path when real)
             frame["employee_pretax_end"] = pick(
-                self.balance_end - self.roth_balance_end - employer_paths
+                self.balance_end - self.roth_balance_end - employer_paths, when="end"
             )
-            frame["roth_end"] = pick(self.roth_balance_end)
-            frame["employer_vested_end"] = pick(vested_paths)
-            frame["employer_unvested_end"] = pick(employer_paths - vested_paths)
+            frame["roth_end"] = pick(self.roth_balance_end, when="end")
+            frame["employer_vested_end"] = pick(vested_paths, when="end")
+            frame["employer_unvested_end"] = pick(employer_paths - vested_paths, when="end")
         elif self.employer_balance_end is not None:
-            employer = pick(self.employer_balance_end)
-            roth = pick(self.roth_balance_end)
+            employer = pick(self.employer_balance_end, when="end")
+            roth = pick(self.roth_balance_end, when="end")
             frame["employee_pretax_end"] = frame["balance_end"] - roth - employer
             frame["roth_end"] = roth
             frame["employer_vested_end"] = employer * col(c.vested_share, dollars=False)
@@ -347,15 +358,15 @@ class ParticipantResults:
             frame["leakage_penalty"] = pick(np.sum([pen for _, pen in taxes.values()], axis=0))
         r = self.retirement_paths
         if r is not None:
-            frame["withdrawals_pretax"] = pick(r.pretax)
-            frame["withdrawals_roth"] = pick(r.roth)
-            frame["income_tax"] = pick(r.tax)
-            frame["penalty"] = pick(r.penalty)
+            frame["withdrawals_pretax"] = pick(r.pretax, when="start")
+            frame["withdrawals_roth"] = pick(r.roth, when="start")
+            frame["income_tax"] = pick(r.tax, when="start")
+            frame["penalty"] = pick(r.penalty, when="start")
             frame["social_security"] = pick(r.social_security)
-            frame["after_tax_income"] = pick(r.after_tax_income)
+            frame["after_tax_income"] = pick(r.after_tax_income, when="start")
             assert r.roth_taxable is not None and r.roth_basis is not None  # filled in
-            frame["roth_taxable"] = pick(r.roth_taxable)
-            frame["roth_basis_end"] = pick(r.roth_basis)
+            frame["roth_taxable"] = pick(r.roth_taxable, when="start")
+            frame["roth_basis_end"] = pick(r.roth_basis, when="end")
         frame.attrs["units"] = units(real)
         frame.attrs["stat"] = f"scenario {index}" if index is not None else stat_label(q)
         return frame

@@ -22,6 +22,7 @@ from ._stats import (
     _weighted_quantiles,
     check_quantiles,
     quantile_label,
+    real_deflators,
     units,
 )
 
@@ -102,29 +103,6 @@ def deflate_flows(flow_paths: np.ndarray, price_level: np.ndarray) -> np.ndarray
     at = np.repeat(mid[..., None], len(POOL_COMPONENTS), axis=-1)
     at[..., POOL_COMPONENTS.index("reallocation")] = start
     return flow_paths / at
-
-
-def real_deflators(price_level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    r"""Price levels at the start, the middle and the end of each year, (S, Y) each.
-
-    Parameters
-    ----------
-    price_level : ndarray, shape (S, Y)
-        Consumer price index at each year end, 1 at the start of the run.
-
-    Returns
-    -------
-    start, mid, end : ndarray, shape (S, Y)
-        :math:`P_{y-1}` (1 in the first year), :math:`\sqrt{P_{y-1} P_y}` and
-        :math:`P_y`. Money paid at the start of a year is deflated by the
-        first, money spread over the year by the second (the price level at
-        mid-year under a constant inflation rate within the year, so a flow
-        paid evenly is valued at its average price), balances at the year end
-        by the third.
-    """
-    end = np.asarray(price_level, dtype=float)
-    start = np.concatenate([np.ones_like(end[:, :1]), end[:, :-1]], axis=1)
-    return start, np.sqrt(start * end), end
 
 
 @dataclass(frozen=True, eq=False, repr=False)
