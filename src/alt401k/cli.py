@@ -89,6 +89,8 @@ def _describe(err: Exception) -> str:
         first = err.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "scenario"
         msg = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a validator of the whole model names its fields itself
+            return _one_line(msg)
         # Our validators already name the field; pydantic's own messages do not.
         return _one_line(msg if msg.startswith(str(first["loc"][-1])) else f"{field}: {msg}")
     return _one_line(str(err))

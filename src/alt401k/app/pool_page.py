@@ -389,7 +389,8 @@ def _channel_widgets(st: Any, base: Scenario) -> dict[str, Any]:
         value=window is not None, key=f"{_PREFIX}window",
         help="On: the file's window, or the library's default window (alt401k.BrokerageWindow()).",
     )
-    changes["brokerage_window"] = (window or BrokerageWindow()) if window_on else "none"
+    if window_on != (window is not None):  # as the file says unless the box is changed
+        changes["brokerage_window"] = (window or BrokerageWindow()) if window_on else "none"
     return changes
 
 
@@ -410,12 +411,12 @@ def knobs(st: Any, base: Scenario) -> dict[str, Any]:
     changes.update(_channel_widgets(st, base))
     st.markdown("**Behaviour and policy**")
     frequencies = ["never", "monthly", "quarterly", "annual"]
-    changes["rebalancing"] = st.selectbox(
+    frequency = st.selectbox(
         "Rebalancing of elected holdings", frequencies,
         index=frequencies.index(base.rebalancing.frequency), key=f"{_PREFIX}rebalancing",
     )
-    if base.rebalancing.fraction != 1.0 and changes["rebalancing"] == base.rebalancing.frequency:
-        changes["rebalancing"] = base.rebalancing
+    if frequency != base.rebalancing.frequency:
+        changes["rebalancing"] = base.rebalancing.replace(frequency=frequency)
     reversal_on = st.checkbox(
         "Policy reversal risk", value=base.reversal is not None, key=f"{_PREFIX}reversal"
     )
@@ -452,7 +453,8 @@ def knobs(st: Any, base: Scenario) -> dict[str, Any]:
     changes["horizon_years"] = st.slider(
         "Horizon, years", 1, 30, base.horizon_years, key=f"{_PREFIX}horizon"
     )
-    return changes
+    # Only what differs from the file: an untouched page runs the file itself.
+    return {name: value for name, value in changes.items() if value != getattr(base, name)}
 
 
 def _preset_of(scenario: Scenario) -> str:
