@@ -125,3 +125,56 @@ def test_describe_spec_truncates() -> None:
     text = describe_spec(ak.default_markets())
     assert len(text) <= 300
     assert text.startswith("MarketModel(") and text.endswith("…)")
+
+
+# -- tables for people (issue 18, item 1) ----------------------------------------
+
+
+def test_table_units_per_column_numbers_unchanged(pool: ak.PoolResults) -> None:
+    summary = pool.summary()
+    shown = ak.display.table(summary)
+    assert shown.frame is summary  # the numbers are not touched
+    text = shown.formatted()
+    # One scale per column: the headline $125B reallocation and its zeros.
+    assert text["reallocation_mean"].iloc[0].endswith("B")
+    assert text["reallocation_mean"].iloc[1] == "$0"
+    # Negative money is written one way: the sign before the dollar sign.
+    negatives = [v for v in text["distributions_mean"] if v.startswith("-")]
+    assert negatives and all(v.startswith("-$") for v in negatives)
+    assert "e+" not in shown.to_string()
+    assert "<table" in shown._repr_html_()
+
+
+def test_table_metric_rows_and_probabilities(saver: ak.ParticipantResults) -> None:
+    text = ak.display.table(saver.summary()).formatted()
+    assert text.loc["terminal_balance", "p50"].startswith("$")
+    assert text.loc["terminal_balance", "prob_below_paid_in"].endswith("%")
+    retire = saver.retirement_summary()
+    shown = ak.display.table(retire).formatted()
+    assert shown.loc["replacement_ratio", "mean"].endswith("%")
+    assert shown.loc["ran_out", "mean"].endswith("%")
+    assert shown.loc["balance_at_retirement", "mean"].startswith("$")
+
+
+def test_table_ledger_years_ages_and_shares(saver: ak.ParticipantResults) -> None:
+    ledger = saver.ledger()
+    text = ak.display.table(ledger).formatted()
+    assert text["year"].iloc[0] == str(int(ledger["year"].iloc[0]))
+    assert text["age"].iloc[0] == "60"
+    assert text["vested_share"].iloc[0].endswith("%")
+    assert text["salary"].iloc[0] == "$80.0K"
+
+
+def test_table_style_formats_the_numbers(saver: ak.ParticipantResults) -> None:
+    pytest.importorskip("jinja2")
+    shown = ak.display.table(saver.retirement_summary())
+    html = shown.style.to_html()
+    assert shown.formatted().loc["replacement_ratio", "mean"] in html
+
+
+@pytest.mark.parametrize(
+    ("name", "unit"),
+    [("net_flow_p05", "money"), ("replacement_ratio", "percent"), ("age", "plain")],
+)
+def test_column_unit(name: str, unit: str) -> None:
+    assert ak.display.column_unit(name) == unit
