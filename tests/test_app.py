@@ -393,3 +393,15 @@ def test_require_streamlit_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_streamlit)
     with pytest.raises(ImportError, match=r"pip install 'alt401k\[app\]'"):
         require_streamlit()
+
+
+def test_the_library_never_imports_the_app():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, alt401k, alt401k.cli, alt401k.app; "
+        "assert 'streamlit' not in sys.modules, 'streamlit imported'; "
+        "assert 'alt401k.app.pool_page' not in sys.modules, 'a page imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
