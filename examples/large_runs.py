@@ -24,8 +24,6 @@ import time
 import alt401k as ak
 from alt401k.execution import EXECUTORS
 
-BILLION = 1e9
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,12 +58,9 @@ def main() -> None:
         f"statistics kept {out.stats.nbytes() / 2**20:.1f} MiB (the same for any number "
         "of scenarios)"
     )
-    print("net flow into bitcoin, $B a year (90% band) and cumulative median:")
-    print(
-        (table[["net_flow_p05", "net_flow_mean", "net_flow_p95", "cumulative_flow_p50"]] / BILLION)
-        .round(2)
-        .to_string()
-    )
+    print("net flow into bitcoin a year (90% band) and cumulative median, nominal dollars:")
+    columns = ["net_flow_p05", "net_flow_mean", "net_flow_p95", "cumulative_flow_p50"]
+    print(ak.display.table(table[columns]).to_string())  # one unit per column, $K to $T
     print(f"quantiles: {table.attrs['quantile_accuracy']}")
 
 

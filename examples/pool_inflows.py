@@ -102,10 +102,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"   flows into bitcoin, {unit}, {args.n_scenarios:,} market paths:")
         print(table.to_string())
         p05, p50, p95 = np.quantile(out.cumulative_flows[:, -1], (0.05, 0.5, 0.95))
+        money = ak.display.money  # the unit the amount needs: $812.3M, -$1.4B
         print(
-            f"   net inflow over {args.horizon} years: median ${p50 / BILLION:,.2f}B"
+            f"   net inflow over {args.horizon} years: median {money(p50)}"
             f" ({p50 / NAIVE:.2%} of the naive $125B), 90% band "
-            f"${p05 / BILLION:,.2f}B to ${p95 / BILLION:,.2f}B"
+            f"{money(p05)} to {money(p95)}"
         )
 
     # The rebalancing behaviour of the active channel is a modelling choice with a sign.

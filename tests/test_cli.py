@@ -199,3 +199,46 @@ def test_bad_executor_exits_2(small_file: Path, capsys: pytest.CaptureFixture[st
     assert "--executor: invalid choice: 'gpu'" in capsys.readouterr().err
     assert cli.main(["sweep", str(small_file), *SMALL_ARGS, "--workers", "0", "--grid", "x=1"]) == 2
     assert "--workers: must be at least 1; got 0" in capsys.readouterr().err
+
+
+# -- the answer on screen (issue 18, item 2) -----------------------------------------
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+
+
+def _printed_rows(out: str) -> np.ndarray:
+    """The numbers of the printed flows table, one row a year (the year dropped)."""
+    lines = out.splitlines()
+    end = lines.index("")
+    return np.array([line.split()[1:] for line in lines[3:end]], dtype=float)
+
+
+@pytest.mark.parametrize(("name", "words"), [("base", "billions"), ("cautious", "millions")])
+def test_run_scales_to_the_answer(
+    name: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The cumulative net inflow and its 90% band show nonzero digits in the unit picked."""
+    path = SCENARIOS / f"{name}.yaml"
+    assert cli.main(["run", str(path), "--scenarios", "60", "--seed", "1", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    rows = _printed_rows(out)
+    assert f"{words} of nominal dollars" in out.splitlines()[0]
+    header = out.splitlines()[1]
+    for label in ("cumulative mean", "cumulative p05", "cumulative p95"):
+        assert label in header
+    cumulative_mean, low, high = rows[-1, -3], rows[-1, -2], rows[-1, -1]
+    assert cumulative_mean != 0.0
+    assert low < cumulative_mean < high
+
+
+def test_scaled_flow_table_keeps_the_numbers() -> None:
+    result = ak.Scenario(horizon_years=3, sponsor_adoption=0.01, allocation_share=0.001).run(
+        30, rng=2
+    )
+    table = cli.flow_table(result)
+    shown, words, decimals = cli.scaled_flow_table(table)
+    assert words == "millions"
+    assert decimals in (1, 2)
+    assert shown["cumulative mean $M"].to_numpy() == pytest.approx(
+        result.cumulative_flows.mean(axis=0) / 1e6
+    )

@@ -4,12 +4,14 @@ Subcommands
 -----------
 ``run FILE [--scenarios N] [--seed S] [--out DIR | --stream] [--quiet]``
     Read a scenario file (YAML or JSON, :func:`alt401k.io.read_scenario`),
-    run it, print a per-year table of mean flows into the asset by component
-    and the net flow's 5th, 50th and 95th percentiles over scenarios, in
-    billions of nominal dollars; with ``--out`` write the saved result
-    (:func:`alt401k.io.save`) to DIR. ``--stream`` keeps statistics instead
-    of paths (``keep_paths=False``), as runs of more than 100,000 scenarios
-    do anyway unless ``--out`` needs the paths.
+    run it, print a per-year table of mean flows into the asset by component,
+    the net flow's 5th, 50th and 95th percentiles over scenarios and the
+    cumulative net inflow's mean and 90% band, in nominal dollars of the unit
+    the answer needs ($T, $B, $M or $K, named in the first line); with
+    ``--out`` write the saved result (:func:`alt401k.io.save`) to DIR.
+    ``--stream`` keeps statistics instead of paths (``keep_paths=False``), as
+    runs of more than 100,000 scenarios do anyway unless ``--out`` needs the
+    paths.
 ``sweep FILE --grid NAME=V1,V2,... [--grid ...] [--scenarios N] [--seed S] [--out FILE.csv]``
     Run :func:`alt401k.sweep` over the Cartesian product of the grids; print
     one row per grid point (dollar columns in $B) and write the frame, in
@@ -187,6 +189,9 @@ def flow_table(result: Any) -> pd.DataFrame:
         out["net mean $B"] = table["net_flow_mean"].to_numpy() / BILLION
         for label in ("p05", "p50", "p95"):
             out[f"net {label} $B"] = table[f"net_flow_{label}"].to_numpy() / BILLION
+        out["cumulative mean $B"] = table["cumulative_flow_mean"].to_numpy() / BILLION
+        for label in ("p05", "p95"):
+            out[f"cumulative {label} $B"] = table[f"cumulative_flow_{label}"].to_numpy() / BILLION
         return pd.DataFrame(out, index=pd.Index(result.years, name="year"))
     for name in result.COMPONENTS:
         out[f"{name} mean $B"] = result.component(name).mean(axis=0) / BILLION
@@ -194,12 +199,57 @@ def flow_table(result: Any) -> pd.DataFrame:
     out["net mean $B"] = net.mean(axis=0) / BILLION
     for q in (0.05, 0.5, 0.95):
         out[f"net p{round(q * 100):02d} $B"] = np.quantile(net, q, axis=0) / BILLION
+    cumulative = result.cumulative_flows
+    out["cumulative mean $B"] = cumulative.mean(axis=0) / BILLION
+    for q in (0.05, 0.95):
+        out[f"cumulative p{round(q * 100):02d} $B"] = np.quantile(cumulative, q, axis=0) / BILLION
     return pd.DataFrame(out, index=pd.Index(result.years, name="year"))
 
 
-def _print_frame(frame: pd.DataFrame, stream: TextIO) -> None:
-    # Dollar columns to 0.1 $B; knobs (e.g. allocation_share 0.01) keep their digits.
-    formatters = {c: "{:,.1f}".format for c in frame.columns if str(c).endswith(" $B")}
+#: Units the flows table is printed in, by scale, with their words.
+_UNITS = {"T": (1e3, "trillions"), "B": (1.0, "billions"), "M": (1e-3, "millions")}
+_UNITS_SMALL = {"K": (1e-6, "thousands")}
+
+
+def scaled_flow_table(table: pd.DataFrame) -> tuple[pd.DataFrame, str, int]:
+    """:func:`flow_table` in the unit its answer needs, for printing.
+
+    The unit is the one of the largest net or cumulative figure ($T, $B, $M
+    or $K), so a run whose answer is $0.8B over ten years does not print as
+    ``0.0``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`flow_table`'s frame, columns ending ``$B``.
+
+    Returns
+    -------
+    frame : DataFrame
+        The same figures in the unit, columns ending ``$<unit>``.
+    words : str
+        The unit in words (``billions``).
+    decimals : int
+        Decimals to print: 2 when the largest figure is under 10 in the unit, else 1.
+    """
+    answer = [c for c in table.columns if c.startswith(("net", "cumulative"))]
+    values = np.abs(table[answer].to_numpy(dtype=float)) * BILLION
+    size = float(values[np.isfinite(values)].max(initial=0.0))
+    unit = next((u for u, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6)) if size >= scale), "K")
+    factor, words = {**_UNITS, **_UNITS_SMALL}[unit]
+    frame = table / factor
+    frame.columns = [str(c).removesuffix("$B") + f"${unit}" for c in table.columns]
+    decimals = 2 if size / (BILLION * factor) < 10 else 1
+    return frame, words, decimals
+
+
+def _print_frame(frame: pd.DataFrame, stream: TextIO, decimals: int = 1) -> None:
+    # Dollar columns to 0.1 (of their unit); knobs (e.g. allocation_share 0.01) keep their digits.
+    formatters = {
+        c: f"{{:,.{decimals}f}}".format
+        for c in frame.columns
+        if str(c).endswith((" $B", " $M", " $K", " $T"))
+    }
     print(frame.to_string(formatters=formatters), file=stream)
 
 
@@ -221,11 +271,13 @@ def _run(args: argparse.Namespace) -> int:
             )
     except (ValueError, ImportError) as err:
         raise CommandError(_describe(err)) from None
+    shown, words, decimals = scaled_flow_table(flow_table(result))
     print(
-        f"{scenario.asset}: flows into the asset by year, billions of nominal dollars; "
-        f"means and net-flow quantiles over {result.n_scenarios:,} scenarios, seed {seed}"
+        f"{scenario.asset}: flows into the asset by year, {words} of nominal dollars; "
+        f"means and net-flow quantiles over {result.n_scenarios:,} scenarios, seed {seed}; "
+        "cumulative: net inflow since the start, mean and 90% band"
     )
-    _print_frame(flow_table(result), sys.stdout)
+    _print_frame(shown, sys.stdout, decimals)
     print("\nassumptions in force (every number, defaults included):")
     for key, value in scenario.assumptions().items():
         print(f"  {key}: {value}")
@@ -398,8 +450,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser(
         "run",
         help="run a scenario file and print the flows table",
-        description="Run a scenario file; print mean flows by component and net-flow "
-        "quantiles per year, in billions of nominal dollars.",
+        description="Run a scenario file; print mean flows by component, net-flow "
+        "quantiles and the cumulative net inflow with its 90% band per year, in nominal "
+        "dollars of the unit the answer needs.",
     )
     common(run)
     run.add_argument("--out", metavar="DIR", help="write the saved result to this directory")
