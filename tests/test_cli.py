@@ -16,7 +16,7 @@ import pytest
 import alt401k as ak
 from alt401k import cli
 
-SMALL = "horizon_years: 3\nallocation_share: 0.02\nsponsor_adoption: 0.5\n"
+SMALL = "horizon_years: 3\nallocation_share: 0.02\nsponsor_adoption: 0.5\nopt_in_rate: 1.0\n"
 SMALL_ARGS = ["--scenarios", "50", "--seed", "1", "--quiet"]
 
 
@@ -242,3 +242,35 @@ def test_scaled_flow_table_keeps_the_numbers() -> None:
     assert shown["cumulative mean $M"].to_numpy() == pytest.approx(
         result.cumulative_flows.mean(axis=0) / 1e6
     )
+
+
+# -- empty is not the headline (issue 18, item 3) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("", "empty"),
+        ("# only a comment\n", "empty"),
+        ("asset: bitcoin\n", "missing: sponsor_adoption, opt_in_rate, allocation_share"),
+        ("sponsor_adoption: yes\nopt_in_rate: 0.1\nallocation_share: 0.01\n", "not the boolean"),
+        ("sponsor_adoption: 0.5\nopt_in_rate: 0.1\nopt_in_rate: 0.2\n", "duplicate key"),
+        ("preset: ceiling\n", "preset must be one of"),
+    ],
+)
+def test_run_refuses_files_that_do_not_say_what_they_mean(
+    tmp_path: Path, text: str, expect: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text)
+    assert cli.main(["run", str(path), *SMALL_ARGS]) == 2
+    err = capsys.readouterr().err
+    assert expect in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_preset_headline_runs_the_ceiling(tmp_path: Path) -> None:
+    path = tmp_path / "headline.yaml"
+    path.write_text("preset: headline\nhorizon_years: 2\n")
+    scenario = ak.read_scenario(path)
+    assert scenario == ak.Scenario(horizon_years=2)

@@ -218,3 +218,41 @@ def test_scenario_schema() -> None:
     schema = scenario_schema()
     assert schema == ak.Scenario.model_json_schema()
     assert "opt_in_rate" in schema["properties"]
+
+
+# -- what a file must say (issue 18, item 3) --------------------------------------------
+
+
+def test_written_scenario_states_the_knobs_and_reads_back(tmp_path: Path) -> None:
+    scenario = ak.Scenario(horizon_years=4)  # the knobs at their (headline) defaults
+    path = ak.write_scenario(scenario, tmp_path / "s.yaml")
+    text = path.read_text()
+    for knob in ("sponsor_adoption", "opt_in_rate", "allocation_share"):
+        assert f"{knob}:" in text
+    assert ak.read_scenario(path) == scenario
+
+
+def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
+    yaml_file = tmp_path / "twice.yaml"
+    yaml_file.write_text("opt_in_rate: 0.1\nsponsor_adoption: 1.0\nopt_in_rate: 0.2\n")
+    with pytest.raises(ValueError, match=r"line 3.*duplicate key 'opt_in_rate' \(first on line 1"):
+        ak.read_scenario(yaml_file)
+    json_file = tmp_path / "twice.json"
+    json_file.write_text('{"opt_in_rate": 0.1, "opt_in_rate": 0.2}')
+    with pytest.raises(ValueError, match="duplicate key 'opt_in_rate'"):
+        ak.read_scenario(json_file)
+
+
+def test_empty_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("# nothing yet\n")
+    with pytest.raises(ValueError, match=r"empty.*preset: headline"):
+        ak.read_scenario(path)
+
+
+@pytest.mark.parametrize("field", ["sponsor_adoption", "opt_in_rate", "allocation_share"])
+def test_booleans_are_not_rates(field: str) -> None:
+    with pytest.raises(ValueError, match=f"{field} must be a number.*not the boolean True"):
+        ak.Scenario(**{field: True})
+    with pytest.raises(ValueError, match="pool_assets must be a number"):
+        ak.Scenario(pool_assets=False)

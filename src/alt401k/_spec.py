@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, model_validator
 
 
 class FrozenMapping(Mapping[str, float]):
@@ -57,10 +60,46 @@ def _hashable(value: Any) -> Any:
     return value
 
 
+def _admits_bool(annotation: Any) -> bool:
+    """Whether a field takes ``True``/``False`` as themselves (bool, Any, a union with bool)."""
+    if annotation is bool or annotation is Any:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _admits_bool(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_admits_bool(arg) for arg in typing.get_args(annotation))
+    if origin is typing.Literal:
+        return any(isinstance(arg, bool) for arg in typing.get_args(annotation))
+    return False
+
+
+@functools.cache
+def _numeric_fields(cls: type[BaseModel]) -> frozenset[str]:
+    return frozenset(
+        name for name, info in cls.model_fields.items() if not _admits_bool(info.annotation)
+    )
+
+
 class Spec(BaseModel):
     """Frozen, strict pydantic model with a validating :meth:`replace`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        # pydantic reads True as 1.0 for a float field: `sponsor_adoption: yes` would
+        # silently mean "every plan". A rate, share or amount must be written as a number.
+        if isinstance(data, Mapping):
+            numeric = _numeric_fields(cls)
+            for name, value in data.items():
+                if isinstance(value, bool) and name in numeric:
+                    raise ValueError(
+                        f"{name} must be a number (a rate from 0 to 1, or an amount), "
+                        f"not the boolean {value}; write 1.0 or 0.0 if that is meant"
+                    )
+        return data
 
     def __hash__(self) -> int:
         return hash(

@@ -420,7 +420,22 @@ def _loader() -> Any:
     import yaml  # type: ignore[import-untyped, unused-ignore]
 
     class Loader(yaml.SafeLoader):
-        pass
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            # PyYAML keeps the last of two equal keys; a scenario file that says
+            # opt_in_rate twice is a mistake to report, not a choice to make.
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"duplicate key {key!r} (first on line {seen[key]}, again on line {line})",
+                        key_node.start_mark,
+                    )
+                seen[key] = line
+            return super().construct_mapping(node, deep=deep)
 
     Loader.yaml_implicit_resolvers = {
         key: list(value) for key, value in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -453,14 +468,17 @@ def scenario_to_dict(scenario: Scenario, *, exclude_defaults: bool = True) -> di
     exclude_defaults : bool
         Leave out the top-level fields equal to their defaults (default).
         A field that differs is kept whole, with its ``kind`` tags, so the
-        data validates back to an equal scenario.
+        data validates back to an equal scenario. The three knobs
+        (:data:`KNOBS`) are always written: a scenario file must state them.
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be an alt401k Scenario; got {type(scenario).__name__}")
     data = scenario.model_dump(mode="json")
     if exclude_defaults:
         defaults = _default_dump()
-        data = {k: v for k, v in data.items() if k not in defaults or defaults[k] != v}
+        data = {
+            k: v for k, v in data.items() if k in KNOBS or k not in defaults or defaults[k] != v
+        }
     return data
 
 
@@ -474,8 +492,20 @@ def scenario_to_yaml(scenario: Scenario, *, exclude_defaults: bool = True) -> st
     return str(yaml.safe_dump(data, sort_keys=False, default_flow_style=False))
 
 
-def scenario_from_yaml(text: str, *, source: str = "<yaml>") -> Scenario:
+def scenario_from_yaml(
+    text: str, *, source: str = "<yaml>", require_knobs: bool = False
+) -> Scenario:
     """Validate a scenario from YAML (or JSON) text.
+
+    Parameters
+    ----------
+    text : str
+    source : str
+        Named in error messages (a file name).
+    require_knobs : bool
+        Refuse text that leaves out one of :data:`KNOBS` without ``preset:
+        headline`` (as :func:`read_scenario` does for files). Default False:
+        a snippet takes the defaults of what it leaves out.
 
     Raises
     ------
@@ -492,10 +522,22 @@ def scenario_from_yaml(text: str, *, source: str = "<yaml>") -> Scenario:
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
         raise ValueError(f"{source}:{where}: not valid YAML: {problem}") from None
-    return _validate(data, text, source)
+    return _validate(data, text, source, require_knobs=require_knobs)
 
 
-def _validate(data: Any, text: str, source: str) -> Scenario:
+#: The knobs a scenario file must state (or say ``preset: headline``): their
+#: defaults are the $125B ceiling, which an empty file should not run silently.
+KNOBS = ("sponsor_adoption", "opt_in_rate", "allocation_share")
+#: Presets a file may name instead of the knobs.
+PRESETS = ("headline",)
+
+
+def _validate(data: Any, text: str, source: str, *, require_knobs: bool = True) -> Scenario:
+    if data is None and require_knobs:
+        raise ValueError(
+            f"{source}: the scenario file is empty; state {', '.join(KNOBS)} "
+            "(or write `preset: headline` for the every-plan, every-saver $125B ceiling)"
+        )
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -503,10 +545,24 @@ def _validate(data: Any, text: str, source: str) -> Scenario:
             f"{source}: a scenario file must hold a mapping of field names to values; "
             f"got {type(data).__name__}"
         )
+    data = dict(data)
+    preset = data.pop("preset", None)
+    if preset is not None and preset not in PRESETS:
+        raise ValueError(f"{source}: preset must be one of {list(PRESETS)}; got {preset!r}")
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise ValueError(_describe_errors(err, text, source)) from None
+    missing = [k for k in KNOBS if k not in data]
+    if (
+        require_knobs and preset is None and missing
+    ):  # a field error above comes first: it says more
+        raise ValueError(
+            f"{source}: a scenario file must state {', '.join(KNOBS)}; missing: "
+            f"{', '.join(missing)} (or write `preset: headline` to take the headline "
+            "defaults, every plan and every saver moving 1%)"
+        )
+    return scenario
 
 
 def _describe_errors(err: ValidationError, text: str, source: str) -> str:
@@ -568,6 +624,14 @@ def _is_label(part: Any) -> bool:
     return isinstance(part, str) and ("[" in part or part in {"float", "int", "str", "bool"})
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise ValueError(f"duplicate key {twice[0]!r} in a JSON object")
+    return dict(pairs)
+
+
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in {".yaml", ".yml", ".json"}:
@@ -578,19 +642,25 @@ def _suffix(path: Path) -> str:
 def read_scenario(path: str | Path) -> Scenario:
     """Read a scenario from a ``.yaml``, ``.yml`` or ``.json`` file.
 
+    The file must state the three knobs (:data:`KNOBS`: ``sponsor_adoption``,
+    ``opt_in_rate``, ``allocation_share``) or say ``preset: headline``: their
+    defaults are the $125B ceiling, which an empty or forgotten file should
+    not run without saying so. A key given twice is an error.
+
     Raises
     ------
     ValueError
-        If the file is not valid YAML/JSON or a field is invalid; the message
-        names the file, the field and its line.
+        If the file is not valid YAML/JSON, repeats a key, leaves out a knob
+        or a field is invalid; the message names the file, the field and its
+        line.
     """
     file = Path(path)
     suffix = _suffix(file)
     text = file.read_text(encoding="utf-8")
     if suffix != ".json":
-        return scenario_from_yaml(text, source=str(file))
+        return scenario_from_yaml(text, source=str(file), require_knobs=True)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as err:
         raise ValueError(f"{file}: line {err.lineno}: not valid JSON: {err.msg}") from None
     return _validate(data, text, str(file))
