@@ -28,6 +28,27 @@ keys:
   adoption parameter, a reversal date) take one generator per (block,
   component, key), with the key derived from the quantity's name, so adding
   or removing one uncertain input never shifts another's draws.
+
+Variance reduction (:func:`sampled_period_normals`, ``sampling=``) changes
+only how a block's market normals are made; every block stays an
+independent replicate, so batch means over blocks still estimate the error:
+
+* ``"mc"``: :func:`period_normals`, unchanged.
+* ``"antithetic"``: scenarios ``2i`` and ``2i + 1`` of a block are a pair,
+  the second the negative of the first; the pair's normals are row ``i`` of
+  the year's generator, so horizons, chunks and assets keep every guarantee
+  above. A batch of an even number of scenarios holds whole pairs.
+* ``"qmc"``: per block and stream, a scrambled Sobol' sequence
+  (:class:`scipy.stats.qmc.Sobol`, scrambled by the block's own generator)
+  mapped to normals drives a Brownian bridge over the run's periods, one per
+  column: the first coordinates set every column's total over the horizon,
+  the next its midpoint, and so on (:data:`QMC_DIMENSIONS` coordinates from
+  Sobol', the finer rest from the same generator's pseudo-random normals).
+  The whole block is always computed, so chunks and executors still see the
+  same numbers, and runs of the same horizon share them (common random
+  numbers across portfolios, assets, saver and pool); a different horizon
+  builds a different bridge, so a 5-year run is *not* the first 5 years of a
+  10-year one under ``"qmc"``.
 """
 
 from __future__ import annotations
@@ -35,11 +56,17 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterator
 from enum import IntEnum
-from typing import TypeAlias
+from typing import Literal, TypeAlias, cast
 
 import numpy as np
 
 RngLike: TypeAlias = int | np.random.SeedSequence | np.random.Generator | None
+
+#: The sampling methods of a run's market normals (``sampling=``).
+Sampling: TypeAlias = Literal["mc", "antithetic", "qmc"]
+SAMPLING_METHODS = ("mc", "antithetic", "qmc")
+#: Leading bridge coordinates of a block drawn from Sobol' points under ``"qmc"``.
+QMC_DIMENSIONS = 512
 
 #: Scenarios per seed block. Fixed: changing it changes every seeded result.
 BLOCK_SIZE = 1000
@@ -297,3 +324,105 @@ def by_blocks(compute: Callable[[int, int], np.ndarray], start: int, stop: int) 
 def seed_record(root: np.random.SeedSequence) -> dict[str, object]:
     """JSON-friendly description of a root seed, enough to reproduce a run."""
     return {"entropy": root.entropy, "spawn_key": list(root.spawn_key)}
+
+
+def check_sampling(sampling: object) -> Sampling:
+    """A validated ``sampling=`` argument: one of :data:`SAMPLING_METHODS`."""
+    if not isinstance(sampling, str) or sampling not in SAMPLING_METHODS:
+        raise ValueError(f"sampling must be 'mc', 'antithetic' or 'qmc'; got {sampling!r}")
+    return cast(Sampling, sampling)
+
+
+def sampled_period_normals(
+    root: np.random.SeedSequence,
+    stream: Stream,
+    start: int,
+    stop: int,
+    n_years: int,
+    periods_per_year: int,
+    width: int,
+    sampling: str = "mc",
+) -> np.ndarray:
+    """Standard normals for scenarios ``start:stop`` under a sampling method.
+
+    ``"mc"`` is :func:`period_normals`; ``"antithetic"`` and ``"qmc"`` are
+    described in the module docstring. Each scenario's normals are standard
+    normal and independent across periods and columns under every method;
+    the methods differ in how scenarios of a block depend on one another.
+
+    Returns
+    -------
+    ndarray, shape (stop - start, n_years * periods_per_year, width), float64
+    """
+    sampling = check_sampling(sampling)
+    if sampling == "mc":
+        return period_normals(root, stream, start, stop, n_years, periods_per_year, width)
+    n = periods_per_year
+    out = np.empty((max(stop - start, 0), n_years * n, width))
+    row = 0
+    for block, lo, hi in iter_blocks(start, stop) if stop > start else ():
+        if sampling == "antithetic":
+            half = (hi + 1) // 2
+            buffer = np.empty((half, n, width))
+            pairs = np.empty((2 * half, n, width))
+            for year in range(n_years):
+                seq = np.random.SeedSequence(
+                    root.entropy, spawn_key=(*root.spawn_key, block, int(stream), year)
+                )
+                np.random.Generator(np.random.PCG64(seq)).standard_normal(out=buffer)
+                pairs[0::2] = buffer
+                np.negative(buffer, out=pairs[1::2])
+                out[row : row + hi - lo, year * n : (year + 1) * n] = pairs[lo:hi]
+        else:
+            out[row : row + hi - lo] = _qmc_block(root, stream, block, n_years * n, width)[lo:hi]
+        row += hi - lo
+    return out
+
+
+def _qmc_block(
+    root: np.random.SeedSequence, stream: Stream, block: int, n_periods: int, width: int
+) -> np.ndarray:
+    """A whole block's normals (BLOCK_SIZE, n_periods, width) from scrambled Sobol' points."""
+    from scipy.special import ndtri  # type: ignore[import-untyped]  # scipy ships no stubs
+    from scipy.stats import qmc  # type: ignore[import-untyped]
+
+    seq = np.random.SeedSequence(
+        root.entropy, spawn_key=(*root.spawn_key, block, int(stream), stable_key("qmc"))
+    )
+    gen = np.random.Generator(np.random.PCG64(seq))
+    n_coords = n_periods * width
+    n_sobol = min(n_coords, QMC_DIMENSIONS)
+    bits = int(np.ceil(np.log2(BLOCK_SIZE)))
+    points = qmc.Sobol(n_sobol, scramble=True, rng=gen).random_base2(bits)[:BLOCK_SIZE]
+    # Coordinates in order of importance: (bridge node, column), node-major.
+    coords = np.empty((BLOCK_SIZE, n_coords))
+    tiny = np.finfo(np.float64).tiny
+    coords[:, :n_sobol] = ndtri(np.clip(points, tiny, 1.0 - np.finfo(np.float64).epsneg))
+    if n_coords > n_sobol:
+        coords[:, n_sobol:] = gen.standard_normal((BLOCK_SIZE, n_coords - n_sobol))
+    nodes = coords.reshape(BLOCK_SIZE, n_periods, width)
+    # Brownian bridge: W[0] = 0, W[T] first, then midpoints breadth-first.
+    walk = np.zeros((BLOCK_SIZE, n_periods + 1, width))
+    walk[:, n_periods] = np.sqrt(n_periods) * nodes[:, 0]
+    for k, (mid, left, right) in enumerate(_bridge_order(n_periods), start=1):
+        a = (right - mid) / (right - left)
+        b = (mid - left) / (right - left)
+        sd = np.sqrt((mid - left) * (right - mid) / (right - left))
+        walk[:, mid] = a * walk[:, left] + b * walk[:, right] + sd * nodes[:, k]
+    return np.diff(walk, axis=1)
+
+
+def _bridge_order(n_periods: int) -> list[tuple[int, int, int]]:
+    """The bridge's interior nodes ``(mid, left, right)`` in breadth-first order."""
+    order: list[tuple[int, int, int]] = []
+    intervals = [(0, n_periods)]
+    while intervals:
+        nxt = []
+        for left, right in intervals:
+            if right - left < 2:
+                continue
+            mid = (left + right) // 2
+            order.append((mid, left, right))
+            nxt += [(left, mid), (mid, right)]
+        intervals = nxt
+    return order

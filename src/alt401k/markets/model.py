@@ -48,9 +48,10 @@ from alt401k._random import (
     Stream,
     as_seed_sequence,
     by_blocks,
+    check_sampling,
     keyed_period_draws,
     keyed_uniforms,
-    period_normals,
+    sampled_period_normals,
     seed_record,
 )
 from alt401k._warnings import Alt401kWarning
@@ -1004,6 +1005,7 @@ class MarketModel(BaseModel):
         rng: RngLike = None,
         first_scenario: int = 0,
         assets: Sequence[str] | None = None,
+        sampling: str = "mc",
     ) -> ReturnPaths:
         """Draw per-period return and inflation paths.
 
@@ -1027,6 +1029,18 @@ class MarketModel(BaseModel):
             Assets to return, in this order (default: all). Shocks are
             always drawn for every asset of the model, so a request for a
             few assets returns exactly those columns of the full draw.
+        sampling : {"mc", "antithetic", "qmc"}
+            How the Gaussian shocks of assets and inflation are drawn
+            (:func:`alt401k._random.sampled_period_normals`): ``"mc"``
+            (default) independent pseudo-random normals, bit-identical to
+            earlier releases; ``"antithetic"`` scenario pairs with negated
+            shocks; ``"qmc"`` scrambled Sobol' points through a Brownian
+            bridge over the horizon, randomised per block of 1,000
+            scenarios. Only the Gaussian part is stratified: the draws of
+            return models (Student-t mixing, jumps, regimes, GARCH,
+            bootstrap), default losses, ruin and uncertain parameters stay
+            pseudo-random, though a model's input shock is the stratified
+            normal.
 
         Returns
         -------
@@ -1059,6 +1073,7 @@ class MarketModel(BaseModel):
         first_scenario = _check_count("first_scenario", first_scenario, 0)
         ppy = _check_periods_per_year(periods_per_year)
         root = as_seed_sequence(rng)
+        sampling = check_sampling(sampling)
         stop = first_scenario + n_scenarios
         if assets is None:
             names = self.names
@@ -1069,8 +1084,8 @@ class MarketModel(BaseModel):
         columns = [self._index(name) for name in names]
 
         mean, factor = self.log_params(ppy)
-        shocks = period_normals(
-            root, Stream.ASSETS, first_scenario, stop, n_years, ppy, self.n_assets
+        shocks = sampled_period_normals(
+            root, Stream.ASSETS, first_scenario, stop, n_years, ppy, self.n_assets, sampling
         )
         asset_shocks = None
         if self.inflation.asset_correlation:
@@ -1126,8 +1141,8 @@ class MarketModel(BaseModel):
             else:
                 economic = None
 
-        inflation = period_normals(
-            root, Stream.INFLATION, first_scenario, stop, n_years, ppy, 1
+        inflation = sampled_period_normals(
+            root, Stream.INFLATION, first_scenario, stop, n_years, ppy, 1, sampling
         ).reshape(n_scenarios, n_years * ppy)
         if self.inflation.is_independent:
             infl_mean, infl_sd = self.inflation.log_params(ppy)

@@ -21,7 +21,7 @@ from pydantic import (
 
 from .._calibrate import FlowCalibration, solve_flows
 from .._pool import build_channel, build_layout
-from .._random import RngLike, as_seed_sequence
+from .._random import RngLike, as_seed_sequence, check_sampling
 from .._spec import ReadOnlyWeights, Spec
 from ..adoption import (
     BrokerageWindow,
@@ -629,6 +629,7 @@ class Scenario(Spec):
         keep_paths: None = ...,
         relative_accuracy: float = ...,
         backend: Literal["numpy", "numba"] = ...,
+        sampling: Literal["mc", "antithetic", "qmc"] = ...,
     ) -> PoolResults | StreamedPoolResults: ...
 
     @overload
@@ -644,6 +645,7 @@ class Scenario(Spec):
         keep_paths: Literal[True],
         relative_accuracy: float = ...,
         backend: Literal["numpy", "numba"] = ...,
+        sampling: Literal["mc", "antithetic", "qmc"] = ...,
     ) -> PoolResults: ...
 
     @overload
@@ -659,6 +661,7 @@ class Scenario(Spec):
         keep_paths: Literal[False],
         relative_accuracy: float = ...,
         backend: Literal["numpy", "numba"] = ...,
+        sampling: Literal["mc", "antithetic", "qmc"] = ...,
     ) -> StreamedPoolResults: ...
 
     def run(
@@ -673,6 +676,7 @@ class Scenario(Spec):
         keep_paths: bool | None = None,
         relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
         backend: Literal["numpy", "numba"] = "numpy",
+        sampling: Literal["mc", "antithetic", "qmc"] = "mc",
     ) -> PoolResults | StreamedPoolResults:
         """Simulate the pool period by period over ``horizon_years``.
 
@@ -715,6 +719,13 @@ class Scenario(Spec):
             groups (the asset's market gain, rebalancing and unwinding
             flows, blocked sales) differ by rounding only (see
             :func:`alt401k.engine.simulate`).
+        sampling : {"mc", "antithetic", "qmc"}
+            How the market's Gaussian shocks are drawn
+            (:meth:`alt401k.MarketModel.sample`): ``"mc"`` (default) as in
+            earlier releases, bit for bit; ``"antithetic"`` pairs of negated
+            shocks; ``"qmc"`` scrambled Sobol' points through a Brownian
+            bridge, randomised per block of 1,000 scenarios. Results stay
+            independent of chunk size and executor under every method.
 
         Returns
         -------
@@ -727,6 +738,7 @@ class Scenario(Spec):
             n_scenarios, executor, n_workers, keep_paths, backend, relative_accuracy
         )
         root = as_seed_sequence(rng)
+        sampling = check_sampling(sampling)
         population = self.resolved_population()
         names = self._universe(population)
         layout = build_layout(
@@ -746,6 +758,7 @@ class Scenario(Spec):
             periods_per_year,
             None if stats is None else relative_accuracy,
             backend,
+            sampling,
         )
         chunks = chunk_ranges(n_scenarios, chunk_size, n_workers=parallel(executor, n_workers))
         parts = map_ordered(
@@ -816,6 +829,7 @@ class _RunPlan:
     periods_per_year: int
     relative_accuracy: float | None  # None: keep paths; else stream at this accuracy
     backend: str = "numpy"
+    sampling: str = "mc"
 
 
 def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
@@ -827,7 +841,7 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
     scenario, layout, names, root = plan.scenario, plan.layout, plan.names, plan.root
     n, y = plan.periods_per_year, scenario.horizon_years
     paths = scenario.markets.sample(
-        stop - start, y, n, rng=root, first_scenario=start, assets=names
+        stop - start, y, n, rng=root, first_scenario=start, assets=names, sampling=plan.sampling
     )
     channel, window_channel, chunk_draws = build_channel(scenario, layout, root, start, stop, n)
     schedule = layout.schedule

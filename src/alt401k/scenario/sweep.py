@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from .._random import RngLike, as_seed_sequence, seed_record
+from .._random import RngLike, as_seed_sequence, check_sampling, seed_record
 from ..engine import check_backend
 from ..execution import ExecutorLike, check_executor, check_n_scenarios, map_ordered
 from ..results import PoolResults, check_quantiles, quantile_label
@@ -35,6 +35,7 @@ def sweep(
     executor: ExecutorLike = "serial",
     n_workers: int | None = None,
     backend: str = "numpy",
+    sampling: str = "mc",
     **grids: Iterable[Any],
 ) -> pd.DataFrame:
     """Run ``base`` over the Cartesian product of knob values, or over listed points.
@@ -87,6 +88,10 @@ def sweep(
         Workers of a parallel executor; default the cores available.
     backend : {"numpy", "numba"}
         Passed to :meth:`Scenario.run`.
+    sampling : {"mc", "antithetic", "qmc"}
+        Passed to :meth:`Scenario.run`: how the market's Gaussian shocks are
+        drawn (default ``"mc"``, as in earlier releases). Every point shares
+        the same numbers under every method.
     **grids
         Knob to a list of values, e.g. ``sponsor_adoption=[0.1, 0.5]``. A
         knob is a Scenario field or a nested path as in
@@ -113,6 +118,7 @@ def sweep(
     """
     knob_sets = _points(points, grids)
     check_backend(backend)
+    sampling = check_sampling(sampling)
     n_scenarios = check_n_scenarios(n_scenarios)
     quantiles = check_quantiles(quantiles)
     root = as_seed_sequence(rng)
@@ -125,7 +131,7 @@ def sweep(
             (i, knobs, scenario)
             for i, (knobs, scenario) in enumerate(zip(knob_sets, scenarios, strict=True))
         ],
-        shared=(n_scenarios, root, chunk_size, quantiles, by_year, backend),
+        shared=(n_scenarios, root, chunk_size, quantiles, by_year, backend, sampling),
         executor=executor,
         n_workers=n_workers,
     )
@@ -145,6 +151,7 @@ def _point_rows(
     quantiles: tuple[float, ...],
     by_year: bool,
     backend: Any,
+    sampling: Any,
     i: int,
     knobs: dict[str, Any],
     scenario: Scenario,
@@ -154,7 +161,9 @@ def _point_rows(
     A point of more than :data:`~alt401k.execution.PATHS_LIMIT` scenarios keeps
     statistics, not paths; its quantiles then come from the sketch (to 0.5%).
     """
-    result = scenario.run(n_scenarios, rng=root, chunk_size=chunk_size, backend=backend)
+    result = scenario.run(
+        n_scenarios, rng=root, chunk_size=chunk_size, backend=backend, sampling=sampling
+    )
     # Per year: mean net flow, mean and quantiles of the cumulative flow, median holdings.
     if isinstance(result, PoolResults):
         cumulative = result.cumulative_flows
