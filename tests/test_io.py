@@ -256,3 +256,51 @@ def test_booleans_are_not_rates(field: str) -> None:
         ak.Scenario(**{field: True})
     with pytest.raises(ValueError, match="pool_assets must be a number"):
         ak.Scenario(pool_assets=False)
+
+
+# -- the real reason for nested errors (issue 18, item 4) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nested", "expect"),
+    [
+        (
+            "allocation_share: 0.01\n"
+            "opt_in_rate: {kind: logistic, ceiling: 2.0, midpoint: 2, steepness: 1}",
+            r"opt_in_rate \(line 3\): ceiling must be between 0 and 1",
+        ),
+        (
+            "allocation_share: 0.01\nopt_in_rate:\n  kind: logistic\n  ceiling: 0.5",
+            r"opt_in_rate.midpoint \(line 3\): Field required",
+        ),
+        (
+            "allocation_share: 0.01\nopt_in_rate: {kind: gompertz}",
+            r"opt_in_rate \(line 3\): Input tag 'gompertz'",
+        ),
+        (
+            "opt_in_rate: 0.1\n"
+            "allocation_share: {kind: triangular, low: 0.05, mode: 0.01, high: 0.02}",
+            r"allocation_share \(line 3\): Triangular needs low <= mode <= high",
+        ),
+    ],
+)
+def test_nested_errors_name_the_branch_meant(tmp_path: Path, nested: str, expect: str) -> None:
+    """The mapping's `kind` says which branch was meant; "a valid number" is not the reason."""
+    path = tmp_path / "nested.yaml"
+    path.write_text(f"sponsor_adoption: 0.5\n{nested}\n")
+    with pytest.raises(ValueError, match=expect) as info:
+        ak.read_scenario(path)
+    assert "valid number" not in str(info.value)
+
+
+def test_cli_names_the_nested_field(capsys: pytest.CaptureFixture[str]) -> None:
+    from pydantic import ValidationError
+
+    from alt401k import cli
+
+    with pytest.raises(ValidationError) as info:
+        ak.Scenario(opt_in_rate={"kind": "logistic", "ceiling": 0.5})
+    message = cli._describe(info.value)
+    assert message.startswith("opt_in_rate.logistic.midpoint: Field required")
+    assert "valid number" not in message
+    assert "tagged-union" not in message

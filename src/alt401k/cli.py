@@ -88,8 +88,10 @@ def _one_line(text: str) -> str:
 def _describe(err: Exception) -> str:
     """One line naming the field of the first error (pydantic) or the error's own words."""
     if isinstance(err, ValidationError):
-        first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "scenario"
+        from ._validation import is_branch, meant_errors
+
+        first = meant_errors(err.errors())[0]  # the branch the mapping's `kind` names
+        field = ".".join(str(p) for p in first["loc"] if not is_branch(p)) or "scenario"
         msg = str(first["msg"]).removeprefix("Value error, ")
         if not first["loc"]:  # a validator of the whole model names its fields itself
             return _one_line(msg)

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
+from ._validation import meant_errors
 from ._warnings import Alt401kWarning
 from .contributions import AnnualContributions
 from .results import ParticipantResults, PoolResults, needs_paths_hint
@@ -574,7 +575,7 @@ def _describe_errors(err: ValidationError, text: str, source: str) -> str:
     except Exception:  # no line numbers then; the field names remain
         root = None
     seen: dict[str, str] = {}
-    for error in err.errors():
+    for error in meant_errors(err.errors()):  # the branch the mapping's `kind` names
         path, line = _locate(root, error["loc"])
         field = ".".join(str(p) for p in path) or "scenario"
         where = f"{field} (line {line})" if line is not None else field
@@ -607,8 +608,11 @@ def _locate(root: Any, loc: tuple[Any, ...]) -> tuple[list[Any], int | None]:
                     node = value
                     break
             else:
-                if node is root and not path:
-                    path.append(part)  # a missing required field: named, no line
+                tag = next(
+                    (v.value for k, v in node.value if getattr(k, "value", None) == "kind"), None
+                )
+                if (node is root and not path) or (part != tag and not _is_label(part)):
+                    path.append(part)  # a missing required field: named, its mapping's line
                 continue
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if 0 <= part < len(node.value):
