@@ -16,6 +16,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
         ("participant_sleeve.py", ["--n-scenarios", "200"], "5% bitcoin"),
         ("pool_inflows.py", ["--n-scenarios", "100", "--horizon", "3"], "== aggressive"),
         ("published_estimates.py", ["--n-scenarios", "40"], "| adoption x sleeve matrix |"),
+        ("market_context.py", ["--n-scenarios", "40", "--no-plot"], "== aggressive"),
         (
             "pool_calibration.py",
             ["--n-scenarios", "50", "--horizon", "2"],
@@ -49,6 +50,7 @@ def test_every_example_is_tested():
         "pool_inflows.py",
         "pool_calibration.py",
         "published_estimates.py",
+        "market_context.py",
         "roth_vs_traditional.py",
         "retirement_income.py",
         "plan_designs.py",

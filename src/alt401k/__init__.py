@@ -57,6 +57,7 @@ from .io import (
 )
 from .leakage import Leakage
 from .limits import IRSLimits, catch_up_limit, irs_limits, limits_by_year, limits_from_prices
+from .market_context import MarketContext
 from .markets import (
     AssetClass,
     Bootstrap,
@@ -119,6 +120,7 @@ __all__ = [
     "Leakage",
     "LogNormal",
     "Logistic",
+    "MarketContext",
     "MarketModel",
     "MatchFormula",
     "MertonJump",

@@ -653,6 +653,67 @@ class PoolResults:
         penalty = early_withdrawal_penalty(pretax, age)
         return per_person - tax - penalty
 
+    def market_context(
+        self, context: Any = None, quantiles: Sequence[float] = (0.05, 0.5, 0.95)
+    ) -> pd.DataFrame:
+        """Each year's flows and holdings against the asset's market, path by path.
+
+        Parameters
+        ----------
+        context : MarketContext, optional
+            The starting figures, dated and sourced; default
+            :meth:`alt401k.MarketContext.bitcoin` for a bitcoin run (other
+            assets need one).
+        quantiles : sequence of float
+            Quantiles across scenarios.
+
+        Returns
+        -------
+        DataFrame indexed by ``year``
+            ``issuance_units`` and ``other_buyers_flow`` (the context's
+            figures), then ``<series>_mean`` and quantiles across scenarios
+            of: ``market_value`` (the asset's value on the path, dollars),
+            ``net_flow_share_of_value`` (the pool's net flow over the year's
+            average market value), ``holdings_share_of_value``,
+            ``issuance_dollars`` (new supply at the path's price),
+            ``net_flow_to_issuance``, ``net_flow_to_other_buyers`` (e.g. US
+            spot ETFs' flows) and ``price_impact`` (the price change the
+            pool's flows would cause in the inelastic-markets view, with the
+            multiplier drawn per scenario; reported, not fed back). Series
+            that do not exist for the context (no issuance) are left out.
+            Definitions in :mod:`alt401k.market_context`; ``attrs`` carry the
+            context and units.
+        """
+        from .market_context import context_table
+
+        return context_table(self, context, quantiles)
+
+    def patient_capital(self, context: Any = None) -> pd.DataFrame:
+        """Is it patient capital? The pool's flows in the asset's worst and best years.
+
+        Parameters
+        ----------
+        context : MarketContext, optional
+            For the benchmark (other buyers' correlation with returns);
+            default :meth:`alt401k.MarketContext.bitcoin` for bitcoin.
+
+        Returns
+        -------
+        DataFrame indexed by ``years``
+            Rows: the worst 10% and best 10% of scenario-years by the asset's
+            return, and all. Columns: ``asset_return_mean``,
+            ``net_flow_mean``, ``selling_share`` (share of those years with a
+            net sale) and ``<component>_mean`` (who buys and who sells:
+            reallocation -- negative when unwinding -- contributions,
+            distributions, rebalancing), dollars. ``attrs["correlation"]``:
+            the correlation of the net flow as a share of the holdings at the
+            start of the year with the year's return; ``attrs["conclusion"]``:
+            one sentence drawn from these numbers against the benchmark.
+        """
+        from .market_context import patient_capital
+
+        return patient_capital(self, context)
+
     def countercyclicality(self) -> pd.DataFrame:
         """How counter-cyclical rebalancing is: its correlation with the asset's excess return.
 

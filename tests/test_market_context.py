@@ -1,0 +1,111 @@
+"""Flows in market context: issuance, ratios on a constant price, impact, patient capital."""
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+
+import alt401k as ak
+
+DAY_RATE = 3.125 * 144  # BTC a day after the April 2024 halving
+
+
+def flat_run(**changes) -> ak.PoolResults:
+    """A pool whose every asset returns exactly 0: bitcoin's price stays where it starts."""
+    zero = [
+        ak.AssetClass(name=n, expected_return=0.0, volatility=0.0, source="test")
+        for n in ("bitcoin", "us_equity", "us_bonds", "intl_equity")
+    ]
+    markets = ak.MarketModel.from_assets(
+        zero, inflation=ak.InflationModel(mean=0.0, volatility=0.0, source="test")
+    )
+    fields = dict(markets=markets, allocation_share=0.01, horizon_years=4)
+    return ak.Scenario(**{**fields, **changes}).run(3, rng=0)
+
+
+def test_issuance_follows_the_halving_schedule_exactly():
+    context = ak.MarketContext.bitcoin()
+    years = np.array([2026.0, 2027.0, 2028.0, 2029.0, 2032.0])
+    units = context.issuance_units(years)
+    full = DAY_RATE * 365.25
+    np.testing.assert_allclose(units[:2], full, rtol=1e-15)
+    np.testing.assert_allclose(units[2], full * (0.3 + 0.7 / 2), rtol=1e-12)  # halving at 2028.3
+    np.testing.assert_allclose(units[3], full / 2, rtol=1e-15)
+    np.testing.assert_allclose(units[4], full * (0.3 / 2 + 0.7 / 4), rtol=1e-12)  # 2032.3
+
+
+def test_ratios_equal_hand_computations_on_a_constant_price():
+    result = flat_run()
+    context = ak.MarketContext.bitcoin().replace(impact_multiplier=0.0)
+    table = result.market_context(context)
+    years = result.years.astype(float)
+    supply = context.supply + np.cumsum(context.issuance_units(years))
+    value = context.market_value / context.supply * supply
+    value_start = np.concatenate([[context.market_value], value[:-1]])
+    flow = result.net_flows[0]
+    np.testing.assert_allclose(table["market_value_p50"], value, rtol=1e-12)
+    np.testing.assert_allclose(
+        table["net_flow_share_of_value_p50"], flow / np.sqrt(value * value_start), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        table["holdings_share_of_value_p50"], result.holdings[0] / value, rtol=1e-12
+    )
+    price = context.market_value / context.supply
+    issued = context.issuance_units(years) * price
+    np.testing.assert_allclose(table["issuance_dollars_p50"], issued, rtol=1e-12)
+    np.testing.assert_allclose(table["net_flow_to_issuance_p50"], flow / issued, rtol=1e-12)
+    np.testing.assert_allclose(table["net_flow_to_other_buyers_p50"], flow / 20e9, rtol=1e-12)
+    assert np.all(table["price_impact_p95"] == 0.0)  # a zero multiplier moves nothing
+
+
+def test_price_impact_is_the_decayed_sum_of_the_flows():
+    result = flat_run()
+    context = ak.MarketContext.bitcoin().replace(impact_multiplier=5.0, impact_half_life=1.0)
+    table = result.market_context(context)
+    years = result.years.astype(float)
+    supply = context.supply + np.cumsum(context.issuance_units(years))
+    value = context.market_value / context.supply * supply
+    mid = np.sqrt(value * np.concatenate([[context.market_value], value[:-1]]))
+    push = 5.0 * result.net_flows[0] / mid
+    expected = [sum(push[k] * 0.5 ** (y - k) for k in range(y + 1)) for y in range(len(push))]
+    np.testing.assert_allclose(table["price_impact_p50"], np.expm1(expected), rtol=1e-12)
+
+
+def test_patient_capital_states_its_numbers_and_a_conclusion():
+    result = ak.Scenario(allocation_share=0.01, rebalancing="annual", horizon_years=5).run(
+        400, rng=3
+    )
+    table = result.patient_capital()
+    assert list(table.index) == ["worst 10% of years", "best 10% of years", "all"]
+    worst, best = table.loc["worst 10% of years"], table.loc["best 10% of years"]
+    assert worst["asset_return_mean"] < 0.0 < best["asset_return_mean"]
+    # Rebalanced holdings buy after a fall and sell after a rise.
+    assert worst["rebalancing_mean"] > 0.0 > best["rebalancing_mean"]
+    parts = sum(table.loc["all", f"{c}_mean"] for c in result.COMPONENTS)
+    assert parts == pytest.approx(table.loc["all", "net_flow_mean"], rel=1e-9)
+    assert -1.0 <= table.attrs["correlation"] <= 1.0
+    assert "patient capital" in table.attrs["conclusion"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "pattern"),
+    [
+        ({"market_value": -1.0}, r"market_value\n\s+Input should be greater than 0"),
+        ({"as_of": "last year"}, r"as_of must be the date of the starting figures, YYYY-MM-DD"),
+        ({"impact_multiplier": 500.0}, r"impact_multiplier"),
+        ({"halvings": (2030.0, 2028.0)}, r"halvings must be increasing dates"),
+        ({"supply": None}, r"issuance_per_day needs supply"),
+    ],
+)
+def test_bad_context_inputs_name_the_field(changes, pattern):
+    fields = ak.MarketContext.bitcoin().model_dump()
+    fields.update(changes)
+    with pytest.raises(ValidationError, match=pattern):
+        ak.MarketContext(**fields)
+
+
+def test_a_context_must_match_the_asset():
+    result = flat_run(asset="us_equity", pool_portfolio={"us_bonds": 1.0})
+    with pytest.raises(ValueError, match=r"only bitcoin has a default"):
+        result.market_context()
+    with pytest.raises(ValueError, match=r"context is for 'bitcoin' but the run's asset"):
+        result.market_context(ak.MarketContext.bitcoin())
