@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._random import BLOCK_SIZE
 from .._validation import check_int
 
 if TYPE_CHECKING:
@@ -14,8 +16,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_QUANTILES",
+    "SE_METHOD",
     "UNITS_NOMINAL",
     "UNITS_REAL",
+    "batch_slices",
+    "batch_standard_error",
     "check_quantiles",
     "check_stat",
     "quantile_label",
@@ -184,3 +189,66 @@ def real_deflators(price_level: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
     end = np.asarray(price_level, dtype=float)
     start = np.concatenate([np.ones_like(end[:, :1]), end[:, :-1]], axis=1)
     return start, np.sqrt(start * end), end
+
+
+#: Batches of a run's standard errors under ``sampling="mc"`` and ``"antithetic"``.
+N_SE_BATCHES = 20
+
+SE_METHOD = (
+    "batch means: the statistic is recomputed on independent batches of scenarios "
+    "(20 contiguous batches of an even size under mc and antithetic sampling, "
+    "antithetic pairs kept whole; the seed blocks of 1,000 under qmc) and its "
+    "standard error is the batches' standard deviation over sqrt(number of batches); "
+    "NaN with fewer than 2 batches"
+)
+"""How ``summary(se=True)`` computes a ``<column>_se`` (``frame.attrs["se_method"]``)."""
+
+
+def batch_slices(n_scenarios: int, sampling: str = "mc") -> list[slice]:
+    """Independent batches of scenarios ``0:n_scenarios`` for batch-means standard errors.
+
+    Under ``"qmc"`` the scenarios of a seed block (1,000) are one randomised
+    point set, so a batch is a whole block (the last may be partial).
+    Under ``"mc"`` and ``"antithetic"`` every pair of scenarios ``(2i, 2i + 1)``
+    is independent of the others, so there are :data:`N_SE_BATCHES`
+    contiguous batches of an even size (the last takes the remainder).
+    Fewer than two scenarios per pair-batch: as many batches as pairs.
+    """
+    if sampling == "qmc":
+        return [
+            slice(lo, min(lo + BLOCK_SIZE, n_scenarios)) for lo in range(0, n_scenarios, BLOCK_SIZE)
+        ]
+    n_batches = min(N_SE_BATCHES, n_scenarios // 2)
+    if n_batches < 2:
+        return [slice(0, n_scenarios)]
+    size = 2 * (n_scenarios // (2 * n_batches))
+    edges = [i * size for i in range(n_batches)] + [n_scenarios]
+    return [slice(lo, hi) for lo, hi in itertools.pairwise(edges)]
+
+
+def batch_standard_error(
+    values: np.ndarray,
+    statistic: Callable[[np.ndarray], np.ndarray | float],
+    batches: Sequence[slice],
+) -> np.ndarray:
+    """Batch-means standard error of ``statistic(values)``.
+
+    Parameters
+    ----------
+    values : ndarray, shape (S, ...)
+        Per-scenario values, scenarios on the first axis.
+    statistic : callable
+        Maps values of a batch, (m, ...), to the statistic, a float or an array.
+    batches : sequence of slice
+        Independent batches (:func:`batch_slices`).
+
+    Returns
+    -------
+    ndarray
+        ``std(statistic of each batch, ddof=1) / sqrt(number of batches)``,
+        of the statistic's shape; NaN with fewer than two batches.
+    """
+    parts = np.array([np.asarray(statistic(values[b]), dtype=float) for b in batches])
+    if len(batches) < 2:
+        return np.full(parts.shape[1:], np.nan)
+    return parts.std(axis=0, ddof=1) / np.sqrt(len(batches))

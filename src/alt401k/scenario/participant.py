@@ -527,6 +527,7 @@ def _assemble(
         markets=job.markets,
         indexing_rate=job.indexing_rate,
         pay=job.pay,
+        sampling=job.sampling,
     )
 
 

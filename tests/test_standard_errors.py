@@ -1,0 +1,103 @@
+"""Monte Carlo standard errors: summary(se=True) and its coverage (issue 20)."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import alt401k as ak
+from alt401k.results._stats import (
+    _lower_tail_mean,
+    batch_slices,
+    batch_standard_error,
+)
+
+SAVER = ak.Participant(age=60, salary=80_000, balance=50_000, deferral_rate=0.06, retirement_age=65)
+MARKETS = ak.default_markets(preset="lognormal").subset(["us_equity", "us_bonds", "bitcoin"])
+PORTFOLIO = ak.Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4}, alt_sleeve={"bitcoin": 0.05})
+QS = (0.05, 0.5, 0.95)
+
+
+def _statistics(values: np.ndarray) -> np.ndarray:
+    return np.array([values.mean(), *np.quantile(values, QS), _lower_tail_mean(values)])
+
+
+def _terminal(n: int, rng: int, sampling: str) -> np.ndarray:
+    return ak.simulate_participant(
+        SAVER, portfolio=PORTFOLIO, markets=MARKETS, n_scenarios=n, rng=rng,
+        periods_per_year=1, keep_paths=True, sampling=sampling,
+    ).terminal_balance  # fmt: skip
+
+
+def test_batches():
+    assert batch_slices(2_000, "mc") == [slice(i * 100, (i + 1) * 100) for i in range(20)]
+    assert batch_slices(2_001, "antithetic")[-1] == slice(1_900, 2_001)
+    assert all((b.stop - b.start) % 2 == 0 for b in batch_slices(999, "antithetic")[:-1])
+    assert batch_slices(2_500, "qmc") == [slice(0, 1000), slice(1000, 2000), slice(2000, 2500)]
+    assert batch_slices(3, "mc") == [slice(0, 3)]
+    assert np.isnan(batch_standard_error(np.ones(3), np.mean, [slice(0, 3)]))
+    # The mean's batch-means error over equal batches is the batches' spread / sqrt(B).
+    x = np.arange(40.0)
+    b = batch_slices(40, "mc")
+    means = [x[s].mean() for s in b]
+    assert batch_standard_error(x, np.mean, b) == pytest.approx(np.std(means, ddof=1) / np.sqrt(20))
+
+
+@pytest.mark.parametrize("sampling", ["mc", "antithetic", "qmc"])
+def test_summary_se_columns(sampling):
+    result = ak.simulate_participant(
+        SAVER, portfolio=PORTFOLIO, markets=MARKETS, n_scenarios=3_000, rng=3,
+        periods_per_year=1, sampling=sampling,
+    )  # fmt: skip
+    plain = result.summary()
+    frame = result.summary(se=True)
+    assert frame[plain.columns].equals(plain)
+    extra = [c for c in frame.columns if c not in plain.columns]
+    assert extra == [
+        "mean_se", "p05_se", "p25_se", "p50_se", "p75_se", "p95_se", "cvar05_se",
+        "prob_below_paid_in_se",
+    ]  # fmt: skip
+    assert "batch means" in frame.attrs["se_method"]
+    values = result.terminal_balance
+    batches = batch_slices(3_000, sampling)
+    expected = batch_standard_error(values, np.mean, batches)
+    assert frame.loc["terminal_balance", "mean_se"] == pytest.approx(expected, rel=1e-12)
+    assert (frame.loc["terminal_balance", extra] > 0).all()
+    if sampling == "mc":  # close to the textbook std / sqrt(n) for the mean
+        naive = values.std(ddof=1) / np.sqrt(values.size)
+        assert frame.loc["terminal_balance", "mean_se"] == pytest.approx(naive, rel=0.5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sampling", "n", "k"),
+    [("mc", 2_000, 100), ("antithetic", 2_000, 100), ("qmc", 5_000, 40)],
+)
+def test_coverage_of_95_percent_intervals(sampling, n, k):
+    """About 95% of intervals (estimate +- t(0.975, B - 1) SE) contain a 100,000-scenario value.
+
+    ``k`` replicates of ``n`` scenarios are consecutive slices of one run (disjoint blocks:
+    the same law as ``k`` seeds); the truth is a run of another seed with the same method
+    (an mc truth's own error would exceed a qmc replicate's). Coverage of the
+    mean, p05, p50, p95 and CVaR 5%, and of the probability of ending below the median of
+    the truth, pooled, must lie within 4 standard errors of 95% (k intervals a statistic).
+    """
+    truth_values = _terminal(100_000, 1, sampling)
+    truth = _statistics(truth_values)
+    threshold = float(np.median(truth_values))
+    values = _terminal(n * k, 2, sampling)
+    hits = []
+    for r in range(k):
+        x = values[r * n : (r + 1) * n]
+        batches = batch_slices(n, sampling)
+        t = stats.t.ppf(0.975, len(batches) - 1)
+        est = np.append(_statistics(x), np.mean(x < threshold))
+        se = np.append(
+            batch_standard_error(x, _statistics, batches),
+            batch_standard_error((x < threshold).astype(float), np.mean, batches),
+        )
+        hits.append(np.abs(est - np.append(truth, 0.5)) <= t * se)
+    coverage = np.mean(hits, axis=0)
+    pooled = coverage.mean()
+    tolerance = 4 * np.sqrt(0.95 * 0.05 / k)
+    assert abs(pooled - 0.95) <= tolerance, coverage
+    assert (np.abs(coverage - 0.95) <= tolerance + 0.05).all(), coverage
