@@ -101,3 +101,21 @@ def test_coverage_of_95_percent_intervals(sampling, n, k):
     tolerance = 4 * np.sqrt(0.95 * 0.05 / k)
     assert abs(pooled - 0.95) <= tolerance, coverage
     assert (np.abs(coverage - 0.95) <= tolerance + 0.05).all(), coverage
+
+
+def test_pool_summary_se_for_every_column():
+    scn = ak.Scenario(sponsor_adoption=0.4, opt_in_rate=0.3, horizon_years=3)
+    runs = {m: scn.run(3_000, rng=2, sampling=m) for m in ("mc", "qmc")}
+    plain = runs["mc"].summary()
+    frame = runs["mc"].summary(se=True)
+    assert frame[plain.columns].equals(plain)
+    assert [c for c in frame.columns if c not in plain.columns] == [
+        f"{c}_se" for c in plain.columns
+    ]
+    cumulative = runs["mc"].cumulative_flows
+    naive = cumulative.std(axis=0, ddof=1) / np.sqrt(3_000)
+    np.testing.assert_allclose(frame["cumulative_flow_mean_se"], naive, rtol=0.5)
+    assert "batch means" in frame.attrs["se_method"]
+    # qmc: three blocks, and a smaller error on the pool's mean flows.
+    qmc = runs["qmc"].summary(se=True)
+    assert (qmc["cumulative_flow_mean_se"] < frame["cumulative_flow_mean_se"]).all()

@@ -815,6 +815,7 @@ class Scenario(Spec):
             draws={key: np.concatenate(parts) for key, parts in draws.items()},
             seed=root,
             periods_per_year=periods_per_year,
+            sampling=sampling,
         )
 
 
