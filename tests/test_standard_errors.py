@@ -119,3 +119,19 @@ def test_pool_summary_se_for_every_column():
     # qmc: three blocks, and a smaller error on the pool's mean flows.
     qmc = runs["qmc"].summary(se=True)
     assert (qmc["cumulative_flow_mean_se"] < frame["cumulative_flow_mean_se"]).all()
+
+
+def test_retirement_summary_se():
+    result = ak.simulate_participant(
+        SAVER, portfolio=PORTFOLIO, markets=MARKETS, n_scenarios=2_000, rng=3,
+        periods_per_year=1, retirement=ak.Retirement(end_age=75),
+    )  # fmt: skip
+    plain = result.retirement_summary()
+    frame = result.retirement_summary(se=True)
+    assert frame[plain.columns].equals(plain)
+    assert [c for c in frame.columns if c not in plain.columns] == [
+        f"{c}_se" for c in plain.columns
+    ]
+    ran_out = result.retirement_outcomes()["ran_out"].astype(float)
+    expected = batch_standard_error(ran_out, np.mean, batch_slices(2_000, "mc"))
+    assert frame.loc["ran_out", "mean_se"] == pytest.approx(float(expected))

@@ -699,6 +699,7 @@ class ParticipantResults:
         *,
         real: bool = True,
         baseline: ParticipantResults | None = None,
+        se: bool = False,
     ) -> pd.DataFrame:
         """Distribution of retirement outcomes across scenarios, optionally paired.
 
@@ -712,6 +713,9 @@ class ParticipantResults:
             ``portfolio.without_sleeve()``, same ``rng`` and markets); adds
             rows ``<metric>_vs_baseline`` with the distribution of the
             scenario-by-scenario difference.
+        se : bool
+            Add ``<column>_se``, each figure's Monte Carlo standard error, by
+            batch means as in :meth:`summary`. Default False.
 
         Returns
         -------
@@ -738,6 +742,19 @@ class ParticipantResults:
         frame.index.name = "metric"
         frame.attrs["dollars"] = "start-year (real)" if real else "nominal"
         frame.attrs["units"] = units(real)
+        if se:
+            batches = batch_slices(self.n_scenarios, self.sampling)
+
+            def stats(v: np.ndarray) -> np.ndarray:
+                return np.array([np.mean(v), *np.quantile(v, qs)])
+
+            errors = {
+                name: batch_standard_error(np.asarray(v, dtype=float), stats, batches)
+                for name, v in series.items()
+            }
+            for i, column in enumerate(["mean", *(quantile_label(q) for q in qs)]):
+                frame[f"{column}_se"] = [errors[name][i] for name in frame.index]
+            frame.attrs["se_method"] = SE_METHOD
         return frame
 
     def metadata(self) -> dict[str, Any]:
