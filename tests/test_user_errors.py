@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
+from typing import Any
 
 import numpy as np
 import pytest
@@ -147,3 +149,48 @@ def test_odd_chunk_size_is_rounded_up_to_whole_seed_blocks(chunk_size, rounded, 
 def test_chunk_size_docstring_explains_the_cost():
     doc = chunk_ranges.__doc__ or ""
     assert "seed blocks" in doc and "1,000" in doc and "100x slower" in doc
+
+
+# -- non-finite numbers and impossible percentages (issue 18, item 5) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "expect"),
+    [
+        (lambda: ak.Scenario(pool_assets=float("nan")), "pool_assets must be a finite number"),
+        (lambda: ak.Scenario(pool_assets=float("inf")), "pool_assets must be a finite number"),
+        (
+            lambda: ak.MatchFormula(tiers=[(float("nan"), 0.03)]),
+            r"tiers\[0\]\[0\] must be a finite number; got nan",
+        ),
+        (
+            lambda: ak.Participant(age=30, salary=float("nan"), deferral_rate=0.05),
+            "salary must be a finite number",
+        ),
+    ],
+)
+def test_non_finite_said_first(build: Any, expect: str) -> None:
+    with pytest.raises(ValueError, match=expect) as info:
+        build()
+    assert "less than or equal" not in str(info.value)
+
+
+def test_open_bounds_keep_inf() -> None:
+    assert ak.Normal(mean=0.01, sd=0.01, high=float("inf")).high == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("change", "expect"),
+    [
+        ({"markets__bitcoin__volatility": 50.0}, r"volatility=50.0 is 5000% a year.*write 0.5"),
+        ({"markets__bitcoin__expected_return": 15.0}, r"expected_return=15.0 is 1500% a year"),
+    ],
+)
+def test_impossible_percentage_stops_with_its_own_error(
+    change: dict[str, float], expect: str
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning first, then a correlation-matrix error
+        with pytest.raises(ValueError, match=expect) as info:
+            ak.Scenario().replace(**change)
+    assert "semi-definite" not in str(info.value)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import functools
+import math
 import types
 import typing
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainSerializer, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 
 class FrozenMapping(Mapping[str, float]):
@@ -81,6 +90,31 @@ def _numeric_fields(cls: type[BaseModel]) -> frozenset[str]:
     )
 
 
+_BOUNDS = frozenset({"less_than", "less_than_equal", "greater_than", "greater_than_equal"})
+
+
+def _bound_on_non_finite(error: Any) -> bool:
+    value = error.get("input")
+    return (
+        error["type"] in _BOUNDS
+        and isinstance(value, float)
+        and not isinstance(value, bool)
+        and not math.isfinite(value)
+    )
+
+
+def _loc_name(loc: tuple[Any, ...]) -> str:
+    """``("tiers", 0, 0)`` as ``tiers[0][0]``; union labels left out."""
+    from ._validation import is_branch
+
+    text = ""
+    for part in loc:
+        if is_branch(part):
+            continue
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "value"
+
+
 class Spec(BaseModel):
     """Frozen, strict pydantic model with a validating :meth:`replace`."""
 
@@ -100,6 +134,38 @@ class Spec(BaseModel):
                         f"not the boolean {value}; write 1.0 or 0.0 if that is meant"
                     )
         return data
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _finite_first(cls, data: Any, handler: Any) -> Any:
+        # NaN and inf fail a bound first ("less than or equal to 1e15"), which hides
+        # the reason: such errors are rewritten to say "must be a finite number".
+        try:
+            return handler(data)
+        except ValidationError as err:
+            errors = err.errors()
+            if not any(_bound_on_non_finite(e) for e in errors):
+                raise
+            line_errors: list[Any] = []
+            for error in errors:
+                if _bound_on_non_finite(error):
+                    name = _loc_name(error["loc"])
+                    line_errors.append(
+                        {
+                            "type": PydanticCustomError(
+                                "finite_number",
+                                "{name} must be a finite number; got {value}",
+                                {"name": name, "value": repr(error["input"])},
+                            ),
+                            "loc": error["loc"],
+                            "input": error["input"],
+                        }
+                    )
+                else:
+                    line_errors.append(
+                        {k: error[k] for k in ("type", "loc", "input", "ctx") if k in error}
+                    )
+            raise ValidationError.from_exception_data(err.title, line_errors) from None
 
     def __hash__(self) -> int:
         return hash(

@@ -83,6 +83,12 @@ def _check_source(value: str) -> str:
     return value
 
 
+#: Above these an annual figure can only be a percentage typed as a fraction (5.0 is
+#: 500% a year): an error, not the warning given from 30% (return) and 150% (volatility).
+_IMPOSSIBLE_RETURN = 2.0
+_IMPOSSIBLE_VOLATILITY = 5.0
+
+
 class AssetClass(BaseModel):
     """One asset class with annual return assumptions.
 
@@ -359,6 +365,11 @@ class AssetClass(BaseModel):
     def _expected_return_range(cls, value: float) -> float:
         if value <= -1.0:
             raise ValueError(f"expected_return must be > -1 (a total loss); got {value}")
+        if value > _IMPOSSIBLE_RETURN:  # a percentage typed as a number: stop, do not warn
+            raise ValueError(
+                f"expected_return={value} is {value:.0%} a year, not a long-run mean of any "
+                f"asset; it is a fraction (0.08 = 8%): write {value / 100:g} for {value:g}%"
+            )
         if value > 0.3:
             _warn(
                 f"expected_return={value} is above 30% a year; it is a fraction "
@@ -369,6 +380,11 @@ class AssetClass(BaseModel):
     @field_validator("volatility")
     @classmethod
     def _volatility_warning(cls, value: float) -> float:
+        if value > _IMPOSSIBLE_VOLATILITY:  # 50.0 would fail later as a correlation matrix
+            raise ValueError(
+                f"volatility={value} is {value:.0%} a year, more than any asset's; it is a "
+                f"fraction (0.16 = 16%): write {value / 100:g} for {value:g}%"
+            )
         if value > 1.5:
             _warn(
                 f"volatility={value} is above 150% a year; it is a fraction "
