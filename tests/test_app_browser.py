@@ -61,6 +61,8 @@ def serve_app(timeout: float = 60.0) -> Iterator[str]:
         match = re.search(r"http://localhost:(\d+)", first)
         assert match, f"the app did not print its address: {first!r}"
         assert int(match.group(1)) == port
+        # Keep reading the server's log, so a full pipe never blocks it.
+        threading.Thread(target=process.stdout.read, daemon=True).start()
         address = f"http://localhost:{port}"
         deadline = time.monotonic() + timeout
         while True:
@@ -71,8 +73,7 @@ def serve_app(timeout: float = 60.0) -> Iterator[str]:
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                rest = process.stdout.read() if process.poll() is not None else ""
-                raise AssertionError(f"the app did not answer on {address}: {rest}")
+                raise AssertionError(f"the app did not answer on {address}")
             time.sleep(0.25)
         yield address
     finally:

@@ -96,12 +96,17 @@ def launch(port: int | None = None, *, args: Sequence[str] = ()) -> int:
     Returns
     -------
     int
-        Streamlit's exit code (0 after Ctrl-C).
+        Streamlit's exit code (0 after Ctrl-C). On POSIX the process becomes the
+        server (``os.execve``) and this function does not return.
     """
     require_streamlit()
     port = free_port() if port is None else port
     print(f"alt401k app: http://localhost:{port}  (Ctrl-C to stop)", flush=True)
     command = [*streamlit_command(port), *args]
+    if os.name == "posix":
+        # Become the server: a signal meant for `alt401k app` (Ctrl-C, a supervisor's
+        # SIGTERM) then reaches Streamlit itself, and no orphaned server is left behind.
+        os.execve(command[0], command, _environment())
     process = subprocess.Popen(command, env=_environment())
     try:
         return process.wait()
