@@ -135,3 +135,27 @@ def test_retirement_summary_se():
     ran_out = result.retirement_outcomes()["ran_out"].astype(float)
     expected = batch_standard_error(ran_out, np.mean, batch_slices(2_000, "mc"))
     assert frame.loc["ran_out", "mean_se"] == pytest.approx(float(expected))
+
+
+@pytest.mark.slow
+def test_streamed_summaries_se_agree_with_paths():
+    kw = dict(portfolio=PORTFOLIO, markets=MARKETS, n_scenarios=20_000, rng=5, periods_per_year=1)
+    paths = ak.simulate_participant(SAVER, keep_paths=True, **kw)
+    streamed = ak.simulate_participant(SAVER, keep_paths=False, **kw)
+    a, b = paths.summary(se=True), streamed.summary(se=True)
+    assert list(b.columns) == list(a.columns)
+    # Means: batch means over 20 blocks vs 20 batches: the same batches here.
+    np.testing.assert_allclose(b["mean_se"], a["mean_se"], rtol=1e-6)
+    # Quantiles: order-statistic intervals vs batch means, both estimate the same error.
+    np.testing.assert_allclose(b["p50_se"], a["p50_se"], rtol=0.5)
+    assert np.isnan(b["cvar05_se"]).all()
+    assert "order-statistic" in b.attrs["se_method"]
+    scn = ak.Scenario(sponsor_adoption=0.4, opt_in_rate=0.3, horizon_years=2)
+    pool = scn.run(4_000, rng=2, keep_paths=False).summary(se=True)
+    full = scn.run(4_000, rng=2, keep_paths=True).summary(se=True)
+    se_columns = [c for c in full.columns if c.endswith("_se")]
+    assert [c for c in pool.columns if c.endswith("_se")] == se_columns
+    assert np.isfinite(pool["cumulative_flow_mean_se"]).all()
+    np.testing.assert_allclose(
+        pool["cumulative_flow_p50_se"], full["cumulative_flow_p50_se"], rtol=0.6
+    )

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .._random import seed_record
 from ._stats import DEFAULT_QUANTILES, check_quantiles, quantile_label, units
-from .streaming import StreamedStats
+from .streaming import STREAMED_SE_METHOD, StreamedStats
 
 if TYPE_CHECKING:
     from ..plan import PlanDesign
@@ -179,9 +179,18 @@ class StreamedParticipantResults:
         return pd.DataFrame(columns, index=pd.Index(self.years, name="year"))
 
     def summary(
-        self, quantiles: Sequence[float] = DEFAULT_QUANTILES, *, real: bool = False
+        self,
+        quantiles: Sequence[float] = DEFAULT_QUANTILES,
+        *,
+        real: bool = False,
+        se: bool = False,
     ) -> pd.DataFrame:
         """The table of :meth:`ParticipantResults.summary`, from the statistics.
+
+        ``se=True`` adds ``<column>_se`` (:data:`STREAMED_SE_METHOD`): means
+        and ``prob_below_paid_in`` by batch means over the seed blocks,
+        quantiles by order statistics; ``cvar05_se`` is NaN (the sketch keeps
+        no per-block tails).
 
         ``prob_below_paid_in`` is exact when contributions are the same in
         every scenario (no pay path); with a pay path, "paid in" is the mean
@@ -211,12 +220,30 @@ class StreamedParticipantResults:
         frame.loc["terminal_balance", "prob_below_paid_in"] = prob
         frame.index.name = "metric"
         frame.attrs["units"] = units(real)
+        if se:
+            frame["mean_se"] = [float(st.mean_se(prefix + n)[0]) for n in frame.index]
+            for level in qs:
+                frame[f"{quantile_label(level)}_se"] = [
+                    float(st.quantile_se(prefix + n, level)[0]) for n in frame.index
+                ]
+            frame["cvar05_se"] = np.nan
+            frame["prob_below_paid_in_se"] = np.nan
+            prob_se = (
+                np.sqrt(prob * (1.0 - prob) / st.count)
+                if varies
+                else float(st.mean_se("below_paid_in")[0])
+            )
+            frame.loc["terminal_balance", "prob_below_paid_in_se"] = prob_se
+            frame.attrs["se_method"] = STREAMED_SE_METHOD
         return frame
 
     def retirement_summary(
-        self, quantiles: Sequence[float] = DEFAULT_QUANTILES, *, real: bool = True
+        self, quantiles: Sequence[float] = DEFAULT_QUANTILES, *, real: bool = True, se: bool = False
     ) -> pd.DataFrame:
-        """The table of :meth:`ParticipantResults.retirement_summary` (no baseline)."""
+        """The table of :meth:`ParticipantResults.retirement_summary` (no baseline).
+
+        ``se=True`` adds ``<column>_se`` as :meth:`summary` does.
+        """
         if self.retirement is None:
             raise ValueError(
                 "this run has no retirement phase: pass retirement=ak.Retirement(...) to "
@@ -229,11 +256,18 @@ class StreamedParticipantResults:
             row = {"mean": float(self.outcomes.mean(prefix + name)[0])}
             for q in qs:
                 row[quantile_label(q)] = float(self.outcomes.quantile(prefix + name, q)[0])
+            if se:
+                row["mean_se"] = float(self.outcomes.mean_se(prefix + name)[0])
+                for q in qs:
+                    error = self.outcomes.quantile_se(prefix + name, q)
+                    row[f"{quantile_label(q)}_se"] = float(error[0])
             rows[name] = row
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "metric"
         frame.attrs["dollars"] = "start-year (real)" if real else "nominal"
         frame.attrs["units"] = units(real)
+        if se:
+            frame.attrs["se_method"] = STREAMED_SE_METHOD
         return frame
 
     def metadata(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
 from ._stats import check_quantiles, quantile_label, units
 from .pool import QUANTILED_SERIES, deflate_flows, real_deflators, summary_series
-from .streaming import MIN_MAGNITUDE, StreamedStats
+from .streaming import MIN_MAGNITUDE, STREAMED_SE_METHOD, StreamedStats
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -184,13 +184,19 @@ class StreamedPoolResults:
         return pd.DataFrame(columns, index=pd.Index(self.years, name="year"))
 
     def summary(
-        self, quantiles: Sequence[float] = (0.05, 0.5, 0.95), *, real: bool = False
+        self,
+        quantiles: Sequence[float] = (0.05, 0.5, 0.95),
+        *,
+        real: bool = False,
+        se: bool = False,
     ) -> pd.DataFrame:
         """Year-by-year distribution of flows and holdings.
 
         The columns of :meth:`PoolResults.summary`, from the streamed
         statistics: means exact to rounding, quantiles to the sketch's
-        accuracy (``frame.attrs["quantile_accuracy"]``).
+        accuracy (``frame.attrs["quantile_accuracy"]``). ``se=True`` adds
+        ``<column>_se`` for every column
+        (:data:`~alt401k.results.streaming.STREAMED_SE_METHOD`).
         """
         qs = check_quantiles(quantiles)
         prefix = "real/" if real else ""
@@ -216,6 +222,18 @@ class StreamedPoolResults:
             f"within {st.relative_accuracy:g} relative (+ ${MIN_MAGNITUDE:g}) of the "
             "interpolated order statistics"
         )
+        if se:
+            labels = {quantile_label(q): q for q in qs}
+            for column in list(frame.columns):
+                name, _, stat = column.rpartition("_")
+                if column == "pool_contributions":
+                    name, stat = column, "mean"
+                key = prefix + name
+                if stat == "mean":
+                    frame[f"{column}_se"] = st.mean_se(key)
+                elif stat in labels:
+                    frame[f"{column}_se"] = st.quantile_se(key, labels[stat])
+            frame.attrs["se_method"] = STREAMED_SE_METHOD
         return frame
 
     def metadata(self) -> dict[str, Any]:
