@@ -31,6 +31,7 @@ from ..adoption import (
     Uniform,
 )
 from ..cli import flow_table
+from ..execution import default_workers
 from ..markets import PRESETS, default_markets
 from ..scenario import Scenario
 from ._common import (
@@ -139,7 +140,7 @@ def run_pool(
     seed: int,
     *,
     on_progress: Callable[[int, int], None] | None = None,
-    n_workers: int = 2,
+    n_workers: int | None = None,
 ) -> PoolRun:
     """Run the scenario (or take it from the cache) and reduce it to what the page shows.
 
@@ -149,8 +150,8 @@ def run_pool(
     n_scenarios, seed : int
     on_progress : callable(done, total), optional
         Told the blocks of 1,000 scenarios done, as they finish.
-    n_workers : int
-        Threads the blocks run on.
+    n_workers : int, optional
+        Threads the blocks run on; default the cores this process may use.
     """
     text = scenario_yaml(scenario, n_scenarios, seed)
     key = (text, n_scenarios, seed)
@@ -159,7 +160,8 @@ def run_pool(
         return cached
     total = n_chunks(n_scenarios)
     report = (lambda done: on_progress(done, total)) if on_progress else (lambda done: None)
-    executor = ChunkProgress(min(n_workers, total), report)
+    workers = default_workers() if n_workers is None else n_workers
+    executor = ChunkProgress(min(workers, total), report)
     engine = backend()
     started = time.perf_counter()
     try:
@@ -168,7 +170,7 @@ def run_pool(
             rng=seed,
             chunk_size=CHUNK,
             executor=executor,
-            n_workers=n_workers,
+            n_workers=workers,
             keep_paths=True,
             backend=engine,
         )

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..execution import default_workers
 from ..markets import PRESETS, default_markets
 from ..plan import PlanDesign
 from ..population import Participant
@@ -100,13 +101,14 @@ def run_saver(
     inputs: SaverInputs,
     *,
     on_progress: Callable[[int, int], None] | None = None,
-    n_workers: int = 2,
+    n_workers: int | None = None,
 ) -> SaverRun:
     """Simulate the saver with and without the sleeve on the same paths (cached)."""
     cached = _CACHE.get(inputs)
     if cached is not None:
         return cached
     per_run = n_chunks(inputs.n_scenarios)
+    workers = default_workers() if n_workers is None else n_workers
     total = 2 * per_run
     markets = default_markets(inputs.preset)
     engine = backend()
@@ -119,7 +121,7 @@ def run_saver(
             if on_progress is not None:
                 on_progress(offset + done, total)
 
-        executor = ChunkProgress(min(n_workers, per_run), report)
+        executor = ChunkProgress(min(workers, per_run), report)
         try:
             results.append(
                 simulate_participant(
@@ -132,7 +134,7 @@ def run_saver(
                     chunk_size=CHUNK,
                     retirement=inputs.retirement,
                     executor=executor,
-                    n_workers=n_workers,
+                    n_workers=workers,
                     keep_paths=True,
                     backend=engine,
                 )
