@@ -114,10 +114,13 @@ def test_describe_market_one_line_per_asset() -> None:
     assert "15.0%" in next(line for line in lines if line.split()[0] == "bitcoin")
 
 
-def test_describe_spec_shows_only_changed_fields() -> None:
+def test_describe_spec_shows_key_knobs_and_changed_fields() -> None:
     text = describe_spec(ak.Scenario(allocation_share=0.02, horizon_years=5))
-    assert text == "Scenario(allocation_share=0.02, horizon_years=5)"
-    assert describe_spec(ak.Scenario()) == "Scenario()"
+    assert "allocation_share=0.02" in text and "horizon_years=5" in text
+    # The headline knobs are the defaults and still shown; other defaults are not.
+    assert "sponsor_adoption=1" in describe_spec(ak.Scenario())
+    assert "rebalancing" not in describe_spec(ak.Scenario())
+    assert describe_spec(ak.Scenario(rebalancing="annual")).count("rebalancing") == 1
     assert describe_spec(ak.Fixed(ak.Uniform(0.5, 1.0))) == "Fixed(rate=Uniform(low=0.5, high=1))"
 
 
@@ -178,3 +181,55 @@ def test_table_style_formats_the_numbers(saver: ak.ParticipantResults) -> None:
 )
 def test_column_unit(name: str, unit: str) -> None:
     assert ak.display.column_unit(name) == unit
+
+
+# -- displays that tell results apart (issue 18, item 6) ------------------------------
+
+
+def test_participant_display_shows_the_sleeve() -> None:
+    saver = ak.Participant(age=60, salary=80_000, deferral_rate=0.06, retirement_age=62)
+    core = ak.Portfolio(weights={"us_equity": 0.6, "us_bonds": 0.4})
+    sleeve = core.replace(alt_sleeve={"bitcoin": 0.02})
+    with_sleeve = ak.simulate_participant(saver, portfolio=sleeve, n_scenarios=20, rng=1)
+    without = ak.simulate_participant(saver, portfolio=core, n_scenarios=20, rng=1)
+    assert "bitcoin 0.02" in repr(with_sleeve)
+    assert "bitcoin 0.02" in with_sleeve._repr_html_()
+    assert "alternative sleeve  none" in repr(without) or "sleeve" in repr(without)
+    assert repr(with_sleeve) != repr(without)
+
+
+@pytest.mark.parametrize(
+    ("spec", "shown"),
+    [
+        (ak.Scenario(), ("sponsor_adoption=1", "opt_in_rate=1", "allocation_share=0.01")),
+        (ak.Participant(age=30, salary=50_000, deferral_rate=0.05), ("retirement_age=65",)),
+        (ak.PlanDesign(), ("match=MatchFormula(",)),
+        (ak.Portfolio(weights={"us_equity": 1.0}), ("alt_sleeve={}",)),
+        (ak.Retirement(), ("rule='fixed_real'", "rate=0.04")),
+    ],
+)
+def test_every_spec_shows_its_knobs_at_defaults(spec: object, shown: tuple[str, ...]) -> None:
+    text = repr(spec)
+    for part in shown:
+        assert part in text
+    html = spec._repr_html_()  # type: ignore[attr-defined]
+    assert html.startswith("<table") and type(spec).__name__ in html
+
+
+def test_population_and_segment_html() -> None:
+    population = ak.Population.synthetic(n_cells=300, rng=1)
+    assert "total assets" in population._repr_html_()
+    segment = ak.Scenario().segments[0]
+    assert "alt_cap" in segment._repr_html_()
+
+
+def test_values_never_cut_mid_word() -> None:
+    from alt401k.display import _short
+
+    text = _short("alpha_beta, gamma_delta, epsilon_zeta, eta_theta", 30)
+    assert text.endswith("…")
+    kept = text.removesuffix("…")
+    assert all(word in "alpha_beta, gamma_delta, epsilon_zeta" for word in kept.split(", "))
+    long = ak.Scenario(sponsor_adoption="segments", opt_in_rate=ak.crypto_opt_in_curve())
+    shown = describe_spec(long, limit=120)
+    assert len(shown) <= 120 and shown.endswith(", …)")

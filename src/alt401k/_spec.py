@@ -177,6 +177,11 @@ class Spec(BaseModel):
 
         return describe_spec(self)
 
+    def _repr_html_(self) -> str:
+        from .display import html_spec
+
+        return html_spec(self)
+
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed, validated again.
 

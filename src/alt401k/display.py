@@ -12,8 +12,9 @@ of the library's objects and usable on their own:
    :func:`html_participant` give the same as a small HTML table.
 3. **Specifications.** :func:`describe_market` / :func:`html_market` list a
    market model's assets one per line (not its correlation matrix);
-   :func:`describe_spec` shows a pydantic spec's class and the fields that
-   differ from their defaults.
+   :func:`describe_spec` / :func:`html_spec` show a pydantic spec's class,
+   its key knobs (:data:`KEY_FIELDS`, even at their defaults) and the fields
+   that differ from their defaults.
 4. **Tables.** :func:`table` wraps any table the library returns
    (``summary()``, ``ledger()``, ``retirement_summary()``) in a :class:`Table`
    that writes each column in its unit (``$1.2B``, ``12.5%``, years) for
@@ -49,6 +50,7 @@ __all__ = [
     "html_market",
     "html_participant",
     "html_pool",
+    "html_spec",
     "money",
     "table",
 ]
@@ -134,7 +136,14 @@ def format_money(
 
 
 def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """``text`` cut to ``limit`` characters at a word or item boundary, never mid-word."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = max(head.rfind(sep) for sep in (", ", " ", "(", "{", "["))
+    if cut > limit // 3:
+        head = head[:cut].rstrip(" ,")
+    return head + "…"
 
 
 def _value(value: Any) -> str:
@@ -239,6 +248,8 @@ def _participant_rows(result: ParticipantResults) -> tuple[str, Rows]:
     p = result.participant
     years = result.years
     weights = ", ".join(f"{k} {v:g}" for k, v in result.portfolio.weights.items())
+    sleeve = result.portfolio.alt_sleeve
+    sleeve_text = ", ".join(f"{k} {v:g}" for k, v in sleeve.items()) if sleeve else "none"
     terminal = result.terminal_balance
     p05, p50, p95 = np.quantile(terminal, [0.05, 0.5, 0.95])
     rows: Rows = [
@@ -248,6 +259,7 @@ def _participant_rows(result: ParticipantResults) -> tuple[str, Rows]:
             f"deferral {p.deferral_rate:g}",
         ),
         ("portfolio", _short(weights, 60)),
+        ("alternative sleeve", _short(sleeve_text, 60)),
         ("horizon", f"{len(years)} years, {int(years[0])}-{int(years[-1])}"),
         ("scenarios", f"{result.n_scenarios:,}, seed {_seed(result.seed)}"),
         (f"balance {int(years[-1])}, median", money(p50)),
@@ -358,29 +370,37 @@ def _differs(value: Any, default: Any) -> bool:
         return True
 
 
-def describe_spec(spec: BaseModel, *, limit: int = 300, all_fields: bool = False) -> str:
-    """A short repr of a pydantic spec: its class and the fields that differ from defaults.
+#: Fields shown in a spec's display even at their defaults: the knobs that tell
+#: two specs apart (the headline knobs are the Scenario's defaults).
+KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "Scenario": (
+        "asset",
+        "sponsor_adoption",
+        "opt_in_rate",
+        "allocation_share",
+        "pool_assets",
+        "horizon_years",
+        "start_year",
+        "reversal",
+    ),
+    "Participant": ("age", "salary", "balance", "deferral_rate", "retirement_age"),
+    "PlanDesign": ("match", "nonelective_rate", "auto_enroll", "recordkeeping_fee"),
+    "Portfolio": ("weights", "alt_sleeve"),
+    "Retirement": ("end_age", "rule", "rate", "social_security"),
+    "PlanSegment": ("name", "adoption", "alt_cap", "auto_enroll_share"),
+    "MatchFormula": ("tiers",),
+}
 
-    Parameters
-    ----------
-    spec : pydantic.BaseModel
-    limit : int
-        Longest result, characters (default 300); each value is cut to 40.
-    all_fields : bool
-        Show every field, not only those that differ (for small specs such
-        as distributions).
 
-    Returns
-    -------
-    str
-        ``ClassName(field=value, ...)``; nested specs are shown the same way.
-    """
-    parts = []
+def _spec_parts(spec: BaseModel, all_fields: bool, value_limit: int = 40) -> Rows:
+    """``(field, value)`` of the fields a display shows: key fields, then changed ones."""
+    key = KEY_FIELDS.get(type(spec).__name__, ())
+    rows: Rows = []
     for name, info in type(spec).model_fields.items():
         if name == "kind":  # the tag of a tagged union (Uniform, Fixed ...): the class says it
             continue
         value = getattr(spec, name)
-        if not all_fields and not info.is_required():
+        if not all_fields and name not in key and not info.is_required():
             default = info.get_default(call_default_factory=True)
             if not _differs(value, default):
                 continue
@@ -388,11 +408,47 @@ def describe_spec(spec: BaseModel, *, limit: int = 300, all_fields: bool = False
             text = describe_spec(value, limit=60)
         elif isinstance(value, float):
             text = f"{value:g}"
+        elif isinstance(value, tuple) and value and all(isinstance(v, BaseModel) for v in value):
+            text = f"{len(value)} x {type(value[0]).__name__}"  # segments: a count, not 1,000 chars
         else:
-            text = _short(repr(value))
-        parts.append(f"{name}={text}")
-    out = f"{type(spec).__name__}({', '.join(parts)})"
-    return out if len(out) <= limit else out[: limit - 2] + "…)"
+            text = _short(repr(value), value_limit)
+        rows.append((name, text))
+    return rows
+
+
+def describe_spec(spec: BaseModel, *, limit: int = 300, all_fields: bool = False) -> str:
+    """A short repr of a pydantic spec: its class, its key knobs and the fields that differ.
+
+    Parameters
+    ----------
+    spec : pydantic.BaseModel
+    limit : int
+        Longest result, characters (default 300); each value is cut to 40,
+        at a word or item boundary.
+    all_fields : bool
+        Show every field, not only the key ones (:data:`KEY_FIELDS`) and
+        those that differ from their defaults (for small specs such as
+        distributions).
+
+    Returns
+    -------
+    str
+        ``ClassName(field=value, ...)``; nested specs are shown the same way.
+        Cut to ``limit`` between fields, never inside a value.
+    """
+    parts = [f"{name}={text}" for name, text in _spec_parts(spec, all_fields)]
+    name = type(spec).__name__
+    out = f"{name}({', '.join(parts)})"
+    while len(out) > limit and parts:
+        parts.pop()
+        out = f"{name}({', '.join(parts)}, …)"
+    return out
+
+
+def html_spec(spec: BaseModel) -> str:
+    """A spec as a small HTML table: its key knobs (even at defaults) and changed fields."""
+    rows = _spec_parts(spec, all_fields=False, value_limit=80)
+    return _html(type(spec).__name__, rows or [("(defaults)", "")])
 
 
 # -- tables for people -------------------------------------------------------------

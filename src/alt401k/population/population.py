@@ -128,6 +128,17 @@ class Population:
             f"total_assets=${self.total_assets / 1e12:.4g}T, start_year={self.start_year})"
         )
 
+    def _repr_html_(self) -> str:
+        from ..display import _html, money
+
+        rows = [
+            ("cells", f"{self.n_cells:,}"),
+            ("people", f"{self.n_participants:,.0f}"),
+            ("total assets", money(self.total_assets)),
+            ("start year", str(self.start_year)),
+        ]
+        return _html("Population", rows)
+
     # --- totals ------------------------------------------------------------------------------
 
     @property
