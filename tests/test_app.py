@@ -342,7 +342,10 @@ def test_saver_page_every_widget_and_the_paired_effect():
 
 
 def test_saver_bad_input_shows_the_library_message():
-    at = start("saver", n=100)
+    at = start("pool", n=100, scenario="headline")
+    at.radio(key="page").set_value("Saver")  # the page picker
+    run(at)
+    assert at.header[0].value.startswith("The saver")
     at.number_input(key="saver.age").set_value(70)  # retiring at 65, before today
     run(at)
     assert len(at.error) == 1
