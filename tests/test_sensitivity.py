@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import alt401k as ak
-from alt401k.sensitivity import sensitivity
+from alt401k.sensitivity import UNEXPLAINED, sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,11 @@ def share_driven() -> ak.PoolResults:
 def test_known_answer_sobol(share_driven: ak.PoolResults) -> None:
     frame = sensitivity(share_driven, target="cumulative_flow", year=1, method="sobol")
     assert list(frame.columns) == ["input", "effect", "total", "bins"]
-    assert frame["input"].tolist() == ["allocation_share", "sponsor_adoption/rate"]
+    assert frame["input"].tolist() == [
+        "allocation_share",
+        "sponsor_adoption/rate",
+        "market paths / unexplained",
+    ]
     assert frame["effect"].iloc[0] > 0.9
     assert frame["effect"].iloc[1] < 0.05
     assert frame.attrs["method"] == "sobol"
@@ -35,7 +39,7 @@ def test_known_answer_rank(share_driven: ak.PoolResults) -> None:
     assert frame["effect"].iloc[0] > 0.95
     assert frame["share"].iloc[0] > 0.95
     assert np.isclose(frame["share"].sum(), 1.0)
-    assert (np.diff(frame["effect"].abs().to_numpy()) <= 0).all()
+    assert (np.diff(frame["effect"].iloc[:-1].abs().to_numpy()) <= 0).all()
     assert "2026" in frame.attrs["target"]
 
 
@@ -62,7 +66,7 @@ def test_participant_market_draws() -> None:
         rng=1,
     )
     frame = sensitivity(result, target="terminal_balance")
-    assert frame["input"].tolist() == ["bitcoin/expected_return"]
+    assert frame["input"].tolist() == ["bitcoin/expected_return", "market paths / unexplained"]
     assert frame["effect"].iloc[0] > 0
     with pytest.raises(ValueError, match="needs a retirement phase"):
         sensitivity(result, target="after_tax_income")
@@ -91,3 +95,25 @@ def test_no_uncertain_inputs() -> None:
     result = ak.Scenario(horizon_years=2).run(20, rng=1)
     with pytest.raises(ValueError, match="result has no uncertain inputs"):
         sensitivity(result)
+
+
+# -- the market counts (issue 18, item 8) -------------------------------------------------
+
+
+def test_market_paths_get_their_own_row() -> None:
+    """With real markets, the recorded inputs do not take the market's part of the spread."""
+    result = ak.Scenario(
+        horizon_years=6,
+        allocation_share=ak.Uniform(0.01, 0.03),
+        reversal=ak.Reversal(hazard=0.1, treatment="unwind", unwind_years=2),
+    ).run(300, rng=3)
+    rank = sensitivity(result, target="cumulative_flow")
+    last = rank.iloc[-1]
+    assert last["input"] == UNEXPLAINED
+    assert np.isnan(last["effect"])
+    assert rank["share"].sum() == pytest.approx(1.0)
+    assert last["share"] == pytest.approx(1.0 - (rank["effect"].iloc[:-1] ** 2).sum())
+    assert (rank["share"].iloc[:-1] == rank["effect"].iloc[:-1] ** 2).all()
+    sobol = sensitivity(result, target="cumulative_flow", method="sobol")
+    assert sobol["input"].iloc[-1] == UNEXPLAINED
+    assert sobol["effect"].iloc[-1] == pytest.approx(max(0.0, 1 - sobol["effect"].iloc[:-1].sum()))

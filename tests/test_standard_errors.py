@@ -159,3 +159,35 @@ def test_streamed_summaries_se_agree_with_paths():
     np.testing.assert_allclose(
         pool["cumulative_flow_p50_se"], full["cumulative_flow_p50_se"], rtol=0.6
     )
+
+
+@pytest.mark.parametrize("sampling", ["mc", "qmc"])
+def test_auto_runs_blocks_until_precise(sampling):
+    target = {"terminal_balance_p05": 0.01, "terminal_balance_mean": 0.005}
+    result = ak.simulate_participant(
+        SAVER, portfolio=PORTFOLIO, markets=MARKETS, n_scenarios="auto", precision=target,
+        rng=3, periods_per_year=1, sampling=sampling,
+    )  # fmt: skip
+    assert result.n_scenarios % 1_000 == 0
+    assert all(v["met"] and v["reached"] <= v["target"] for v in result.precision.values())
+    # The same numbers as a fixed run of that size.
+    fixed = ak.simulate_participant(
+        SAVER, portfolio=PORTFOLIO, markets=MARKETS, n_scenarios=result.n_scenarios, rng=3,
+        periods_per_year=1, sampling=sampling,
+    )  # fmt: skip
+    assert np.array_equal(fixed.terminal_balance, result.terminal_balance)
+
+
+def test_auto_pool_and_the_cap():
+    scn = ak.Scenario(sponsor_adoption=0.4, opt_in_rate=0.3, horizon_years=2)
+    result = scn.run("auto", rng=2, precision={"cumulative_flow_mean": 0.02}, sampling="qmc")
+    assert result.precision["cumulative_flow_mean"]["met"]
+    with pytest.warns(ak.Alt401kWarning, match="precision not reached at max_scenarios=2000"):
+        capped = scn.run("auto", rng=2, precision={"holdings_p05": 1e-6}, max_scenarios=2_000)
+    assert capped.n_scenarios == 2_000 and not capped.precision["holdings_p05"]["met"]
+    with pytest.raises(ValueError, match="not a column of summary"):
+        scn.run("auto", rng=2, precision={"flows_p50": 0.01})
+    with pytest.raises(ValueError, match="n_scenarios='auto' needs precision="):
+        scn.run("auto", rng=2)
+    with pytest.raises(ValueError, match="not a figure of summary"):
+        ak.simulate_participant(SAVER, n_scenarios="auto", precision={"wealth_p50": 0.01})

@@ -12,7 +12,10 @@ Methods
 ``"rank"``
     Spearman rank correlation ``rho_i`` of each input with ``Y``; its square
     is the share of the rank variance a monotone relation with that input
-    explains, and ``share = rho_i^2 / sum_j rho_j^2`` ranks the inputs.
+    explains, ``share = rho_i^2`` (over ``sum_j rho_j^2`` only when that sum
+    passes 1), and the row ``market paths / unexplained`` holds the rest,
+    ``1 - sum_j rho_j^2``: normalising over the recorded inputs alone would
+    give them the market's part too.
 ``"sobol"``
     First-order Sobol index ``S_i = Var(E[Y | X_i]) / Var(Y)`` estimated by
     binning: the scenarios are cut into ``B`` equal-count bins of ``X_i``
@@ -47,7 +50,7 @@ from scipy import stats  # type: ignore[import-untyped]  # scipy ships no stubs
 if TYPE_CHECKING:
     from .results import ParticipantResults, PoolResults
 
-__all__ = ["PARTICIPANT_TARGETS", "POOL_TARGETS", "sensitivity", "sobol_indices"]
+__all__ = ["PARTICIPANT_TARGETS", "POOL_TARGETS", "UNEXPLAINED", "sensitivity", "sobol_indices"]
 
 #: Targets of :func:`sensitivity` for a pool run (per scenario, by a year).
 POOL_TARGETS = ("cumulative_flow", "holdings")
@@ -55,6 +58,8 @@ POOL_TARGETS = ("cumulative_flow", "holdings")
 PARTICIPANT_TARGETS = ("terminal_balance", "after_tax_income")
 
 METHODS = ("rank", "sobol")
+#: The last row of a sensitivity table: the spread no recorded input explains.
+UNEXPLAINED = "market paths / unexplained"
 
 
 def _year_index(years: np.ndarray, year: int | None) -> int:
@@ -189,12 +194,17 @@ def sensitivity(
     Returns
     -------
     DataFrame
-        One row per input, sorted by ``|effect|`` descending; ``attrs``
-        holds the target's label, the method and the scenario count.
+        One row per input, sorted by ``|effect|`` descending, then a last
+        row :data:`UNEXPLAINED` (``"market paths / unexplained"``): the part
+        of the spread no recorded input explains (the market paths, which
+        are random but not recorded, and interactions). ``attrs`` holds the
+        target's label, the method and the scenario count.
         ``"rank"``: ``input``, ``effect`` (Spearman correlation with the
-        target), ``share`` (``effect**2`` over its sum), ``p_value``.
-        ``"sobol"``: ``input``, ``effect`` (first-order index),
-        ``total`` (upper bound on the total index, see Notes), ``bins``.
+        target; NaN on the last row), ``share`` (``effect**2``, the share of
+        the rank variance; the last row ``1 - sum``, so the column sums to
+        1), ``p_value``. ``"sobol"``: ``input``, ``effect`` (first-order
+        index; the last row ``1 - sum``), ``total`` (upper bound on the
+        total index, see Notes; NaN on the last row), ``bins``.
 
     Raises
     ------
@@ -210,6 +220,7 @@ def sensitivity(
     by nearest neighbours over the other recorded inputs; market randomness
     is not a recorded input, so ``total_i`` includes its share.
     """
+    rest: dict[str, Any]
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if quantity is None:
@@ -241,7 +252,11 @@ def sensitivity(
         frame = pd.DataFrame(rows)
         squares = frame["effect"].to_numpy() ** 2
         total = squares.sum()
-        frame.insert(2, "share", squares / total if total > 0 else np.nan)
+        # Shares of the rank variance, not of the recorded inputs' part of it: the
+        # rest is the market paths' (and any interaction's), its own row below.
+        frame.insert(2, "share", squares / max(total, 1.0))
+        rest = {"input": UNEXPLAINED, "effect": np.nan, "share": max(0.0, 1.0 - total)}
+        rest["p_value"] = np.nan
     else:
         n = y.size
         bins = int(n_bins) if n_bins is not None else int(np.clip(round(np.sqrt(n)), 2, 50))
@@ -259,8 +274,12 @@ def sensitivity(
                 }
             )
         frame = pd.DataFrame(rows)
+        explained = float(frame["effect"].sum())
+        rest = {"input": UNEXPLAINED, "effect": max(0.0, 1.0 - explained)}
+        rest.update({"total": np.nan, "bins": bins})
     order = np.argsort(-np.abs(frame["effect"].to_numpy()), kind="stable")
     frame = frame.iloc[order].reset_index(drop=True)
+    frame = pd.concat([frame, pd.DataFrame([rest])], ignore_index=True)
     frame.attrs.update({"target": label, "method": method, "n_scenarios": int(y.size)})
     return frame
 

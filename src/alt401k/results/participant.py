@@ -94,6 +94,9 @@ class ParticipantResults:
     sampling : {"mc", "antithetic", "qmc"}
         How the market's normals were drawn; it sets the batches of
         ``summary(se=True)``.
+    precision : dict or None
+        With ``n_scenarios="auto"``: each target's ``target``, ``reached``
+        (relative 95% half-width) and ``met``; None otherwise.
     """
 
     participant: Participant
@@ -120,6 +123,7 @@ class ParticipantResults:
     indexing_rate: float = 0.025
     pay: PayPath | None = None
     sampling: str = "mc"
+    precision: dict[str, dict[str, Any]] | None = None
 
     def save(self, path: str | Path) -> Path:
         """Write this result to a directory; see :func:`alt401k.io.save`."""

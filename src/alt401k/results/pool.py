@@ -186,6 +186,9 @@ class PoolResults:
     sampling : {"mc", "antithetic", "qmc"}
         How the market's normals were drawn; it sets the batches of
         ``summary(se=True)``.
+    precision : dict or None
+        With ``n_scenarios="auto"``: each target's ``target``, ``reached``
+        (relative 95% half-width) and ``met``; None otherwise.
     """
 
     scenario: Scenario
@@ -214,6 +217,7 @@ class PoolResults:
     seed: np.random.SeedSequence
     periods_per_year: int = 12
     sampling: str = "mc"
+    precision: dict[str, dict[str, Any]] | None = None
     blocked_sales: np.ndarray | None = None
     start_holdings_by_channel: np.ndarray | None = None
     window_flows: np.ndarray | None = None

@@ -7,6 +7,7 @@ The saver is a population of one cell run through the same engine as the pool
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any, Literal, overload
 
 import numpy as np
@@ -33,7 +34,12 @@ from ..results.streamed_participant import saver_series, saver_stats
 from ..results.streaming import DEFAULT_RELATIVE_ACCURACY
 from ..retirement import Retirement, RetirementPaths, WithdrawalPolicy
 from ..tax import rmd_start_age
-from ._common import _check_periods, _check_run_options
+from ._common import (
+    AUTO_MAX_SCENARIOS,
+    _check_periods,
+    _check_run_options,
+    run_until_precise,
+)
 
 __all__ = ["simulate_participant"]
 
@@ -45,7 +51,7 @@ def simulate_participant(
     portfolio: Portfolio | None = ...,
     *,
     markets: MarketModel | None = ...,
-    n_scenarios: int = ...,
+    n_scenarios: int | Literal["auto"] = ...,
     rng: RngLike = ...,
     periods_per_year: int = ...,
     indexing_rate: float = ...,
@@ -59,6 +65,8 @@ def simulate_participant(
     relative_accuracy: float = ...,
     backend: Literal["numpy", "numba"] = ...,
     sampling: Literal["mc", "antithetic", "qmc"] = ...,
+    precision: Mapping[str, float] | None = ...,
+    max_scenarios: int = ...,
 ) -> ParticipantResults | StreamedParticipantResults: ...
 
 
@@ -69,7 +77,7 @@ def simulate_participant(
     portfolio: Portfolio | None = ...,
     *,
     markets: MarketModel | None = ...,
-    n_scenarios: int = ...,
+    n_scenarios: int | Literal["auto"] = ...,
     rng: RngLike = ...,
     periods_per_year: int = ...,
     indexing_rate: float = ...,
@@ -83,6 +91,8 @@ def simulate_participant(
     relative_accuracy: float = ...,
     backend: Literal["numpy", "numba"] = ...,
     sampling: Literal["mc", "antithetic", "qmc"] = ...,
+    precision: Mapping[str, float] | None = ...,
+    max_scenarios: int = ...,
 ) -> ParticipantResults: ...
 
 
@@ -93,7 +103,7 @@ def simulate_participant(
     portfolio: Portfolio | None = ...,
     *,
     markets: MarketModel | None = ...,
-    n_scenarios: int = ...,
+    n_scenarios: int | Literal["auto"] = ...,
     rng: RngLike = ...,
     periods_per_year: int = ...,
     indexing_rate: float = ...,
@@ -107,6 +117,8 @@ def simulate_participant(
     relative_accuracy: float = ...,
     backend: Literal["numpy", "numba"] = ...,
     sampling: Literal["mc", "antithetic", "qmc"] = ...,
+    precision: Mapping[str, float] | None = ...,
+    max_scenarios: int = ...,
 ) -> StreamedParticipantResults: ...
 
 
@@ -116,7 +128,7 @@ def simulate_participant(
     portfolio: Portfolio | None = None,
     *,
     markets: MarketModel | None = None,
-    n_scenarios: int = 1_000,
+    n_scenarios: int | Literal["auto"] = 1_000,
     rng: RngLike = None,
     periods_per_year: int = 12,
     indexing_rate: float = 0.025,
@@ -130,6 +142,8 @@ def simulate_participant(
     relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
     backend: Literal["numpy", "numba"] = "numpy",
     sampling: Literal["mc", "antithetic", "qmc"] = "mc",
+    precision: Mapping[str, float] | None = None,
+    max_scenarios: int = AUTO_MAX_SCENARIOS,
 ) -> ParticipantResults | StreamedParticipantResults:
     """Simulate one saver's account from today to retirement, and through it.
 
@@ -146,8 +160,11 @@ def simulate_participant(
         drawn for *all* its assets and keyed by year, so portfolios, assets
         and retirement ages that differ see identical paths for the same
         ``rng`` (common random numbers), and so does a pool run.
-    n_scenarios : int
-        Market paths S, >= 1.
+    n_scenarios : int or "auto"
+        Market paths S, >= 1. ``"auto"``: whole blocks of 1,000 until every
+        ``precision`` target is met or ``max_scenarios`` is reached
+        (:func:`alt401k.scenario._common.run_until_precise`); paths are kept
+        and ``result.precision`` reports each target reached.
     rng : None, int, SeedSequence or Generator
         Seed (keyword-only).
     periods_per_year : int
@@ -202,6 +219,13 @@ def simulate_participant(
         randomised per block of 1,000 scenarios (several blocks are needed
         for a standard error). Results stay independent of chunk size and
         executor under every method.
+    precision : mapping of str to float, optional
+        With ``n_scenarios="auto"``: a figure of :meth:`ParticipantResults.summary`
+        named ``<metric>_<column>`` (``"terminal_balance_p50"``,
+        ``"terminal_balance_mean"``, ``"terminal_real_balance_p05"``) to the
+        relative half-width of its 95% interval wanted (0.01: +-1%).
+    max_scenarios : int
+        With ``n_scenarios="auto"``: the most scenarios run (default 100,000).
 
     Returns
     -------
@@ -232,6 +256,21 @@ def simulate_participant(
         got = type(value).__name__
         article = "an" if got[0].lower() in "aeiou" else "a"
         raise TypeError(f"{name} must be a {cls.__name__}; got {article} {got}{hint}")
+    if isinstance(n_scenarios, str) and n_scenarios == "auto":
+        cap = check_n_scenarios(max_scenarios)
+
+        def run(n: int) -> ParticipantResults:
+            return simulate_participant(
+                participant, plan, portfolio, markets=markets, n_scenarios=n, rng=rng,
+                periods_per_year=periods_per_year, indexing_rate=indexing_rate,
+                chunk_size=chunk_size, retirement=retirement, leakage=leakage, pay=pay,
+                executor=executor, n_workers=n_workers, keep_paths=True, backend=backend,
+                sampling=sampling,
+            )  # fmt: skip
+
+        return run_until_precise(
+            run, precision, cap, lambda r: r.summary(se=True), _summary_figure
+        )
     n_scenarios = check_n_scenarios(n_scenarios)
     executor, n_workers, keep_paths = _check_run_options(
         n_scenarios, executor, n_workers, keep_paths, backend, relative_accuracy
@@ -337,6 +376,18 @@ def simulate_participant(
             periods_per_year=periods_per_year,
         )
     return _assemble(job, list(zip(chunks, done, strict=True)), n_scenarios)
+
+
+def _summary_figure(frame: Any, name: str) -> tuple[float, float]:
+    """``(figure, standard error)`` of ``<metric>_<column>`` in a saver's ``summary(se=True)``."""
+    for column in frame.columns:
+        metric = name[: -len(column) - 1]
+        if name.endswith("_" + column) and metric in frame.index:
+            return float(frame.loc[metric, column]), float(frame.loc[metric, column + "_se"])
+    raise ValueError(
+        f"precision names {name!r}, not a figure of summary(): use <metric>_<column>, e.g. "
+        f"terminal_balance_p50; metrics: {', '.join(frame.index)}"
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, overload
 
 import numpy as np
@@ -54,7 +55,12 @@ from ..results import PoolResults, StreamedPoolResults
 from ..results.streamed_pool import SKETCHED_SERIES, stream_series, stream_series_names
 from ..results.streaming import DEFAULT_RELATIVE_ACCURACY, StreamedStats
 from ..segments import PlanSegment, default_segments
-from ._common import _check_periods, _check_run_options
+from ._common import (
+    AUTO_MAX_SCENARIOS,
+    _check_periods,
+    _check_run_options,
+    run_until_precise,
+)
 
 __all__ = ["DEFAULT_CELLS", "POPULATION_SEED", "Scenario"]
 
@@ -619,7 +625,7 @@ class Scenario(Spec):
     @overload
     def run(
         self,
-        n_scenarios: int = ...,
+        n_scenarios: int | Literal["auto"] = ...,
         *,
         rng: RngLike = ...,
         chunk_size: int | None = ...,
@@ -630,12 +636,14 @@ class Scenario(Spec):
         relative_accuracy: float = ...,
         backend: Literal["numpy", "numba"] = ...,
         sampling: Literal["mc", "antithetic", "qmc"] = ...,
+        precision: Mapping[str, float] | None = ...,
+        max_scenarios: int = ...,
     ) -> PoolResults | StreamedPoolResults: ...
 
     @overload
     def run(
         self,
-        n_scenarios: int = ...,
+        n_scenarios: int | Literal["auto"] = ...,
         *,
         rng: RngLike = ...,
         chunk_size: int | None = ...,
@@ -646,12 +654,14 @@ class Scenario(Spec):
         relative_accuracy: float = ...,
         backend: Literal["numpy", "numba"] = ...,
         sampling: Literal["mc", "antithetic", "qmc"] = ...,
+        precision: Mapping[str, float] | None = ...,
+        max_scenarios: int = ...,
     ) -> PoolResults: ...
 
     @overload
     def run(
         self,
-        n_scenarios: int = ...,
+        n_scenarios: int | Literal["auto"] = ...,
         *,
         rng: RngLike = ...,
         chunk_size: int | None = ...,
@@ -662,11 +672,13 @@ class Scenario(Spec):
         relative_accuracy: float = ...,
         backend: Literal["numpy", "numba"] = ...,
         sampling: Literal["mc", "antithetic", "qmc"] = ...,
+        precision: Mapping[str, float] | None = ...,
+        max_scenarios: int = ...,
     ) -> StreamedPoolResults: ...
 
     def run(
         self,
-        n_scenarios: int = 1_000,
+        n_scenarios: int | Literal["auto"] = 1_000,
         *,
         rng: RngLike = None,
         chunk_size: int | None = None,
@@ -677,13 +689,18 @@ class Scenario(Spec):
         relative_accuracy: float = DEFAULT_RELATIVE_ACCURACY,
         backend: Literal["numpy", "numba"] = "numpy",
         sampling: Literal["mc", "antithetic", "qmc"] = "mc",
+        precision: Mapping[str, float] | None = None,
+        max_scenarios: int = AUTO_MAX_SCENARIOS,
     ) -> PoolResults | StreamedPoolResults:
         """Simulate the pool period by period over ``horizon_years``.
 
         Parameters
         ----------
-        n_scenarios : int
-            Market paths, 1 to 10,000,000.
+        n_scenarios : int or "auto"
+            Market paths, 1 to 10,000,000. ``"auto"``: whole blocks of 1,000
+            until every ``precision`` target is met or ``max_scenarios`` is
+            reached; paths are kept and ``result.precision`` reports each
+            target reached.
         rng : None, int, SeedSequence or Generator
             Seed (keyword-only). Scenarios that differ in any knob but the
             market model see the same market paths for the same seed.
@@ -726,12 +743,30 @@ class Scenario(Spec):
             shocks; ``"qmc"`` scrambled Sobol' points through a Brownian
             bridge, randomised per block of 1,000 scenarios. Results stay
             independent of chunk size and executor under every method.
+        precision : mapping of str to float, optional
+            With ``n_scenarios="auto"``: a column of :meth:`PoolResults.summary`
+            (``"cumulative_flow_p50"``, ``"holdings_mean"``), read at the
+            horizon's last year, to the relative half-width of its 95%
+            interval wanted (0.01: +-1%).
+        max_scenarios : int
+            With ``n_scenarios="auto"``: the most scenarios run (default 100,000).
 
         Returns
         -------
         PoolResults or StreamedPoolResults
             As ``keep_paths`` says.
         """
+        if isinstance(n_scenarios, str) and n_scenarios == "auto":
+            cap = check_n_scenarios(max_scenarios)
+
+            def run(n: int) -> PoolResults:
+                return self.run(
+                    n, rng=rng, chunk_size=chunk_size, periods_per_year=periods_per_year,
+                    executor=executor, n_workers=n_workers, keep_paths=True,
+                    relative_accuracy=relative_accuracy, backend=backend, sampling=sampling,
+                )  # fmt: skip
+
+            return run_until_precise(run, precision, cap, lambda r: r.summary(se=True), _last_year)
         n_scenarios = check_n_scenarios(n_scenarios)
         _check_periods(periods_per_year)
         executor, n_workers, keep_paths = _check_run_options(
@@ -817,6 +852,16 @@ class Scenario(Spec):
             periods_per_year=periods_per_year,
             sampling=sampling,
         )
+
+
+def _last_year(frame: pd.DataFrame, name: str) -> tuple[float, float]:
+    """``(figure, standard error)`` of column ``name`` of ``summary(se=True)`` at the horizon."""
+    if name not in frame.columns or name + "_se" not in frame.columns:
+        raise ValueError(
+            f"precision names {name!r}, not a column of summary(); e.g. cumulative_flow_p50, "
+            "cumulative_flow_mean, holdings_p50"
+        )
+    return float(frame[name].iloc[-1]), float(frame[name + "_se"].iloc[-1])
 
 
 @dataclasses.dataclass(frozen=True)
