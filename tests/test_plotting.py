@@ -188,3 +188,42 @@ def test_readme_figure_example(tmp_path, monkeypatch, capsys):
     runpy.run_path(str(script), run_name="__main__")
     assert out.stat().st_size > 0
     assert f"wrote {out}" in capsys.readouterr().out
+
+
+# -- plots that say what they show (issue 18, item 7) ----------------------------------------
+
+
+def test_tornado_names_method_and_unit(pool: ak.PoolResults) -> None:
+    rank = plotting.tornado(pool.sensitivity(target="cumulative_flow"))
+    assert rank.get_xlabel().startswith("Spearman rank correlation with cumulative_flow")
+    assert "-1 to 1" in rank.get_xlabel()
+    assert rank.get_title().startswith("What drives the spread of cumulative_flow")
+    # The market row of a rank table has no correlation and is not drawn.
+    assert "market paths / unexplained" not in [t.get_text() for t in rank.get_yticklabels()]
+    sobol = plotting.tornado(pool.sensitivity(target="cumulative_flow", method="sobol"))
+    assert sobol.get_xlabel().startswith("first-order Sobol index of cumulative_flow")
+    assert "market paths / unexplained" in [t.get_text() for t in sobol.get_yticklabels()]
+
+
+def test_flow_bands_legend_below_the_bars(pool: ak.PoolResults) -> None:
+    ax = plotting.flow_bands(pool)
+    figure = ax.figure
+    figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < ax.get_window_extent().y0  # below the axes: covers no bar
+
+
+def test_heatmap_labels_in_words() -> None:
+    ax = plotting.sweep_heatmap(
+        sweep_frame(), "sponsor_adoption", "allocation_share", "headline_reallocation"
+    )
+    assert ax.get_xlabel() == "sponsor adoption"
+    assert ax.get_ylabel() == "allocation share"
+    assert ax.get_title() == "headline reallocation, nominal dollars"
+    assert plotting.column_label("cumulative_flow_p50") == "cumulative net flow, median"
+
+
+def test_histogram_says_it_cuts_the_tails(savers) -> None:
+    ax = plotting.terminal_histogram(savers[0])
+    notes = [t.get_text() for t in ax.texts]
+    assert any("outer 1% are not drawn" in note for note in notes)

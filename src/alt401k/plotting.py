@@ -228,7 +228,15 @@ def flow_bands(pool_result: PoolResults, *, ax: Axes | None = None) -> Axes:
     ax.set_ylabel("net purchases per year (nominal $)")
     ax.yaxis.set_major_formatter(dollar_formatter())
     ax.set_title(f"flows into {out.scenario.asset}: {out.n_scenarios:,} scenarios")
-    ax.legend(loc="upper left", fontsize="small")
+    # Below the axes: inside, any corner can cover a bar (the $125B year-one bar of
+    # the headline sits top left).
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=3,
+        fontsize="small",
+        frameon=False,
+    )
     ax.grid(axis="y", alpha=0.3)
     return ax
 
@@ -288,6 +296,41 @@ def _grid_axis(frame: pd.DataFrame, column: str) -> list[Any]:
     return list(dict.fromkeys(values.map(_grid_label)))
 
 
+#: Words for the suffixes of summary and sweep columns.
+_STAT_WORDS = {
+    "mean": "mean",
+    "p05": "5th percentile",
+    "p50": "median",
+    "p95": "95th percentile",
+    "std": "standard deviation",
+}
+
+
+def column_label(name: str) -> str:
+    """A column name in words for an axis: ``cumulative_flow_p50`` -> "cumulative net flow, median".
+
+    Parameters
+    ----------
+    name : str
+        A column of a summary or sweep frame, or a knob.
+
+    Returns
+    -------
+    str
+        Underscores as spaces, a statistic suffix spelled out, ``flow`` as
+        "net flow" where the column is a net flow.
+    """
+    text = str(name)
+    stat = None
+    head, _, tail = text.rpartition("_")
+    if head and tail in _STAT_WORDS:
+        text, stat = head, _STAT_WORDS[tail]
+    words = text.replace("_", " ")
+    if words in ("cumulative flow", "net flow"):
+        words = "cumulative net flow" if words.startswith("cumulative") else "net flow"
+    return f"{words}, {stat}" if stat else words
+
+
 def sweep_heatmap(
     frame: pd.DataFrame, x: str, y: str, value: str, *, ax: Axes | None = None
 ) -> Axes:
@@ -343,7 +386,7 @@ def sweep_heatmap(
     ax = _axes(ax, figsize=(1.2 * len(xs) + 3.0, 0.6 * len(ys) + 2.5))
     image = ax.imshow(np.ma.masked_invalid(grid), origin="lower", aspect="auto", cmap="viridis")
     cbar = ax.figure.colorbar(image, ax=ax, format=dollar_formatter())
-    cbar.set_label(f"{value} (nominal $)")
+    cbar.set_label(f"{column_label(value)} (nominal $)")
     finite = grid[np.isfinite(grid)]
     middle = 0.5 * (finite.min() + finite.max()) if finite.size else 0.0
     for (i, j), v in np.ndenumerate(grid):
@@ -359,10 +402,17 @@ def sweep_heatmap(
             )
     ax.set_xticks(range(len(xs)), xs)
     ax.set_yticks(range(len(ys)), ys)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    ax.set_title(value)
+    ax.set_xlabel(column_label(x))
+    ax.set_ylabel(column_label(y))
+    ax.set_title(f"{column_label(value)}, nominal dollars")
     return ax
+
+
+#: What a sensitivity table's ``effect`` is, by its ``attrs["method"]``.
+_METHOD_WORDS = {
+    "rank": "Spearman rank correlation",
+    "sobol": "first-order Sobol index",
+}
 
 
 def tornado(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
@@ -375,7 +425,11 @@ def tornado(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         with columns ``input`` (the input's name) and ``effect`` (its signed
         effect on the target: a rank correlation, a Sobol index, a dollar
         swing). Rows are drawn sorted by absolute effect. If
-        ``frame.attrs`` holds ``"target"`` it names the x axis.
+        ``frame.attrs`` holds ``"target"`` and ``"method"`` (as
+        :meth:`PoolResults.sensitivity` sets them) the x axis names the
+        measure and its unit (a rank correlation, a Sobol index) and the
+        title the target; a row without an effect (``market paths /
+        unexplained``) is left out.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when None.
 
@@ -400,6 +454,9 @@ def tornado(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         )
     if frame.empty:
         raise ValueError("tornado needs at least one row; the frame is empty")
+    frame = frame[np.isfinite(frame["effect"].astype(float))]  # the unexplained row of a rank table
+    if frame.empty:
+        raise ValueError("tornado needs at least one row with a finite effect")
     effect = frame["effect"].astype(float).to_numpy()
     order = np.argsort(np.abs(effect), kind="stable")  # barh draws the first row at the bottom
     names = [str(frame["input"].iloc[k]) for k in order]
@@ -410,8 +467,19 @@ def tornado(frame: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ax.set_yticks(np.arange(len(values)), names)
     ax.axvline(0.0, color="0.3", linewidth=0.8)
     target = frame.attrs.get("target")
-    ax.set_xlabel(f"effect on {target}" if target else "effect")
-    ax.set_ylabel("input")
+    method = frame.attrs.get("method")
+    measure = _METHOD_WORDS.get(str(method), "effect")
+    of = f" of {target}" if target else ""
+    if method == "rank":
+        ax.set_xlabel(f"{measure} with {target} (unitless, -1 to 1)" if target else measure)
+    elif method == "sobol":
+        ax.set_xlabel(f"{measure}{of} (share of its variance, 0 to 1)")
+    else:
+        ax.set_xlabel(f"effect{of}" + (f" ({method})" if method else ""))
+    ax.set_ylabel("uncertain input")
+    n_scenarios = frame.attrs.get("n_scenarios")
+    title = "What drives the spread" + (f" of {str(target).split(',')[0]}" if target else "")
+    ax.set_title(title + (f": {int(n_scenarios):,} scenarios" if n_scenarios else ""))
     ax.grid(axis="x", alpha=0.3)
     return ax
 
@@ -495,5 +563,17 @@ def terminal_histogram(
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
     ax.set_title(f"terminal balance: {result.n_scenarios:,} scenarios")
     ax.legend(loc="upper right", fontsize="small")
+    ax.text(
+        0.99,
+        -0.2,
+        # "\$": a bare pair of dollar signs would start matplotlib's math text.
+        f"x axis cut to the middle 99% of scenarios ({format_dollars(lo)} to "
+        f"{format_dollars(hi)}); the outer 1% are not drawn".replace("$", r"\$"),
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize="x-small",
+        color="0.35",
+    )
     ax.grid(alpha=0.3)
     return ax
