@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import subprocess
 import sys
 import types
@@ -274,3 +275,13 @@ def test_preset_headline_runs_the_ceiling(tmp_path: Path) -> None:
     path.write_text("preset: headline\nhorizon_years: 2\n")
     scenario = ak.read_scenario(path)
     assert scenario == ak.Scenario(horizon_years=2)
+
+
+def test_run_out_says_the_size(
+    small_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "results"
+    argv = ["run", str(small_file), "--scenarios", "20", "--seed", "1", "--out", str(out)]
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"saved result to .* \(\d+\.\d MiB, arrays compressed\)", err)

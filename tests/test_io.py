@@ -304,3 +304,37 @@ def test_cli_names_the_nested_field(capsys: pytest.CaptureFixture[str]) -> None:
     assert message.startswith("opt_in_rate.logistic.midpoint: Field required")
     assert "valid number" not in message
     assert "tagged-union" not in message
+
+
+# -- files a person can read (issue 18, item 9) ---------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_population_goes_to_a_sidecar_file(tmp_path: Path, suffix: str) -> None:
+    population = ak.Population.synthetic(n_cells=300, rng=1)
+    scenario = ak.Scenario(
+        population=population,
+        sponsor_adoption="segments",
+        opt_in_rate=ak.crypto_opt_in_curve(),
+        allocation_share=ak.Triangular(0.01, 0.02, 0.05),
+    )
+    path = ak.write_scenario(scenario, tmp_path / f"realistic{suffix}")
+    sidecar = tmp_path / "realistic.population.csv"
+    assert sidecar.is_file()
+    assert len(pd.read_csv(sidecar)) == population.n_cells
+    text = path.read_text()
+    assert len(text.splitlines()) < 40  # not a line per cell
+    assert "realistic.population.csv" in text
+    if suffix == ".yaml":
+        assert text.startswith("# An alt401k scenario")
+    assert ak.read_scenario(path) == scenario
+
+
+def test_missing_sidecar_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "population: {file: gone.csv, start_year: 2026}\n"
+        "sponsor_adoption: 1.0\nopt_in_rate: 1.0\nallocation_share: 0.01\n"
+    )
+    with pytest.raises(ValueError, match=r"population: file not found: .*gone\.csv"):
+        ak.read_scenario(path)

@@ -288,7 +288,8 @@ def _run(args: argparse.Namespace) -> int:
             _io().save(result, Path(args.out))
         except (OSError, ValueError) as err:
             raise CommandError(f"cannot write {args.out}: {_describe(err)}", code=1) from None
-        _note(args, f"saved result to {args.out}")
+        size = sum(f.stat().st_size for f in Path(args.out).iterdir() if f.is_file())
+        _note(args, f"saved result to {args.out} ({size / 2**20:.1f} MiB, arrays compressed)")
     return 0
 
 

@@ -494,7 +494,7 @@ def scenario_to_yaml(scenario: Scenario, *, exclude_defaults: bool = True) -> st
 
 
 def scenario_from_yaml(
-    text: str, *, source: str = "<yaml>", require_knobs: bool = False
+    text: str, *, source: str = "<yaml>", require_knobs: bool = False, base: Path | None = None
 ) -> Scenario:
     """Validate a scenario from YAML (or JSON) text.
 
@@ -523,6 +523,8 @@ def scenario_from_yaml(
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
         raise ValueError(f"{source}:{where}: not valid YAML: {problem}") from None
+    if base is not None:
+        data = _read_sidecars(data, base)
     return _validate(data, text, source, require_knobs=require_knobs)
 
 
@@ -662,22 +664,73 @@ def read_scenario(path: str | Path) -> Scenario:
     suffix = _suffix(file)
     text = file.read_text(encoding="utf-8")
     if suffix != ".json":
-        return scenario_from_yaml(text, source=str(file), require_knobs=True)
+        return scenario_from_yaml(text, source=str(file), require_knobs=True, base=file.parent)
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as err:
         raise ValueError(f"{file}: line {err.lineno}: not valid JSON: {err.msg}") from None
-    return _validate(data, text, str(file))
+    return _validate(_read_sidecars(data, file.parent), text, str(file))
+
+
+#: Header of a YAML file written by :func:`write_scenario`.
+_HEADER = """\
+# An alt401k scenario (alt401k.write_scenario). Fractions are 0-1 (0.01 = 1%),
+# dollars are nominal. The three knobs are always written; every field left out
+# takes its default (python -m alt401k schema lists them all). Run it with
+# python -m alt401k run {name}
+"""
+
+
+def _population_sidecar(file: Path) -> Path:
+    return file.with_name(f"{file.stem}.population.csv")
 
 
 def write_scenario(scenario: Scenario, path: str | Path, *, exclude_defaults: bool = True) -> Path:
-    """Write a scenario to a ``.yaml``, ``.yml`` or ``.json`` file; returns the path."""
+    """Write a scenario to a ``.yaml``, ``.yml`` or ``.json`` file; returns the path.
+
+    A YAML file starts with a comment saying what it is. A scenario with its
+    own :class:`~alt401k.Population` writes the cells to a sidecar CSV file
+    next to it (``NAME.population.csv``, one row a cell) and refers to it as
+    ``population: {file: NAME.population.csv, start_year: ...}``, so the
+    scenario file stays short; :func:`read_scenario` reads the sidecar back.
+    """
     file = Path(path)
+    data = scenario_to_dict(scenario, exclude_defaults=exclude_defaults)
+    if scenario.population is not None and "population" in data:
+        sidecar = _population_sidecar(file)
+        scenario.population.to_frame().to_csv(sidecar, index=False)
+        data["population"] = {
+            "file": sidecar.name,
+            "start_year": scenario.population.start_year,
+        }
     if _suffix(file) == ".json":
-        data = scenario_to_dict(scenario, exclude_defaults=exclude_defaults)
         file.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     else:
-        file.write_text(
-            scenario_to_yaml(scenario, exclude_defaults=exclude_defaults), encoding="utf-8"
-        )
+        import yaml  # type: ignore[import-untyped, unused-ignore]
+
+        body = yaml.safe_dump(data, sort_keys=False, default_flow_style=False) if data else "{}\n"
+        file.write_text(_HEADER.format(name=file.name) + body, encoding="utf-8")
     return file
+
+
+def _read_sidecars(data: Any, base: Path) -> Any:
+    """Replace ``population: {file: ...}`` by the cells of that CSV file (relative to ``base``)."""
+    if not isinstance(data, dict):
+        return data
+    population = data.get("population")
+    if isinstance(population, dict) and "file" in population:
+        extra = set(population) - {"file", "start_year"}
+        if extra:
+            raise ValueError(
+                f"population: a file reference takes file and start_year; got {sorted(extra)}"
+            )
+        sidecar = base / str(population["file"])
+        if not sidecar.is_file():
+            raise ValueError(f"population: file not found: {sidecar}")
+        cells = pd.read_csv(sidecar)
+        data = dict(data)
+        data["population"] = {
+            "start_year": population.get("start_year", 2026),
+            "cells": cells.to_dict(orient="list"),
+        }
+    return data
