@@ -89,9 +89,19 @@ def compare(n_scenarios: int, seed: int) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=2_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args(argv)
     print("Bitcoin return models (everything else: J.P. Morgan 2026 LTCMA):")
     for name, (_, note) in market_models().items():

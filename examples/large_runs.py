@@ -26,13 +26,38 @@ from alt401k.execution import EXECUTORS
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=200_000)
-    parser.add_argument("--horizon", type=int, default=10)
-    parser.add_argument("--executor", default="processes", choices=EXECUTORS)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--backend", default="numpy", choices=("numpy", "numba"))
-    parser.add_argument("--seed", type=int, default=7)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=200_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument("--horizon", type=int, default=10, help="years simulated")
+    parser.add_argument(
+        "--executor",
+        default="processes",
+        choices=EXECUTORS,
+        help="where chunks of scenarios run; the numbers do not change",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="workers of a parallel executor (default: the cores available)",
+    )
+    parser.add_argument(
+        "--backend",
+        default="numpy",
+        choices=("numpy", "numba"),
+        help="the engine kernel: numpy, or numba if installed (same numbers)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=7, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args()
 
     scenario = ak.Scenario(

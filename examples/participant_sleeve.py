@@ -66,9 +66,19 @@ def compare_sleeves(n_scenarios: int, seed: int, shares=(0.0, 0.01, 0.02, 0.05))
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=10_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args(argv)
     table = compare_sleeves(args.n_scenarios, args.seed)
     print("Saver aged 35, $80k pay, $50k balance, 6% deferral, match 100% of 3% + 50% of 2%,")

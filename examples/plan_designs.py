@@ -28,9 +28,19 @@ def money(value: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=5_000)
-    parser.add_argument("--seed", type=int, default=3)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=5_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=3, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args(argv)
 
     saver = ak.Participant(age=30, salary=75_000, balance=10_000, deferral_rate=0.06,

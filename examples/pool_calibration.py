@@ -79,7 +79,10 @@ def flow_bands(n_scenarios: int, seed: int, horizon: int) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
     parser.add_argument("--n-scenarios", type=int, default=5_000, help="market paths (5,000)")
     parser.add_argument("--horizon", type=int, default=10, help="years (10)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (1)")

@@ -81,10 +81,20 @@ def flow_table(out: ak.PoolResults) -> tuple[pd.DataFrame, str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=5_000)
-    parser.add_argument("--horizon", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=7)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=5_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument("--horizon", type=int, default=10, help="years simulated")
+    parser.add_argument(
+        "--seed", type=int, default=7, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args(argv)
     pd.set_option("display.width", 140)
     pd.set_option("display.float_format", lambda v: f"{v:8.2f}")

@@ -118,7 +118,10 @@ def published_table(ours: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
     parser.add_argument("--n-scenarios", type=int, default=5_000, help="market paths (5,000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
     args = parser.parse_args(argv)

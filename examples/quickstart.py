@@ -34,10 +34,20 @@ def flows_table(out: ak.PoolResults) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=10_000)
-    parser.add_argument("--horizon", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=42)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=10_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument("--horizon", type=int, default=10, help="years simulated")
+    parser.add_argument(
+        "--seed", type=int, default=42, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args(argv)
     pd.set_option("display.width", 120)
     pd.set_option("display.float_format", lambda v: f"{v:8.2f}")
@@ -77,7 +87,8 @@ def main(argv: list[str] | None = None) -> None:
 
     print()
     print("Headline reallocation ($B) by sponsor adoption (rows) and allocation share (columns),")
-    print("full opt-in, $12.2T pool (ICI Q1 2025):")
+    print("full opt-in, on a $12.2T pool (ICI Q1 2025), not the $12.5T above: the 100% / 1.00%")
+    print("cell is 1% of $12.2T = $122B, where the headline is 1% of $12.5T = $125B.")
     grid = ak.sweep(
         ceiling.replace(pool_assets=12.2e12, horizon_years=1),
         sponsor_adoption=[0.10, 0.25, 0.50, 1.0],

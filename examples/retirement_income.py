@@ -49,9 +49,19 @@ def _format(row: pd.Series, metric: str, *, difference: bool = False) -> pd.Seri
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=2_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args(argv)
     tables = compare(args.n_scenarios, args.seed)
     print("Saver aged 35, $90k pay (+3.5%/yr), deferring 10%, match 50% of the first 6%, retiring")

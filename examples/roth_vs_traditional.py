@@ -80,9 +80,19 @@ def _dollars(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n-scenarios", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--n-scenarios",
+        type=int,
+        default=2_000,
+        help="market paths (Monte Carlo scenarios) per run",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args(argv)
 
     table, attrs = roth_table(args.n_scenarios, args.seed)

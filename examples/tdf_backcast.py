@@ -117,10 +117,17 @@ def draw(shipped: pd.DataFrame, moved: pd.DataFrame, new_hires: pd.DataFrame, pa
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--png", type=Path, default=DEFAULT_PNG)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,  # shows each default
+    )
+    parser.add_argument(
+        "--png", type=Path, default=DEFAULT_PNG, help="also draw the figure to this PNG file"
+    )
     parser.add_argument("--no-plot", action="store_true", help="print only")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--seed", type=int, default=0, help="random seed: the same seed gives the same numbers"
+    )
     args = parser.parse_args()
 
     shipped = tdf_backcast(rng=args.seed)

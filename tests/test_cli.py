@@ -285,3 +285,13 @@ def test_run_out_says_the_size(
     assert cli.main(argv) == 0
     err = capsys.readouterr().err
     assert re.search(r"saved result to .* \(\d+\.\d MiB, arrays compressed\)", err)
+
+
+def test_run_on_a_non_terminal_says_it_is_working(
+    small_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under pytest stdout is not a terminal: no bar, but a line when work starts and ends."""
+    assert cli.main(["run", str(small_file), "--scenarios", "20", "--seed", "1"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("simulating 20 scenarios (output is not a terminal")
+    assert err[1].startswith("done in ")

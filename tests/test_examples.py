@@ -60,3 +60,32 @@ def test_every_example_is_tested():
         "tdf_backcast.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} == tested
+
+
+# -- small things (issue 18, item 10) ---------------------------------------------------------
+
+
+def _options(script: str, monkeypatch, capsys) -> list[str]:
+    monkeypatch.setattr(sys, "argv", [script, "--help"])
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_path(str(EXAMPLES / script), run_name="__main__")
+    assert exit_.value.code == 0
+    return capsys.readouterr().out.split("options:")[1].split("\n  -")[2:]  # after -h
+
+
+@pytest.mark.parametrize(
+    "script", sorted(p.name for p in EXAMPLES.glob("*.py") if p.name != "market_context.py")
+)
+def test_example_help_describes_every_option(script, monkeypatch, capsys):
+    for option in _options(script, monkeypatch, capsys):
+        words = " ".join(option.split())
+        assert len(words.split()) > 2, f"{script}: option without a description: {words!r}"
+        if "store_true" not in words and not words.split()[0].startswith("-no"):
+            assert "(default:" in words or "--no-" in words, f"{script}: {words!r} has no default"
+
+
+def test_quickstart_labels_its_grid_pool(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["quickstart.py", "--n-scenarios", "20", "--horizon", "1"])
+    runpy.run_path(str(EXAMPLES / "quickstart.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "1% of $12.2T = $122B" in out

@@ -498,3 +498,21 @@ def test_path_readers_say_how_to_get_paths(tmp_path: object) -> None:
         ak.save(streamed, Path(str(tmp_path)) / "out")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=hint):
         plotting.flow_bands(streamed)  # type: ignore[arg-type]
+
+
+def test_dask_clusters_open_no_dashboard_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's own LocalCluster asks for no dashboard, so a taken port 8787 cannot fail it."""
+    distributed = pytest.importorskip("distributed")
+    seen: dict[str, object] = {}
+
+    class Refused(Exception):
+        pass
+
+    def cluster(**kwargs: object) -> None:
+        seen.update(kwargs)
+        raise Refused  # stop before starting processes: only the arguments matter
+
+    monkeypatch.setattr(distributed, "LocalCluster", cluster)
+    with pytest.raises(Refused):
+        POOL.run(20, rng=1, executor="dask", n_workers=1)
+    assert seen["dashboard_address"] is None

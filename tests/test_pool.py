@@ -8,6 +8,7 @@ Bass timing, common random numbers, plain-data specs.
 
 import copy
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -530,3 +531,20 @@ def test_after_tax_outcomes_tax_a_cash_out_on_top_of_the_years_wages():
     assert before - after == pytest.approx(float(tax + penalty), rel=1e-12)
     alone, _ = ak.Leakage.cash_out_tax(before, age, year=2026)
     assert tax > alone  # the 24% bracket on top of $150k, not the 10-12% of a lone cash-out
+
+
+# -- small things (issue 18, item 10) ---------------------------------------------------------
+
+
+def test_headline_reallocation_is_125e9_exactly():
+    assert ak.Scenario(horizon_years=1).run(5, rng=1).headline_reallocation == 125e9
+
+
+def test_pool_assets_with_a_population_says_it_rescales():
+    population = ak.Population.synthetic(n_cells=300, rng=1)
+    with pytest.warns(ak.Alt401kWarning, match=r"pool_assets=1e\+12 rescales the population"):
+        ak.Scenario(population=population, pool_assets=1e12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ak.Scenario(population=population, pool_assets=population.total_assets)
+        ak.Scenario(population=population)

@@ -156,6 +156,24 @@ def _working(description: str, show: bool) -> Iterator[None]:
         bar.close()
 
 
+@contextmanager
+def _plain_progress(args: argparse.Namespace, description: str) -> Iterator[None]:
+    """On a non-terminal (a log, a pipe), a line on stderr when work starts and when it ends.
+
+    A bar cannot redraw there; two lines say the run is under way and how long it took.
+    Nothing with ``--quiet`` or on a terminal (the bar shows instead).
+    """
+    if args.quiet or sys.stdout.isatty():
+        yield
+        return
+    import time
+
+    print(f"{description} (output is not a terminal: no bar; --quiet for none)", file=sys.stderr)
+    start = time.perf_counter()
+    yield
+    print(f"done in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+
+
 def _show_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stdout.isatty()
 
@@ -261,7 +279,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.stream and args.out is not None:
         raise CommandError("--out saves paths, which a --stream run does not keep; drop one")
     try:
-        with _working(f"simulating {args.scenarios:,} scenarios", _show_progress(args)):
+        what = f"simulating {args.scenarios:,} scenarios"
+        with _working(what, _show_progress(args)), _plain_progress(args, what):
             result = scenario.run(
                 args.scenarios,
                 rng=seed,

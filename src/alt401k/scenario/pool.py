@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import warnings
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, overload
 
@@ -24,6 +25,7 @@ from .._calibrate import FlowCalibration, solve_flows
 from .._pool import build_channel, build_layout
 from .._random import RngLike, as_seed_sequence, check_sampling
 from .._spec import ReadOnlyWeights, Spec
+from .._warnings import Alt401kWarning
 from ..adoption import (
     BrokerageWindow,
     CurveField,
@@ -411,6 +413,17 @@ class Scenario(Spec):
                     f"pool_assets={self.pool_assets:g} cannot be matched: the population's "
                     "balances total 0 (give some cell a balance > 0, or leave pool_assets unset)"
                 )
+            if self.pool_assets is not None:
+                factor = self.pool_assets / self.population.total_assets
+                if abs(factor - 1.0) > 1e-9:  # said, not done silently
+                    warnings.warn(
+                        f"pool_assets={self.pool_assets:g} rescales the population's balances "
+                        f"(total {self.population.total_assets:.4g}) by {factor:.4g}: every "
+                        "cell's balance changes, its pay and people do not; leave pool_assets "
+                        "unset to run the population as given",
+                        Alt401kWarning,
+                        stacklevel=2,
+                    )
             if self.population.start_year != self.start_year:
                 raise ValueError(
                     f"start_year ({self.start_year}) must equal the population's start_year "
