@@ -275,7 +275,10 @@ def test_cli_run_prints_the_assumptions(tmp_path, capsys):
     from alt401k import cli
 
     path = tmp_path / "s.yaml"
-    path.write_text("horizon_years: 2\nsponsor_adoption: segments\nreversal: {hazard: 0.07}\n")
+    path.write_text(
+        "horizon_years: 2\nsponsor_adoption: segments\nopt_in_rate: 1.0\nallocation_share: 0.01\n"
+        "reversal: {hazard: 0.07}\n"
+    )
     assert cli.main(["run", str(path), "--scenarios", "20", "--seed", "1", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "hazard=0.07" in out
