@@ -109,3 +109,84 @@ def test_a_context_must_match_the_asset():
         result.market_context()
     with pytest.raises(ValueError, match=r"context is for 'bitcoin' but the run's asset"):
         result.market_context(ak.MarketContext.bitcoin())
+
+
+# --- impact fed back into the returns ---------------------------------------------------------
+
+
+def feedback_run(multiplier, feedback=True):
+    context = ak.MarketContext.bitcoin().replace(impact_multiplier=multiplier)
+    return ak.Scenario(
+        sponsor_adoption=0.1,  # $1.25B in year one: 0.07% of bitcoin's value
+        opt_in_rate=0.1,
+        allocation_share=0.01,
+        horizon_years=4,
+        market_context=context,
+        impact_feedback=feedback,
+    ).run(60, rng=8)
+
+
+def test_a_zero_multiplier_is_bit_identical_with_and_without_feedback():
+    with_feedback, without = feedback_run(0.0), feedback_run(0.0, feedback=False)
+    for name in ("flow_paths", "holdings", "pool_assets", "annual_returns", "asset_return"):
+        np.testing.assert_array_equal(getattr(with_feedback, name), getattr(without, name))
+    assert np.all(with_feedback.price_impact == 0.0)
+
+
+def test_feedback_conserves_money_and_keeps_the_market_draws():
+    fed, plain = feedback_run(ak.Uniform(2.0, 10.0)), feedback_run(0.0, feedback=False)
+    # Common random numbers: every other asset's returns are the same draws.
+    a = fed.asset_names.index("bitcoin")
+    others = [i for i in range(len(fed.asset_names)) if i != a]
+    np.testing.assert_array_equal(
+        fed.annual_returns[..., others], plain.annual_returns[..., others]
+    )
+    assert not np.array_equal(fed.annual_returns[..., a], plain.annual_returns[..., a])
+    # The pool's buying pushed the price up, path by path.
+    assert np.all(fed.price_impact[:, 0] > 0.0)
+    # Money is conserved on the impacted prices.
+    start = fed.start_holdings_by_channel.sum(axis=1)
+    before = np.concatenate([start[:, None], fed.holdings[:, :-1]], axis=1)
+    np.testing.assert_allclose(
+        fed.holdings, before + fed.net_flows + fed.asset_return, rtol=1e-9, atol=1e-3
+    )
+    # The fixed point: the report, recomputed from the final flows, is the impact applied.
+    report = fed.market_context()
+    np.testing.assert_allclose(
+        report["price_impact_p50"], np.median(fed.price_impact, axis=0), rtol=1e-8, atol=1e-15
+    )
+
+
+def test_feedback_on_flows_too_large_for_the_model_is_refused():
+    context = ak.MarketContext.bitcoin().replace(impact_multiplier=5.0)
+    big = ak.Scenario(
+        horizon_years=4, allocation_share=0.02, market_context=context, impact_feedback=True
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"impact_feedback does not converge: the pool's flows reach 1\d\.\d% of bitcoin's",
+    ):
+        big.run(60, rng=8)  # $250B at once is 14% of bitcoin's market value
+
+
+@pytest.mark.parametrize(
+    ("changes", "pattern"),
+    [
+        ({"impact_feedback": True}, r"impact_feedback needs a market_context"),
+        (
+            {"market_context": ak.MarketContext.bitcoin(), "asset": "ether"},
+            r"market_context is for 'bitcoin' but the asset is 'ether'",
+        ),
+        (
+            {
+                "asset": "private_equity",
+                "market_context": ak.MarketContext.bitcoin().replace(asset="private_equity"),
+                "impact_feedback": True,
+            },
+            r"impact_feedback cannot take 'private_equity': its returns are appraisal-smoothed",
+        ),
+    ],
+)
+def test_feedback_needs_a_context_it_can_take(changes, pattern):
+    with pytest.raises(ValidationError, match=pattern):
+        ak.Scenario(**changes)

@@ -172,6 +172,10 @@ class PoolResults:
         brokerage window's holders at the start, dollars. A holding, not a flow.
     window_flows : ndarray, shape (S, Y, C), optional
         The part of ``flow_paths`` that went through the brokerage window.
+    price_impact : ndarray, shape (S, Y), optional
+        With ``Scenario.impact_feedback``: the change of the asset's price at
+        each year end caused by the pool's own flows, a fraction (already in
+        ``annual_returns``, holdings and flows); zeros otherwise.
     blocked_sales : ndarray, shape (S, Y)
         Sales of the asset blocked by ``Scenario.redemption_gate`` each year
         (rebalancing or unwinding wanted them; the gate did not allow them),
@@ -221,6 +225,7 @@ class PoolResults:
     blocked_sales: np.ndarray | None = None
     start_holdings_by_channel: np.ndarray | None = None
     window_flows: np.ndarray | None = None
+    price_impact: np.ndarray | None = None
 
     COMPONENTS = POOL_COMPONENTS
 
@@ -743,6 +748,8 @@ class PoolResults:
         """
         from .market_context import context_table
 
+        if context is None:
+            context = self.scenario.market_context
         return context_table(self, context, quantiles)
 
     def patient_capital(self, context: Any = None) -> pd.DataFrame:
@@ -769,6 +776,8 @@ class PoolResults:
         """
         from .market_context import patient_capital
 
+        if context is None:
+            context = self.scenario.market_context
         return patient_capital(self, context)
 
     def countercyclicality(self) -> pd.DataFrame:

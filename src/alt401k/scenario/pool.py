@@ -48,6 +48,7 @@ from ..execution import (
 )
 from ..flow_targets import FlowTargets
 from ..leakage import Leakage
+from ..market_context import MarketContext
 from ..markets import MarketModel, default_markets
 from ..pay import PayPath
 from ..plan import PlanDesign
@@ -303,6 +304,21 @@ class Scenario(Spec):
         Annual indexing of IRS limits after the last published year.
     markets : MarketModel
         Return model; default :func:`alt401k.default_markets`.
+    market_context : MarketContext, optional
+        The asset's market (value, supply, other buyers, price impact),
+        dated and sourced (:class:`alt401k.MarketContext`); the default of
+        ``PoolResults.market_context()`` when given.
+    impact_feedback : bool
+        Feed the price impact of the pool's own flows back into the asset's
+        returns (the inelastic-markets view of :mod:`alt401k.market_context`,
+        its multiplier drawn per scenario): each year's net flow moves the
+        log price by ``multiplier x flow / market value``, decaying with the
+        context's half-life, spread evenly over the year's periods, so that
+        holdings, rebalancing and distributions see the impacted prices;
+        solved as a fixed point per chunk (flows and prices agree to 1e-9
+        in log price). Needs ``market_context``; not for appraisal-smoothed
+        assets. Default False. The draws of the markets are unchanged, so
+        common random numbers hold, and a zero multiplier is bit-identical.
     redemption_gate : float, optional
         Share, in (0, 1], of each group's holdings of the asset at the start
         of a calendar quarter that rebalancing and unwinding may sell within
@@ -347,6 +363,8 @@ class Scenario(Spec):
     indexing_rate: float = Field(default=0.025, ge=-0.05, le=0.2)
     markets: MarketModel = Field(default_factory=default_markets)
     redemption_gate: float | None = None
+    market_context: MarketContext | None = None
+    impact_feedback: bool = False
 
     @field_validator("redemption_gate")
     @classmethod
@@ -428,6 +446,22 @@ class Scenario(Spec):
                 raise ValueError(
                     f"start_year ({self.start_year}) must equal the population's start_year "
                     f"({self.population.start_year})"
+                )
+        if self.market_context is not None and self.market_context.asset != self.asset:
+            raise ValueError(
+                f"market_context is for {self.market_context.asset!r} but the asset is "
+                f"{self.asset!r}"
+            )
+        if self.impact_feedback:
+            if self.market_context is None:
+                raise ValueError(
+                    "impact_feedback needs a market_context (e.g. ak.MarketContext.bitcoin()): "
+                    "the impact is the flow over the asset's market value"
+                )
+            if self.markets[self.asset].smoothing > 0.0:
+                raise ValueError(
+                    f"impact_feedback cannot take {self.asset!r}: its returns are appraisal-"
+                    "smoothed (reported, not traded, prices); set smoothing=0 or drop the feedback"
                 )
         state, access = self.start_state_in_force(), self.availability_in_force()
         if state is not None and access is not None:
@@ -860,6 +894,7 @@ class Scenario(Spec):
             final_counterfactual=arrays["final_counterfactual"],
             final_holder_share=arrays["final_holder_share"],
             blocked_sales=arrays["blocked_sales"],
+            price_impact=arrays["price_impact"],
             draws={key: np.concatenate(parts) for key, parts in draws.items()},
             seed=root,
             periods_per_year=periods_per_year,
@@ -918,13 +953,32 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
         arrays["contribution_scale"] = scale
         schedule = dataclasses.replace(schedule, contribution_scale=scale)
     main = dataclasses.replace(layout, schedule=schedule).schedule_of(layout.main_groups)
-    out = simulate(paths.returns, main, channel, backend=plan.backend)
-    window_out = None
-    if window_channel is not None:
-        window = dataclasses.replace(layout, schedule=schedule).schedule_of(layout.window_groups)
-        window_out = simulate(paths.returns, window, window_channel, backend=plan.backend)
-    arrays.update(_combined(out, window_out, layout, stop - start, y))
+    window = (
+        None
+        if window_channel is None
+        else dataclasses.replace(layout, schedule=schedule).schedule_of(layout.window_groups)
+    )
+
+    def run_all(returns: np.ndarray) -> dict[str, np.ndarray]:
+        out = simulate(returns, main, channel, backend=plan.backend)
+        window_out = (
+            None
+            if window is None
+            else simulate(returns, window, window_channel, backend=plan.backend)
+        )
+        return _combined(out, window_out, layout, stop - start, y)
+
+    combined = run_all(paths.returns)
+    impact = np.zeros((stop - start, y))
     annual = paths.annual_returns()
+    if scenario.impact_feedback:
+        returns, impact, combined = _feed_back(
+            scenario, names, paths.returns, combined, plan, start, stop, run_all
+        )
+        if np.any(impact):
+            annual = np.prod(1.0 + returns.reshape(stop - start, y, n, -1), axis=2) - 1.0
+    arrays.update(combined)
+    arrays["price_impact"] = np.expm1(impact)
     core = Portfolio(weights=scenario.pool_portfolio).target_weights(names)
     arrays["annual_returns"] = annual
     arrays["excess_return"] = annual[:, :, names.index(scenario.asset)] - annual @ core
@@ -939,6 +993,102 @@ def _run_chunk(plan: _RunPlan, start: int, stop: int) -> Any:
         stream_series_names(layout.outflow_names), SKETCHED_SERIES, y, plan.relative_accuracy
     )
     return stats.block_moments(series), stats.bucket_counts(series)
+
+
+#: Rounds of the impact feedback's fixed point, and the tolerance on the log impact.
+_FEEDBACK_ROUNDS = 80
+_FEEDBACK_TOL = 1e-9
+
+
+def _feed_back(
+    scenario: Scenario,
+    names: tuple[str, ...],
+    base_returns: np.ndarray,
+    combined: dict[str, np.ndarray],
+    plan: _RunPlan,
+    start: int,
+    stop: int,
+    run_all: Any,
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Solve flows and the asset's impacted prices together (see ``Scenario.impact_feedback``).
+
+    Returns the impacted returns (S, T, A), the cumulative log impact (S, Y) and the
+    engine's arrays on those returns. With a zero multiplier nothing changes.
+    """
+    from ..adoption import sample_parameter
+
+    context = scenario.market_context
+    assert context is not None  # validated
+    n = plan.periods_per_year
+    s, t, _ = base_returns.shape
+    y = t // n
+    a = names.index(scenario.asset)
+    multiplier = sample_parameter(
+        context.impact_multiplier,
+        root=plan.root,
+        key="market_context/impact_multiplier",
+        start=start,
+        stop=stop,
+    )
+    impact = np.zeros((s, y))
+    if not np.any(multiplier):
+        return base_returns, impact, combined
+    base = 1.0 + base_returns[:, :, a].reshape(s, y, n)
+    base_growth = np.prod(base, axis=2)  # (S, Y)
+    units = context.issuance_units(scenario.start_year + np.arange(y, dtype=float))
+    supply = (context.supply + np.cumsum(units)) / context.supply if context.supply else np.ones(y)
+    supply_start = np.concatenate([[1.0], supply[:-1]])
+    decay = 0.5 ** (1.0 / context.impact_half_life)
+    returns = base_returns
+    residual = previous = np.inf
+    for rounds in range(_FEEDBACK_ROUNDS):
+        step = np.diff(impact, axis=1, prepend=0.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            price = np.cumprod(base_growth * np.exp(step), axis=1)
+        price_start = np.concatenate([np.ones((s, 1)), price[:, :-1]], axis=1)
+        value_mid = context.market_value * np.sqrt(price * supply * price_start * supply_start)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            share = combined["flows"].sum(axis=-1) / value_mid
+        if rounds == 0:
+            # The largest year of the median path, on the prices without the impact.
+            first_share = float(np.max(np.nanmedian(np.abs(share), axis=0)))
+        push = multiplier[:, None] * share
+        new = np.zeros_like(impact)
+        carried = np.zeros(s)
+        for k in range(y):
+            carried = carried * decay + push[:, k]
+            new[:, k] = carried
+        residual = float(np.max(np.abs(new - impact)))
+        if rounds == 0:
+            previous = residual
+        if not np.isfinite(residual) or residual > 100.0 * previous:
+            raise ValueError(
+                "impact_feedback does not converge: the pool's flows reach "
+                f"{first_share:.1%} of {scenario.asset}'s market value in a year (median path), "
+                "where the linear "
+                "impact model (multiplier x flow / value) is outside what it describes (flows "
+                "well below 1% of the value); lower the flows or drop impact_feedback"
+            )
+        impact = new
+        step = np.diff(impact, axis=1, prepend=0.0)
+        returns = base_returns.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            returns[:, :, a] = (base * np.exp(step / n)[:, :, None] - 1.0).reshape(s, t)
+        if not np.all(np.isfinite(returns[:, :, a])):
+            residual = np.inf  # the next round refuses
+        combined = run_all(returns)
+        if residual <= _FEEDBACK_TOL:
+            break
+    else:
+        warnings.warn(
+            f"impact_feedback: flows and prices did not agree within {_FEEDBACK_TOL:g} in log "
+            f"price after {_FEEDBACK_ROUNDS} rounds (largest change {residual:.3g}); the flows "
+            "are large against the asset's market value, where the linear impact model is "
+            "outside what it describes",
+            Alt401kWarning,
+            stacklevel=4,
+        )
+    return returns, impact, combined
 
 
 def _combined(
