@@ -309,7 +309,7 @@ def targets(**changes):
         ({"outflows": 1.2}, r"outflows = 1\.2 is 100% of assets or more"),
         ({"employer": 9.0}, r"employer = 9 is 100% of assets or more.*0\.09, not 9"),
         ({"death": float("nan")}, r"death must be a finite number"),
-        ({"hardship": True}, r"hardship must be a share of average assets"),
+        ({"hardship": True}, r"hardship must be a number .*not the boolean True"),
         ({"roth_share": 1.5}, r"roth_share must be between 0 and 1"),
         ({"outflows": 0.02}, r"outflows by cause .* sum to 0\.04.*above the total outflows 0\.02"),
     ],
