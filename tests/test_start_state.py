@@ -145,7 +145,7 @@ def test_the_start_state_is_below_what_products_allow():
         ),
         (lambda: ak.StartState(opt_in_share=2), r"opt_in_share must be between 0 and 1"),
         (lambda: ak.BrokerageWindow(users=1.2), r"users must be between 0 and 1"),
-        (lambda: ak.BrokerageWindow(offered=True), r"offered must be a share"),
+        (lambda: ak.BrokerageWindow(offered=True), r"offered must be a number .* not the boolean"),
         (
             lambda: ak.Launch(name="old", year=2023.0, reach=0.1),
             r"launch 'old' is dated 2023, before the order .* give its source",

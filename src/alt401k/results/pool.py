@@ -286,11 +286,12 @@ class PoolResults:
         """Mean first-year reallocation of existing balances, dollars.
 
         With full adoption and opt-in this is ``allocation_share * pool_assets``
-        (e.g. 1% of $12.5T = $125B) in every scenario. Rounded to 12
-        significant digits: the sum over cells carries float error far below
-        that (125e9 printed as 124999999999.99997 otherwise).
+        (e.g. 1% of $12.5T = $125B) in every scenario. Rounded to 16
+        significant digits (a relative change of at most 5e-16): the sum over
+        cells carries float error at the 17th (125e9 printed as
+        124999999999.99997 otherwise).
         """
-        return float(f"{float(self.flow_paths[:, 0, 0].mean()):.12g}")
+        return float(f"{float(self.flow_paths[:, 0, 0].mean()):.16g}")
 
     def annual_return(self, name: str) -> np.ndarray:
         """One asset's calendar-year returns, shape (S, Y), fraction (gross of expenses)."""
