@@ -6,6 +6,8 @@ independent scenarios; every run is seeded, so outcomes are deterministic.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -237,7 +239,7 @@ def test_year_sum_moment_generating_functions_are_exact() -> None:
     total = np.zeros(b.size)
     for path in product(range(size), repeat=n):
         prob = 1.0 / size
-        for s, t in zip(path[:-1], path[1:], strict=True):
+        for s, t in itertools.pairwise(path):
             prob *= (1 - 1 / block) * (t == (s + 1) % size) + 1 / block / size
         total += prob * np.exp(b * z[list(path)].sum())
     np.testing.assert_allclose(_stationary_log_mgf(z, block, n, b), np.log(total), atol=1e-12)
