@@ -169,7 +169,7 @@ class MarketContext(Spec):
             other_flows_forward=20e9,
             other_flows_label="US spot bitcoin ETFs",
             other_flows_return_correlation=0.3,
-            impact_multiplier=Uniform(2.0, 10.0),
+            impact_multiplier=Uniform(low=2.0, high=10.0),
             impact_half_life=1.0,
             sources={
                 "market_value": "*est.*: ~$87,500 x ~19.97M BTC at the end of 2025",
