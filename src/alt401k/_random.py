@@ -393,7 +393,11 @@ def _qmc_block(
     n_coords = n_periods * width
     n_sobol = min(n_coords, QMC_DIMENSIONS)
     bits = int(np.ceil(np.log2(BLOCK_SIZE)))
-    points = qmc.Sobol(n_sobol, scramble=True, rng=gen).random_base2(bits)[:BLOCK_SIZE]
+    try:
+        sobol = qmc.Sobol(n_sobol, scramble=True, rng=gen)
+    except TypeError:  # scipy < 1.15 names the generator ``seed``
+        sobol = qmc.Sobol(n_sobol, scramble=True, seed=gen)
+    points = sobol.random_base2(bits)[:BLOCK_SIZE]
     # Coordinates in order of importance: (bridge node, column), node-major.
     coords = np.empty((BLOCK_SIZE, n_coords))
     tiny = np.finfo(np.float64).tiny
