@@ -727,7 +727,8 @@ def _read_sidecars(data: Any, base: Path) -> Any:
         sidecar = base / str(population["file"])
         if not sidecar.is_file():
             raise ValueError(f"population: file not found: {sidecar}")
-        cells = pd.read_csv(sidecar)
+        # pandas before 2.2 parses floats to within one ulp unless asked for the exact round trip.
+        cells = pd.read_csv(sidecar, float_precision="round_trip")
         data = dict(data)
         data["population"] = {
             "start_year": population.get("start_year", 2026),
