@@ -217,12 +217,16 @@ def flat_private_run(asset: str, **changes) -> ak.PoolResults:
 
 @pytest.mark.parametrize("asset", ["private_equity", "private_credit"])
 def test_private_ratios_equal_hand_computations_on_a_constant_price(asset):
-    result = flat_private_run(asset, reversal=ak.Reversal(hazard=1.0, treatment="unwind", unwind_years=2))
+    result = flat_private_run(
+        asset, reversal=ak.Reversal(hazard=1.0, treatment="unwind", unwind_years=2)
+    )
     context = ak.MarketContext.default_for(asset)
     assert context.asset == asset and context.impact_multiplier == 0.0
     table = result.market_context()
     years = result.years
-    raised = np.array([dict(context.fundraising).get(y, context.fundraising_forward) for y in years])
+    raised = np.array(
+        [dict(context.fundraising).get(y, context.fundraising_forward) for y in years]
+    )
     flow = result.net_flows[0]
     np.testing.assert_allclose(table["fundraising"], raised, rtol=0)
     np.testing.assert_allclose(table["net_flow_to_fundraising_p50"], flow / raised, rtol=1e-12)
