@@ -59,9 +59,11 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from ._validation import meant_errors
+from ._version import __version__
 from ._warnings import Alt401kWarning
 from .contributions import AnnualContributions
 from .results import ParticipantResults, PoolResults, needs_paths_hint
+from .results import _files as _result_files
 from .retirement import RetirementPaths
 from .scenario import Scenario
 
@@ -95,8 +97,6 @@ _PARTICIPANT_INPUTS = ("markets", "indexing_rate", "pay")
 
 
 def _library_version() -> str:
-    from . import __version__
-
     return str(__version__)
 
 
@@ -735,3 +735,7 @@ def _read_sidecars(data: Any, base: Path) -> Any:
             "cells": cells.to_dict(orient="list"),
         }
     return data
+
+
+# The results' save() and rerun() methods call these (results never import io).
+_result_files.register(save=save, rerun=rerun)

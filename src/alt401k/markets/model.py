@@ -39,10 +39,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    TypeAdapter,
     field_validator,
     model_validator,
 )
 
+from alt401k import _show
 from alt401k._random import (
     RngLike,
     Stream,
@@ -57,6 +59,7 @@ from alt401k._random import (
 from alt401k._warnings import Alt401kWarning
 from alt401k.markets.base import Draws, as_return_model
 from alt401k.markets.paths import ReturnPaths
+from alt401k.uncertain import Distribution
 
 __all__ = ["NO_RUIN", "AssetClass", "InflationModel", "MarketModel", "lognormal_params"]
 
@@ -816,14 +819,11 @@ class MarketModel(BaseModel):
         return rows, beta
 
     def __repr__(self) -> str:
-        from alt401k.display import describe_market
+        shown = _show.text(self)  # alt401k.display.describe_market, registered by the face
+        return shown if shown is not None else super().__repr__()
 
-        return describe_market(self)
-
-    def _repr_html_(self) -> str:
-        from alt401k.display import html_market
-
-        return html_market(self)
+    def _repr_html_(self) -> str | None:
+        return _show.html(self)
 
     # ------------------------------------------------------------------ views
 
@@ -1142,9 +1142,7 @@ class MarketModel(BaseModel):
             )
             shocks[:, :, a] = np.expm1(log_returns)
         self._apply_ruin(shocks, root, first_scenario, stop, n_years, ppy, parameters)
-        economic = self._apply_private(
-            shocks, root, first_scenario, stop, n_years, ppy, parameters
-        )
+        economic = self._apply_private(shocks, root, first_scenario, stop, n_years, ppy, parameters)
         if columns == list(range(self.n_assets)):
             returns = shocks
         else:
@@ -1384,17 +1382,12 @@ def _as_distribution(name: str, value: Any) -> tuple[Any, float]:
     if value is None:
         return None, float("nan")
     if isinstance(value, Mapping):
-        # A serialized distribution: validated lazily, so markets does not import
-        # alt401k.adoption at module import time.
-        from pydantic import TypeAdapter
-
-        from alt401k.adoption.distributions import Distribution
-
+        # A serialized distribution, rebuilt from its dict.
         value = TypeAdapter(Distribution).validate_python(value)
     if not (callable(getattr(value, "ppf", None)) and hasattr(value, "mean")):
         raise ValueError(
             f"{name} must be None or a distribution with .ppf and .mean "
-            f"(e.g. alt401k.adoption.Uniform); got {value!r}"
+            f"(e.g. alt401k.uncertain.Uniform); got {value!r}"
         )
     return value, float(np.asarray(value.ppf(np.array([0.0])), dtype=float)[0])
 

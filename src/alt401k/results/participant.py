@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import _show
 from .._random import seed_record
 from .._validation import check_int
 from ..contributions import AnnualContributions
 from ..tax import early_withdrawal_penalty
+from . import _files
 from ._stats import (
     DEFAULT_QUANTILES,
     SE_METHOD,
@@ -127,25 +129,18 @@ class ParticipantResults:
 
     def save(self, path: str | Path) -> Path:
         """Write this result to a directory; see :func:`alt401k.io.save`."""
-        from ..io import save
-
-        return save(self, path)
+        return _files.save(self, path)
 
     def rerun(self) -> ParticipantResults:
         """Simulate again from the recorded specification and seed (bit-identical)."""
-        from ..io import rerun
-
-        return rerun(self)  # type: ignore[return-value]
+        return _files.rerun(self)
 
     def __repr__(self) -> str:
-        from ..display import describe_participant
+        shown = _show.text(self)  # alt401k.display.describe_participant, registered by the face
+        return shown if shown is not None else f"<{type(self).__name__}>"
 
-        return describe_participant(self)
-
-    def _repr_html_(self) -> str:
-        from ..display import html_participant
-
-        return html_participant(self)
+    def _repr_html_(self) -> str | None:
+        return _show.html(self)
 
     def sensitivity(
         self, *, target: str = "terminal_balance", method: str = "rank", **kwargs: Any
