@@ -126,6 +126,28 @@ def test_participant_rerun_bit_identical(saver: ak.ParticipantResults, tmp_path:
     assert_same_values(saver, again)
 
 
+@pytest.mark.parametrize("sampling", ["antithetic", "qmc"])
+def test_rerun_keeps_the_sampling_method(sampling: str, tmp_path: Path) -> None:
+    result = _scenario().run(40, rng=3, periods_per_year=4, keep_paths=True, sampling=sampling)
+    assert result.sampling == sampling
+    again = rerun(save(result, tmp_path / "run"))
+    assert again.sampling == sampling
+    assert_same_values(result, again)
+    plain = _scenario().run(40, rng=3, periods_per_year=4, keep_paths=True)
+    assert not np.array_equal(plain.flow_paths, result.flow_paths)  # the method mattered
+    participant = ak.Participant(
+        age=60, salary=80_000, balance=200_000, deferral_rate=0.08, retirement_age=63
+    )
+    saver = ak.simulate_participant(
+        participant, n_scenarios=30, rng=5, periods_per_year=4, sampling=sampling
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Alt401kWarning)
+        again_saver = rerun(save(saver, tmp_path / "saver"))
+    assert again_saver.sampling == sampling
+    assert_same_values(saver, again_saver)
+
+
 def test_load_refuses_other_directories(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"no spec\.json"):
         load(tmp_path)

@@ -94,6 +94,13 @@ def test_patient_capital_states_its_numbers_and_a_conclusion():
         ({"impact_multiplier": 500.0}, r"impact_multiplier"),
         ({"halvings": (2030.0, 2028.0)}, r"halvings must be increasing dates"),
         ({"supply": None}, r"issuance_per_day needs supply"),
+        ({"fundraising": ((2024, -1e9),)}, r"fundraising must be dollars raised, >= 0"),
+        ({"fundraising": ((2024, 1e9), (2023, 1e9))}, r"fundraising must list each calendar"),
+        ({"other_flows": ((2024, 1e9), (2024, 2e9))}, r"other_flows must list each calendar"),
+        ({"fundraising_forward": -1.0}, r"fundraising_forward"),
+        ({"semiliquid_value": 0.0}, r"semiliquid_value"),
+        ({"redemption_limit": 0.0}, r"redemption_limit"),
+        ({"redemption_limit": 1.5}, r"redemption_limit"),
     ],
 )
 def test_bad_context_inputs_name_the_field(changes, pattern):
@@ -105,7 +112,7 @@ def test_bad_context_inputs_name_the_field(changes, pattern):
 
 def test_a_context_must_match_the_asset():
     result = flat_run(asset="us_equity", pool_portfolio={"us_bonds": 1.0})
-    with pytest.raises(ValueError, match=r"only bitcoin has a default"):
+    with pytest.raises(ValueError, match=r"presets exist for bitcoin, private_equity"):
         result.market_context()
     with pytest.raises(ValueError, match=r"context is for 'bitcoin' but the run's asset"):
         result.market_context(ak.MarketContext.bitcoin())
@@ -190,3 +197,78 @@ def test_feedback_on_flows_too_large_for_the_model_is_refused():
 def test_feedback_needs_a_context_it_can_take(changes, pattern):
     with pytest.raises(ValidationError, match=pattern):
         ak.Scenario(**changes)
+
+
+# --- private assets: fund-raising and a semiliquid fund's redemption gate ----------------------
+
+
+def flat_private_run(asset: str, **changes) -> ak.PoolResults:
+    """A pool into a private asset whose every asset returns exactly 0 (no smoothing)."""
+    zero = [
+        ak.AssetClass(name=n, expected_return=0.0, volatility=0.0, source="test")
+        for n in (asset, "us_equity", "us_bonds", "intl_equity")
+    ]
+    markets = ak.MarketModel.from_assets(
+        zero, inflation=ak.InflationModel(mean=0.0, volatility=0.0, source="test")
+    )
+    fields = dict(markets=markets, asset=asset, allocation_share=0.01, horizon_years=4)
+    return ak.Scenario(**{**fields, **changes}).run(3, rng=0)
+
+
+@pytest.mark.parametrize("asset", ["private_equity", "private_credit"])
+def test_private_ratios_equal_hand_computations_on_a_constant_price(asset):
+    result = flat_private_run(
+        asset, reversal=ak.Reversal(hazard=1.0, treatment="unwind", unwind_years=2)
+    )
+    context = ak.MarketContext.default_for(asset)
+    assert context.asset == asset and context.impact_multiplier == 0.0
+    table = result.market_context()
+    years = result.years
+    raised = np.array(
+        [dict(context.fundraising).get(y, context.fundraising_forward) for y in years]
+    )
+    flow = result.net_flows[0]
+    np.testing.assert_allclose(table["fundraising"], raised, rtol=0)
+    np.testing.assert_allclose(table["net_flow_to_fundraising_p50"], flow / raised, rtol=1e-12)
+    # Gross sales by hand: every component's selling part, a quarter of it against 5% of the
+    # holdings before the sales (end of year plus sales) and of the semiliquid market's value.
+    sales = sum(np.maximum(-result.component(c)[0], 0.0) for c in result.COMPONENTS)
+    assert sales[1:].max() > 0  # the reversal unwinds: there is something to redeem
+    before = result.holdings[0] + sales  # what the year's sales came out of
+    np.testing.assert_allclose(table["redemptions_p50"], sales, rtol=1e-12)
+    own = np.where(before > 0, sales / 4 / (0.05 * np.where(before > 0, before, 1)), np.nan)
+    np.testing.assert_allclose(table["redemptions_to_own_capacity_p50"], own, rtol=1e-12)
+    market = sales / 4 / (0.05 * context.semiliquid_value)
+    np.testing.assert_allclose(table["redemptions_to_market_capacity_p50"], market, rtol=1e-12)
+    np.testing.assert_allclose(table["market_value_p50"], context.market_value, rtol=1e-12)
+    assert np.all(table["price_impact_p50"] == 0.0)
+    assert "net_flow_to_issuance_p50" not in table  # no issuance for a private asset
+
+
+def test_a_gate_binds_when_the_pool_redeems_more_than_five_percent_a_quarter():
+    result = flat_private_run(
+        "private_credit", reversal=ak.Reversal(hazard=1.0, treatment="unwind", unwind_years=1)
+    )
+    table = result.market_context(ak.MarketContext.private_credit())
+    # Everything sold in one year: a quarter of the holdings a quarter, 5x a 5% gate.
+    assert table["redemptions_to_own_capacity_p50"].max() == pytest.approx(5.0, rel=1e-12)
+    lower = result.market_context(
+        ak.MarketContext.private_credit().replace(redemption_limit=1.0)
+    )  # a fund that pays out everything: capacity 20x as large
+    np.testing.assert_allclose(
+        lower["redemptions_to_own_capacity_p50"] * 20,
+        table["redemptions_to_own_capacity_p50"],
+        rtol=1e-12,
+    )
+
+
+def test_other_assets_have_no_preset_and_say_so():
+    with pytest.raises(ValueError, match=r"needs a MarketContext for 'gold'"):
+        ak.MarketContext.default_for("gold")
+
+
+def test_fundraising_without_a_forward_assumption_is_not_compared():
+    context = ak.MarketContext.private_equity().replace(fundraising_forward=None)
+    raised = context.fundraising_flow(np.array([2023, 2024, 2030]))
+    np.testing.assert_array_equal(raised[:2], [600.2e9, 492.3e9])
+    assert np.isnan(raised[2])

@@ -370,10 +370,17 @@ def rerun(
         fields = spec["fields"]
     seed = _seed(spec)
     n, periods = int(spec["n_scenarios"]), int(spec["periods_per_year"])
+    # Results saved before sampling was recorded were all plain Monte Carlo.
+    sampling = spec.get("sampling", "mc") if "sampling" in fields else "mc"
     if spec["result_type"] == "PoolResults":
         scenario = Scenario.model_validate(spec["scenario"])
         return scenario.run(
-            n, rng=seed, periods_per_year=periods, chunk_size=chunk_size, keep_paths=True
+            n,
+            rng=seed,
+            periods_per_year=periods,
+            chunk_size=chunk_size,
+            keep_paths=True,
+            sampling=sampling,
         )
 
     from .scenario import simulate_participant
@@ -408,6 +415,7 @@ def rerun(
         leakage=model("leakage"),
         pay=model("pay"),
         keep_paths=True,
+        sampling=sampling,
         **kwargs,
     )
 

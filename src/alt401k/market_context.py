@@ -18,10 +18,24 @@ start from the run's own annual returns, gross of fund expenses):
   price ``I_y p_0 sqrt(P_{y-1} P_y)``;
 * other buyers: a stated dollar flow per calendar year (history where
   recorded, an assumption after it);
+* private assets: the pool's net flow against the asset class's fund-raising
+  in the year (history, then an assumption), and the pool's redemptions --
+  its gross sales ``R_y``, the sum of the components that sell in the year --
+  against a semiliquid fund's quarterly redemption capacity: ``(R_y / 4) /
+  (g H_y)`` with ``g`` the redemption limit a quarter (typically 5% of NAV)
+  and ``H_y`` what the sales came out of, the pool's holdings at the end of
+  the year plus ``R_y`` (above 1, the pool's own redemptions would hit the
+  gate if its money sat in one such fund; selling everything in a year is
+  ``1 / (4 g)``, 5 at a 5% gate), and
+  ``(R_y / 4) / (g W_y)`` against the whole semiliquid market ``W_y`` (its
+  value at ``as_of`` following the path's price);
 * price impact (report, no feedback): the inelastic-markets view, a year's
   net flow ``f_y`` moves the log price by ``M f_y / sqrt(V_{y-1} V_y)``,
   decaying with half-life ``h``: ``I_y = sum_{k <= y} M f_k / V_k 2^{-(y-k)/h}``;
-  the price with the pool's flows is ``exp(I_y)`` times the path's.
+  the price with the pool's flows is ``exp(I_y)`` times the path's
+  (:func:`decayed_impact`).
+
+The starting figures are taken as the values at the start of the run.
 """
 
 from __future__ import annotations
@@ -36,7 +50,7 @@ from pydantic import Field, field_validator, model_validator
 from ._spec import Spec
 from .uncertain import Uncertain, Uniform, check_uncertain_range
 
-__all__ = ["MarketContext"]
+__all__ = ["MarketContext", "decayed_impact"]
 
 _DAYS = 365.25
 
@@ -76,6 +90,18 @@ class MarketContext(Spec):
         distribution is drawn once per scenario.
     impact_half_life : float
         Years for a flow's price impact to halve, > 0.
+    fundraising : tuple of (int, float)
+        Capital raised by the asset class's funds by calendar year, dollars
+        >= 0 (history), for private assets.
+    fundraising_forward : float, optional
+        Fund-raising a year after the last recorded year, dollars >= 0 (a
+        stated assumption); None: no fund-raising comparison.
+    semiliquid_value : float, optional
+        Net asset value of the semiliquid (evergreen) funds the pool's
+        redemptions are compared with, dollars > 0 at ``as_of``.
+    redemption_limit : float
+        A semiliquid fund's redemption capacity, as a share of its net asset
+        value a quarter, in (0, 1]; default 5%.
     sources : dict of str to str
         Where each figure comes from.
     """
@@ -92,7 +118,23 @@ class MarketContext(Spec):
     other_flows_return_correlation: float = Field(default=0.0, ge=-1.0, le=1.0)
     impact_multiplier: Uncertain = 0.0
     impact_half_life: float = Field(default=1.0, gt=0.0, le=100.0)
+    fundraising: tuple[tuple[int, float], ...] = ()
+    fundraising_forward: float | None = Field(default=None, ge=0.0)
+    semiliquid_value: float | None = Field(default=None, gt=0.0, le=1e15)
+    redemption_limit: float = Field(default=0.05, gt=0.0, le=1.0)
     sources: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("other_flows", "fundraising")
+    @classmethod
+    def _by_year(
+        cls, value: tuple[tuple[int, float], ...], info: Any
+    ) -> tuple[tuple[int, float], ...]:
+        years = [year for year, _ in value]
+        if any(b <= a for a, b in itertools.pairwise(years)):
+            raise ValueError(f"{info.field_name} must list each calendar year once, in order")
+        if info.field_name == "fundraising" and any(dollars < 0 for _, dollars in value):
+            raise ValueError("fundraising must be dollars raised, >= 0 in every year")
+        return value
 
     @field_validator("as_of")
     @classmethod
@@ -179,6 +221,107 @@ class MarketContext(Spec):
             },
         )
 
+    @classmethod
+    def private_equity(cls) -> MarketContext:
+        """Private equity: the class's size, its fund-raising, a semiliquid fund's gate.
+
+        ========================  ======================================  =====================
+        figure                    value                                   source
+        ========================  ======================================  =====================
+        market value, end 2024    $5.8T, global PE assets (*est.*: the    Preqin via secondary
+                                  end-2023 figure, held flat)             reports
+        fund-raising              2023 $600.2B; 2024 $492.3B; then        PitchBook 2024 Global
+                                  $500B a year (assumption)               Private Market
+                                                                          Fundraising Report
+        semiliquid funds          $450B, all asset classes, open to       Morningstar (June
+                                  non-qualified purchasers, June 2025     2025, as reported)
+        redemption limit          5% of net asset value a quarter         typical semiliquid
+                                                                          terms (CALIBRATION)
+        price impact              none: appraised values, no price to     --
+                                  push (multiplier 0)
+        fund-raising vs returns   correlation +0.2 (*est.*: commitments   judgement
+                                  fell 2022-24 as distributions slowed)
+        ========================  ======================================  =====================
+        """
+        return cls(
+            asset="private_equity",
+            market_value=5.8e12,
+            as_of="2025-01-01",
+            fundraising=((2023, 600.2e9), (2024, 492.3e9)),
+            fundraising_forward=500e9,
+            semiliquid_value=450e9,
+            redemption_limit=0.05,
+            other_flows_label="private equity fund-raising",
+            other_flows_return_correlation=0.2,
+            sources={
+                "market_value": "*est.*: ~$5.8T global PE assets (Preqin, end 2023, held flat)",
+                "fundraising": "PitchBook 2024 Global Private Market Fundraising Report",
+                "semiliquid_value": "~$450B semiliquid funds, June 2025 (Morningstar, reported)",
+                "redemption_limit": "5% of NAV a quarter: typical semiliquid fund terms",
+            },
+        )
+
+    @classmethod
+    def private_credit(cls) -> MarketContext:
+        """Private credit: the class's size, its fund-raising, a semiliquid fund's gate.
+
+        ========================  ======================================  =====================
+        figure                    value                                   source
+        ========================  ======================================  =====================
+        market value, end 2024    $2.0T (*est.*: estimates range          IMF GFSR (April
+                                  $1.7T-$3T; the IMF's "just over $2T")   2024)
+        fund-raising              above $200B a year 2020-2023 (2023      PitchBook (Sep 2023,
+                                  $200B *est.*); 2024 $200B (*est.*);     via Axios)
+                                  then $200B a year (assumption)
+        semiliquid funds          $450B, all asset classes, open to       Morningstar (June
+                                  non-qualified purchasers, June 2025     2025, as reported)
+        redemption limit          5% of net asset value a quarter (Blue   CALIBRATION: private-
+                                  Owl's OBDC II halted redemptions in     credit stress (2026)
+                                  Feb 2026)
+        price impact              none: loans at appraised value          --
+                                  (multiplier 0)
+        fund-raising vs returns   correlation +0.2 (*est.*)               judgement
+        ========================  ======================================  =====================
+        """
+        return cls(
+            asset="private_credit",
+            market_value=2.0e12,
+            as_of="2025-01-01",
+            fundraising=((2023, 200e9), (2024, 200e9)),
+            fundraising_forward=200e9,
+            semiliquid_value=450e9,
+            redemption_limit=0.05,
+            other_flows_label="private credit fund-raising",
+            other_flows_return_correlation=0.2,
+            sources={
+                "market_value": "*est.*: ~$2T private credit assets (IMF GFSR, April 2024)",
+                "fundraising": "*est.*: >$200B a year 2020-23 (PitchBook, via Axios, Sep 2023)",
+                "semiliquid_value": "~$450B semiliquid funds, June 2025 (Morningstar, reported)",
+                "redemption_limit": "5% of NAV a quarter: typical semiliquid fund terms",
+            },
+        )
+
+    @classmethod
+    def default_for(cls, asset: str) -> MarketContext:
+        """The preset for ``asset``: bitcoin, private_equity or private_credit.
+
+        Raises
+        ------
+        ValueError
+            For other assets, which need a context passed in.
+        """
+        presets = {
+            "bitcoin": cls.bitcoin,
+            "private_equity": cls.private_equity,
+            "private_credit": cls.private_credit,
+        }
+        if asset not in presets:
+            raise ValueError(
+                f"market_context needs a MarketContext for {asset!r}: presets exist for "
+                f"{', '.join(presets)}; pass context=MarketContext(asset={asset!r}, ...)"
+            )
+        return presets[asset]()
+
     # --- series -------------------------------------------------------------
 
     def issuance_units(self, years: np.ndarray) -> np.ndarray:
@@ -203,3 +346,38 @@ class MarketContext(Spec):
         return np.array(
             [known.get(int(y), self.other_flows_forward) for y in years.ravel()]
         ).reshape(years.shape)
+
+    def fundraising_flow(self, years: Any) -> np.ndarray:
+        """The class's fund-raising in each calendar year: the record, then the assumption.
+
+        NaN where neither exists (no ``fundraising_forward`` after the record).
+        """
+        years = np.asarray(years, dtype=int)
+        known = dict(self.fundraising)
+        forward = np.nan if self.fundraising_forward is None else self.fundraising_forward
+        return np.array([known.get(int(y), forward) for y in years.ravel()], dtype=float).reshape(
+            years.shape
+        )
+
+
+def decayed_impact(push: np.ndarray, half_life: float) -> np.ndarray:
+    """The cumulative log-price impact ``I_y = sum_{k <= y} push_k 2^{-(y-k)/h}``.
+
+    Parameters
+    ----------
+    push : ndarray, shape (S, Y)
+        Each year's log-price push, ``M f_y / V_y``.
+    half_life : float
+        Years for a push to halve, ``h`` > 0.
+
+    Returns
+    -------
+    ndarray, shape (S, Y)
+    """
+    decay = 0.5 ** (1.0 / half_life)
+    impact = np.zeros_like(push)
+    carried = np.zeros(push.shape[0])
+    for y in range(push.shape[1]):
+        carried = carried * decay + push[:, y]
+        impact[:, y] = carried
+    return impact

@@ -5,13 +5,14 @@ Definitions are in :mod:`alt401k.market_context`.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..market_context import MarketContext
+from ..market_context import MarketContext, decayed_impact
 from ..uncertain import sample_parameter
 from ._stats import check_quantiles, quantile_label
 
@@ -22,12 +23,7 @@ __all__ = ["context_table", "patient_capital"]
 
 
 def _default_context(result: PoolResults) -> MarketContext:
-    if result.scenario.asset != "bitcoin":
-        raise ValueError(
-            f"market_context needs a MarketContext for {result.scenario.asset!r}: only "
-            "bitcoin has a default (MarketContext.bitcoin()); pass context=MarketContext(...)"
-        )
-    return MarketContext.bitcoin()
+    return MarketContext.default_for(result.scenario.asset)
 
 
 def _paths(result: PoolResults, context: MarketContext) -> dict[str, np.ndarray]:
@@ -60,16 +56,26 @@ def _paths(result: PoolResults, context: MarketContext) -> dict[str, np.ndarray]
         stop=result.n_scenarios,
     )
     push = multiplier[:, None] * flow / value_mid  # log-price moves by year
-    decay = 0.5 ** (1.0 / context.impact_half_life)
-    impact = np.zeros_like(push)
-    carried = np.zeros(push.shape[0])
-    for y in range(push.shape[1]):
-        carried = carried * decay + push[:, y]
-        impact[:, y] = carried
+    impact = decayed_impact(push, context.impact_half_life)
     others = context.other_flow(result.years)
+    raised = context.fundraising_flow(result.years)
+    # Gross sales: the components that sell in the year (distributions, selling rebalancing,
+    # unwinding), each already netted across the pool's groups.
+    redemptions = sum(np.maximum(-result.component(name), 0.0) for name in result.COMPONENTS)
+    quarterly = np.asarray(redemptions) / 4.0
+    # What the sales came out of: the holdings at the end of the year plus the year's sales.
+    before_sales = result.holdings + np.asarray(redemptions)
+    gate = context.redemption_limit
     with np.errstate(divide="ignore", invalid="ignore"):
         to_issuance = np.where(issuance_dollars > 0, flow / issuance_dollars, np.nan)
         to_others = np.where(others != 0, flow / others, np.nan)
+        to_fundraising = np.where(raised > 0, flow / raised, np.nan)
+        to_own_gate = np.where(before_sales > 0, quarterly / (gate * before_sales), np.nan)
+        if context.semiliquid_value is None:
+            to_market_gate = np.full(flow.shape, np.nan)
+        else:
+            semiliquid = context.semiliquid_value * np.sqrt(before * price)
+            to_market_gate = quarterly / (gate * semiliquid)
     return {
         "market_value": value_end,
         "net_flow_share_of_value": flow / value_mid,
@@ -78,8 +84,22 @@ def _paths(result: PoolResults, context: MarketContext) -> dict[str, np.ndarray]
         "net_flow_to_issuance": to_issuance,
         "net_flow_to_other_buyers": to_others,
         "price_impact": np.expm1(impact),
+        "net_flow_to_fundraising": to_fundraising,
+        "redemptions": quarterly * 4.0,
+        "redemptions_to_own_capacity": to_own_gate,
+        "redemptions_to_market_capacity": to_market_gate,
         "multiplier": np.broadcast_to(multiplier[:, None], flow.shape),
     }
+
+
+def _start_holdings(result: PoolResults) -> np.ndarray:
+    """The pool's holdings at the start of each year, (S, Y) dollars."""
+    first = (
+        np.zeros((result.n_scenarios, 1))
+        if result.start_holdings_by_channel is None
+        else result.start_holdings_by_channel.sum(axis=1)[:, None]
+    )
+    return np.concatenate([first, result.holdings[:, :-1]], axis=1)
 
 
 def context_table(
@@ -95,6 +115,9 @@ def context_table(
         "issuance_units": context.issuance_units(result.years.astype(float)),
         "other_buyers_flow": context.other_flow(result.years).astype(float),
     }
+    raised = context.fundraising_flow(result.years)
+    if np.isfinite(raised).any():
+        out["fundraising"] = raised
     for name in (
         "market_value",
         "net_flow_share_of_value",
@@ -103,18 +126,27 @@ def context_table(
         "net_flow_to_issuance",
         "net_flow_to_other_buyers",
         "price_impact",
+        "net_flow_to_fundraising",
+        "redemptions",
+        "redemptions_to_own_capacity",
+        "redemptions_to_market_capacity",
     ):
         values = paths[name]
         if not np.isfinite(values).any():  # e.g. no issuance: the ratio does not exist
             continue
-        out[f"{name}_mean"] = np.nanmean(values, axis=0)
-        for q, row in zip(qs, np.nanquantile(values, qs, axis=0), strict=True):
+        with warnings.catch_warnings():  # a year where the ratio exists on no path stays NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[f"{name}_mean"] = np.nanmean(values, axis=0)
+            rows = np.nanquantile(values, qs, axis=0)
+        for q, row in zip(qs, rows, strict=True):
             out[f"{name}_{quantile_label(q)}"] = row
     frame = pd.DataFrame(out, index=pd.Index(result.years, name="year"))
     frame.attrs["context"] = context.model_dump(mode="json")
     frame.attrs["units"] = (
-        "market_value, issuance_dollars, other_buyers_flow: USD nominal; issuance_units: units; "
-        "*_share_of_value, net_flow_to_*: ratios; price_impact: fraction of the price"
+        "market_value, issuance_dollars, other_buyers_flow, fundraising, redemptions: USD "
+        "nominal; issuance_units: units; *_share_of_value, net_flow_to_*, redemptions_to_*: "
+        "ratios (redemptions_to_*: a quarter's redemptions over a quarter's capacity); "
+        "price_impact: fraction of the price"
     )
     frame.attrs["feedback"] = "none: the impact is reported, not fed back into the returns"
     return frame
@@ -126,17 +158,7 @@ def patient_capital(result: PoolResults, context: MarketContext | None = None) -
     returns = result.annual_return(result.scenario.asset)
     worst = returns <= np.quantile(returns, 0.10)
     best = returns >= np.quantile(returns, 0.90)
-    start_holdings = np.concatenate(
-        [
-            (
-                np.zeros((result.n_scenarios, 1))
-                if result.start_holdings_by_channel is None
-                else result.start_holdings_by_channel.sum(axis=1)[:, None]
-            ),
-            result.holdings[:, :-1],
-        ],
-        axis=1,
-    )
+    start_holdings = _start_holdings(result)
     net = result.net_flows
     rows = {}
     for label, mask in (("worst 10% of years", worst), ("best 10% of years", best), ("all", None)):

@@ -621,6 +621,7 @@ class PoolResults:
         *,
         after_tax: bool = False,
         real: bool = False,
+        se: bool = False,
     ) -> pd.DataFrame:
         """Balances per person at the horizon: holders of the asset vs the rest, same paths.
 
@@ -638,6 +639,11 @@ class PoolResults:
             :mod:`alt401k.tax`).
         real : bool
             Start-year dollars (deflated by the scenario's price level).
+        se : bool
+            Add ``mean_se`` and ``<quantile>_se``, the Monte Carlo standard
+            errors of the mean and of each quantile, by batch means over
+            independent batches of scenarios (``attrs["se_method"]``; NaN
+            with fewer than two batches or where a batch holds nobody).
 
         Returns
         -------
@@ -671,20 +677,33 @@ class PoolResults:
         if real:
             deflator = self.price_level[:, -1:]
             series = {k: (v / deflator, w) for k, (v, w) in series.items()}
+        labels = ["mean", *(quantile_label(q) for q in qs)]
+
+        def statistics(stacked: np.ndarray) -> np.ndarray:
+            """``[mean, quantiles...]`` of values ``stacked[..., 0]`` weighted by ``[..., 1]``."""
+            values, weights = stacked[..., 0], stacked[..., 1]
+            total = float(weights.sum())
+            if total <= 0:
+                return np.full(len(labels), np.nan)
+            mean = float((values * weights).sum() / total)
+            return np.array([mean, *_weighted_quantiles(values, weights, qs)])
+
+        batches = batch_slices(self.n_scenarios, self.sampling) if se else []
         rows = {}
         for name, (values, weights) in series.items():
             total = float(weights.sum())
             row: dict[str, float] = {"people_mean": total / self.n_scenarios}
-            if total > 0:
-                row["mean"] = float((values * weights).sum() / total)
-                for q, v in zip(qs, _weighted_quantiles(values, weights, qs), strict=True):
-                    row[quantile_label(q)] = v
-            else:
-                row["mean"] = 0.0
-                row.update({quantile_label(q): 0.0 for q in qs})
+            stacked = np.stack([values, weights], axis=-1)
+            figures = statistics(stacked) if total > 0 else np.zeros(len(labels))
+            row.update(zip(labels, map(float, figures), strict=True))
+            if se:
+                errors = batch_standard_error(stacked, statistics, batches)
+                row.update({f"{k}_se": float(e) for k, e in zip(labels, errors, strict=True)})
             rows[name] = row
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "group"
+        if se:
+            frame.attrs["se_method"] = SE_METHOD
         frame.attrs["dollars"] = ("after-tax " if after_tax else "") + (
             "start-year (real)" if real else "nominal"
         )

@@ -48,7 +48,7 @@ from ..execution import (
 )
 from ..flow_targets import FlowTargets
 from ..leakage import Leakage
-from ..market_context import MarketContext
+from ..market_context import MarketContext, decayed_impact
 from ..markets import MarketModel, default_markets
 from ..pay import PayPath
 from ..plan import PlanDesign
@@ -1038,7 +1038,6 @@ def _feed_back(
     units = context.issuance_units(scenario.start_year + np.arange(y, dtype=float))
     supply = (context.supply + np.cumsum(units)) / context.supply if context.supply else np.ones(y)
     supply_start = np.concatenate([[1.0], supply[:-1]])
-    decay = 0.5 ** (1.0 / context.impact_half_life)
     returns = base_returns
     residual = previous = np.inf
     for rounds in range(_FEEDBACK_ROUNDS):
@@ -1052,12 +1051,7 @@ def _feed_back(
         if rounds == 0:
             # The largest year of the median path, on the prices without the impact.
             first_share = float(np.max(np.nanmedian(np.abs(share), axis=0)))
-        push = multiplier[:, None] * share
-        new = np.zeros_like(impact)
-        carried = np.zeros(s)
-        for k in range(y):
-            carried = carried * decay + push[:, k]
-            new[:, k] = carried
+        new = decayed_impact(multiplier[:, None] * share, context.impact_half_life)
         residual = float(np.max(np.abs(new - impact)))
         if rounds == 0:
             previous = residual
