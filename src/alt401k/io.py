@@ -371,7 +371,7 @@ def rerun(
     seed = _seed(spec)
     n, periods = int(spec["n_scenarios"]), int(spec["periods_per_year"])
     # Results saved before sampling was recorded were all plain Monte Carlo.
-    sampling = spec.get("sampling", "mc") if "sampling" in fields else "mc"
+    sampling: Any = spec.get("sampling", "mc") if "sampling" in fields else "mc"
     if spec["result_type"] == "PoolResults":
         scenario = Scenario.model_validate(spec["scenario"])
         return scenario.run(
