@@ -174,6 +174,10 @@ def imports_of(
                 stem = (node.module or "")[len(PACKAGE) + 1 :]
             else:
                 continue
+            if stem and stem not in MODULES:
+                # A module that does not exist: the import would fail at run time (a
+                # relative import left behind when a module moved into a package).
+                raise AssertionError(f"alt401k.{name} line {node.lineno}: no module {stem!r}")
             for alias in node.names:
                 sub = f"{stem}.{alias.name}" if stem else alias.name
                 found = _resolve(sub) if sub in MODULES else _resolve(stem)
