@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
+from .._random import check_sampling
 from .._version import __version__
 from .._warnings import Alt401kWarning
 from ..contributions import AnnualContributions
@@ -320,7 +321,7 @@ def rerun(
     seed = _seed(spec)
     n, periods = int(spec["n_scenarios"]), int(spec["periods_per_year"])
     # Results saved before sampling was recorded were all plain Monte Carlo.
-    sampling: Any = spec.get("sampling", "mc") if "sampling" in fields else "mc"
+    sampling = check_sampling(spec.get("sampling", "mc") if "sampling" in fields else "mc")
     if spec["result_type"] == "PoolResults":
         scenario = Scenario.model_validate(spec["scenario"])
         return scenario.run(

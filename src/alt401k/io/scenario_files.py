@@ -342,8 +342,12 @@ def _read_sidecars(data: Any, base: Path) -> Any:
         sidecar = base / str(population["file"])
         if not sidecar.is_file():
             raise ValueError(f"population: file not found: {sidecar}")
-        # pandas before 2.2 parses floats to within one ulp unless asked for the exact round trip.
-        cells = pd.read_csv(sidecar, float_precision="round_trip")
+        # pandas 2 parses floats to within one ulp unless asked for the exact round trip;
+        # pandas 3 round-trips by default and deprecates the argument.
+        if int(pd.__version__.split(".")[0]) < 3:
+            cells = pd.read_csv(sidecar, float_precision="round_trip")
+        else:
+            cells = pd.read_csv(sidecar)
         data = dict(data)
         data["population"] = {
             "start_year": population.get("start_year", 2026),
