@@ -13,6 +13,7 @@ DC pool into the asset, and how fast.
 
 from . import display, io, plotting, validation
 from ._calibrate import FlowCalibration, FlowParameters
+from ._version import __version__
 from ._warnings import Alt401kWarning
 from .adoption import (
     ActiveChannel,
@@ -94,8 +95,6 @@ from .tax import (
     taxable_social_security,
     uniform_lifetime_divisor,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "PLAN_PRESETS",

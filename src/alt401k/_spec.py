@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import _show
+
 
 class FrozenMapping(Mapping[str, float]):
     """A read-only ``str -> float`` mapping that pickles and deep-copies.
@@ -173,14 +175,11 @@ class Spec(BaseModel):
         )
 
     def __repr__(self) -> str:
-        from .display import describe_spec
+        shown = _show.text(self)  # alt401k.display.describe_spec, registered by the face
+        return shown if shown is not None else super().__repr__()
 
-        return describe_spec(self)
-
-    def _repr_html_(self) -> str:
-        from .display import html_spec
-
-        return html_spec(self)
+    def _repr_html_(self) -> str | None:
+        return _show.html(self)
 
     def replace(self, **changes: Any) -> Self:
         """A copy with some fields changed, validated again.

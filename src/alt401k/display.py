@@ -29,15 +29,17 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-if TYPE_CHECKING:
-    from .markets import MarketModel
-    from .results import ParticipantResults, PoolResults
+from . import _show
+from ._spec import Spec
+from .markets import MarketModel
+from .population import Population
+from .results import ParticipantResults, PoolResults
 
 __all__ = [
     "Table",
@@ -50,6 +52,7 @@ __all__ = [
     "html_market",
     "html_participant",
     "html_pool",
+    "html_population",
     "html_spec",
     "money",
     "table",
@@ -637,3 +640,27 @@ class Table:
 def table(frame: pd.DataFrame, units: dict[str, str] | None = None) -> Table:
     """``frame`` with units per column for display; the numbers are unchanged (:class:`Table`)."""
     return Table(frame, units)
+
+
+def html_population(population: Population) -> str:
+    """A population's cell count, people, assets and start year as a small HTML table."""
+    rows = [
+        ("cells", f"{population.n_cells:,}"),
+        ("people", f"{population.n_participants:,.0f}"),
+        ("total assets", money(population.total_assets)),
+        ("start year", str(population.start_year)),
+    ]
+    return _html("Population", rows)
+
+
+# The face knows the objects, not the other way round (issue 19): their
+# ``__repr__`` / ``_repr_html_`` call the hooks of alt401k._show, filled here.
+_show.text.register(Spec)(describe_spec)
+_show.html.register(Spec)(html_spec)
+_show.text.register(MarketModel)(describe_market)
+_show.html.register(MarketModel)(html_market)
+_show.html.register(Population)(html_population)
+_show.text.register(PoolResults)(describe_pool)
+_show.html.register(PoolResults)(html_pool)
+_show.text.register(ParticipantResults)(describe_participant)
+_show.html.register(ParticipantResults)(html_participant)

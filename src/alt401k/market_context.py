@@ -48,7 +48,7 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from ._spec import Spec
-from .adoption import Uncertain, Uniform, check_uncertain_range
+from .uncertain import Uncertain, Uniform, check_uncertain_range
 
 __all__ = ["MarketContext", "decayed_impact"]
 

@@ -77,11 +77,26 @@ def _year_index(years: np.ndarray, year: int | None) -> int:
     )
 
 
-def _target_values(result: Any, target: str, year: int | None) -> tuple[np.ndarray, str]:
-    """The per-scenario target (S,) and its label."""
-    from .results import ParticipantResults, PoolResults
+def _is_pool(result: Any) -> bool:
+    """A PoolResults (holding every scenario's flows), not a streamed one."""
+    return all(hasattr(result, n) for n in ("cumulative_flows", "holdings", "draws", "years"))
 
-    if isinstance(result, PoolResults):
+
+def _is_participant(result: Any) -> bool:
+    """A ParticipantResults (holding every scenario's balances), not a streamed one."""
+    return all(
+        hasattr(result, n) for n in ("terminal_balance", "retirement_outcomes", "market_draws")
+    )
+
+
+def _target_values(result: Any, target: str, year: int | None) -> tuple[np.ndarray, str]:
+    """The per-scenario target (S,) and its label.
+
+    The result's kind is read from what it holds (a pool's cumulative flows, a
+    saver's terminal balances), not by importing the results classes: the
+    results import this module for their ``sensitivity`` method.
+    """
+    if _is_pool(result):
         if target not in POOL_TARGETS:
             raise ValueError(
                 f"target must be one of {', '.join(POOL_TARGETS)} for PoolResults; got {target!r}"
@@ -89,7 +104,7 @@ def _target_values(result: Any, target: str, year: int | None) -> tuple[np.ndarr
         i = _year_index(result.years, year)
         series = result.cumulative_flows if target == "cumulative_flow" else result.holdings
         return series[:, i], f"{target} by {int(result.years[i])}, nominal dollars"
-    if isinstance(result, ParticipantResults):
+    if _is_participant(result):
         if target not in PARTICIPANT_TARGETS:
             raise ValueError(
                 f"target must be one of {', '.join(PARTICIPANT_TARGETS)} for "

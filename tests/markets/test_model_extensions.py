@@ -15,7 +15,8 @@ from alt401k._random import Stream, as_seed_sequence, period_normals
 from alt401k._warnings import Alt401kWarning
 from alt401k.adoption import Uniform
 from alt401k.markets import AssetClass, InflationModel, MarketModel
-from alt401k.markets.model import NO_RUIN, _shocks_to_returns
+from alt401k.markets.lognormal import _shocks_to_returns
+from alt401k.markets.model import NO_RUIN
 
 N = 20_000
 PPY = 12

@@ -33,15 +33,7 @@ figures marked *est.* are judgement.
 
 from __future__ import annotations
 
-from .channels import ActiveChannel, Channel, DefaultChannel
-from .curves import Bass, Curve, CurveField, Fixed, Logistic, as_curve
-from .defaults import (
-    PLAN_SIZE_SEGMENTS,
-    crypto_opt_in_curve,
-    crypto_sponsor_curves,
-    private_markets_sponsor_curves,
-)
-from .distributions import (
+from ..uncertain import (
     Beta,
     Choice,
     Distribution,
@@ -53,8 +45,16 @@ from .distributions import (
     check_uncertain_range,
     sample_parameter,
 )
-from .distributions import Finite as Finite
-from .distributions import Positive as Positive
+from ..uncertain import Finite as Finite
+from ..uncertain import Positive as Positive
+from .channels import ActiveChannel, Channel, DefaultChannel
+from .curves import Bass, Curve, CurveField, Fixed, Logistic, as_curve
+from .defaults import (
+    PLAN_SIZE_SEGMENTS,
+    crypto_opt_in_curve,
+    crypto_sponsor_curves,
+    private_markets_sponsor_curves,
+)
 from .rebalancing import Rebalancing, as_rebalancing
 from .reversal import NO_REVERSAL, Reversal
 from .start import BrokerageWindow, Launch, ProductAvailability, StartState

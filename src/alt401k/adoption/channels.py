@@ -9,8 +9,8 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from .._spec import Spec
+from ..uncertain import Uncertain, check_uncertain_range
 from .curves import Curve, CurveField, as_curve
-from .distributions import Uncertain, check_uncertain_range
 from .rebalancing import Rebalancing, _RebalancingField
 
 

@@ -11,8 +11,8 @@ from scipy import special  # type: ignore[import-untyped]  # scipy ships no stub
 
 from .._random import by_blocks
 from .._validation import check_int
+from ..uncertain import Distribution, Uncertain, _mean, check_uncertain_range, sample_parameter
 from ._base import _Positional, _text
-from .distributions import Distribution, Uncertain, _mean, check_uncertain_range, sample_parameter
 
 
 class _Curve(_Positional):

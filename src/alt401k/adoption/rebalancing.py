@@ -8,8 +8,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, field_validator
 
 from .._validation import check_int
+from ..uncertain import check_uncertain_range
 from ._base import _one_of, _Positional
-from .distributions import check_uncertain_range
 
 _DATES_PER_YEAR = {"monthly": 12, "quarterly": 4, "annual": 1, "never": 0}
 

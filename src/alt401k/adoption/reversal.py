@@ -9,8 +9,8 @@ from pydantic import field_validator
 
 from .._random import Stream, by_blocks, keyed_uniforms
 from .._validation import check_int
+from ..uncertain import Uncertain, check_uncertain_range, sample_parameter
 from ._base import _one_of, _Positional
-from .distributions import Uncertain, check_uncertain_range, sample_parameter
 
 #: Reversal year meaning "never rescinded" (hazard 0): the largest int32.
 NO_REVERSAL = 2**31 - 1

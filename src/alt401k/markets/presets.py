@@ -196,6 +196,7 @@ from typing import Any
 
 from alt401k.markets.model import AssetClass, InflationModel, MarketModel
 from alt401k.markets.regimes import RegimeSwitching
+from alt401k.uncertain import Triangular
 
 __all__ = [
     "BITCOIN_SHOCK_FACTOR",
@@ -468,9 +469,6 @@ def _crypto(preset: str) -> tuple[AssetClass, AssetClass]:
             _ether(0.18, 0.95, note, model=CRYPTO_HISTORY_REGIMES),
         )
     if preset == "crypto_uncertain":
-        # Imported here: alt401k.markets does not import alt401k.adoption at import time.
-        from alt401k.adoption import Triangular
-
         return _realistic_crypto(
             0.15,
             0.18,

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import _show
 from .._random import RngLike
 from .._validation import check_int
 from ._columns import (
@@ -128,16 +129,8 @@ class Population:
             f"total_assets=${self.total_assets / 1e12:.4g}T, start_year={self.start_year})"
         )
 
-    def _repr_html_(self) -> str:
-        from ..display import _html, money
-
-        rows = [
-            ("cells", f"{self.n_cells:,}"),
-            ("people", f"{self.n_participants:,.0f}"),
-            ("total assets", money(self.total_assets)),
-            ("start year", str(self.start_year)),
-        ]
-        return _html("Population", rows)
+    def _repr_html_(self) -> str | None:
+        return _show.html(self)  # alt401k.display.html_population, registered by the face
 
     # --- totals ------------------------------------------------------------------------------
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..adoption import sample_parameter
 from ..market_context import MarketContext, decayed_impact
+from ..uncertain import sample_parameter
 from ._stats import check_quantiles, quantile_label
 
 if TYPE_CHECKING:

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .. import _show
 from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
 from ..tax import TaxSchedule, early_withdrawal_penalty
+from . import _files
 from ._stats import (
     DEFAULT_QUANTILES,
     SE_METHOD,
@@ -231,25 +233,18 @@ class PoolResults:
 
     def save(self, path: str | Path) -> Path:
         """Write this result to a directory; see :func:`alt401k.io.save`."""
-        from ..io import save
-
-        return save(self, path)
+        return _files.save(self, path)
 
     def rerun(self) -> PoolResults:
         """Simulate again from the recorded specification and seed (bit-identical)."""
-        from ..io import rerun
-
-        return rerun(self)  # type: ignore[return-value]
+        return _files.rerun(self)
 
     def __repr__(self) -> str:
-        from ..display import describe_pool
+        shown = _show.text(self)  # alt401k.display.describe_pool, registered by the face
+        return shown if shown is not None else f"<{type(self).__name__}>"
 
-        return describe_pool(self)
-
-    def _repr_html_(self) -> str:
-        from ..display import html_pool
-
-        return html_pool(self)
+    def _repr_html_(self) -> str | None:
+        return _show.html(self)
 
     def sensitivity(
         self,
