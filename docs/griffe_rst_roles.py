@@ -25,6 +25,9 @@ from typing import Any
 from griffe import Extension, Module, Object
 
 ROLE = re.compile(r":(?:py:)?(func|class|meth|data|mod|attr|obj|exc):`([^`]+)`")
+LITERAL_MARKER = re.compile(r"(\S)::\n\n", re.M)
+DOCTEST = re.compile(r"^([ \t]*)>>> .*\n(?:\1(?:>>>|\.\.\.)(?: .*)?\n|\1\S.*\n)*", re.M)
+SECTION = re.compile(r"^(\w[\w ]*)\n-+\n", re.M)
 MODULE_METHODS = re.compile(r"^(Methods)\n-+\n", re.M)
 MATH_ROLE = re.compile(r":math:`([^`]+)`")
 MATH_BLOCK = re.compile(r"^([ \t]*)\.\. math::[ \t]*(.*)\n((?:(?:\1[ \t]+.*)?\n)*)", re.M)
@@ -75,6 +78,22 @@ def _math_block(match: re.Match[str]) -> str:
     return f"{indent}```text\n{body}\n{indent}```\n\n"
 
 
+def _fence_doctests(text: str) -> str:
+    """Doctest blocks outside an Examples section as code (griffe fences those itself)."""
+    parts = SECTION.split(text)
+    # parts: [before, title, body, title, body, ...]
+    out = [DOCTEST.sub(_fence, parts[0])]
+    for title, body in zip(parts[1::2], parts[2::2], strict=True):
+        out.append(f"{title}\n{'-' * len(title)}\n")
+        out.append(body if title == "Examples" else DOCTEST.sub(_fence, body))
+    return "".join(out)
+
+
+def _fence(match: re.Match[str]) -> str:
+    indent = match.group(1)
+    return f"{indent}```pycon\n{match.group(0)}{indent}```\n"
+
+
 def rewrite(obj: Object, text: str) -> str:
     """The docstring ``text`` of ``obj`` with its roles and math in Markdown."""
     if obj.is_module:
@@ -82,6 +101,8 @@ def rewrite(obj: Object, text: str) -> str:
         # a plain heading, which griffe would parse as a list of methods.
         text = MODULE_METHODS.sub(r"**\1**\n", text)
     text = MATH_BLOCK.sub(_math_block, text)
+    text = LITERAL_MARKER.sub(r"\1:\n\n", text)  # RST's "::" before a literal block
+    text = _fence_doctests(text)
     text = MATH_ROLE.sub(lambda m: f"`{m.group(1)}`", text)
     return ROLE.sub(lambda m: _role(obj, m), text)
 
