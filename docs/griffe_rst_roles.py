@@ -42,7 +42,7 @@ def _identifier(obj: Object, target: str) -> str | None:
     while scope is not None:
         try:
             path = scope.resolve(first)
-        except Exception:  # noqa: BLE001 -- any failure: try the enclosing scope
+        except Exception:  # any failure to resolve: try the enclosing scope
             scope = scope.parent
             continue
         if path.startswith("alt401k"):

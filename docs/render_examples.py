@@ -81,8 +81,9 @@ def render(script: str, argv: list[str], figure: str | None) -> str:
         raise SystemExit(f"{script} failed ({done.returncode}):\n{done.stderr}")
     shown = " ".join(a for a in argv if "{tmp}" not in a and a != "--out")
     command = f"python examples/{script}" + (f" {shown}" if shown else "")
-    import alt401k
     import numpy
+
+    import alt401k
 
     title, _, body = docstring(path).partition("\n")
     lines = [
