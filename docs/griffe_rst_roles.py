@@ -110,11 +110,20 @@ def rewrite(obj: Object, text: str) -> str:
 class RstRoles(Extension):
     """Rewrite every docstring of the package once it is loaded."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._done: set[str] = set()  # a griffe that calls both hooks rewrites once
+
     def on_package(self, *, pkg: Module, **kwargs: Any) -> None:  # griffe >= 2
-        self._walk(pkg, set())
+        self._once(pkg)
 
     def on_package_loaded(self, *, pkg: Module, **kwargs: Any) -> None:  # griffe 1
-        self._walk(pkg, set())
+        self._once(pkg)
+
+    def _once(self, pkg: Module) -> None:
+        if pkg.path not in self._done:
+            self._done.add(pkg.path)
+            self._walk(pkg, set())
 
     def _walk(self, obj: Object, seen: set[str]) -> None:
         if obj.path in seen:
