@@ -171,6 +171,31 @@ AREAS: dict[str, tuple[str, str, list[str]]] = {
     ),
 }
 
+# Beyond the flat namespace: submodules the guides send readers to, each directive with
+# the members that are not already on a page above.
+SUBMODULES: tuple[str, str, list[tuple[str, list[str] | None]]] = (
+    "Submodules",
+    "Names outside the flat namespace that the guides use: fitting return models to your own "
+    "series, the building blocks of `alt401k.markets`, the executors and their limits, and the "
+    "statistics a streamed run keeps.",
+    [
+        (
+            "markets",
+            [
+                "fit_student_t",
+                "fit_merton_jump",
+                "fit_garch",
+                "FitResult",
+                "ReturnModel",
+                "PRESETS",
+                "lognormal_params",
+            ],
+        ),
+        ("execution", None),
+        ("results", ["StreamedStats", "DEFAULT_QUANTILES"]),
+    ],
+)
+
 # Modules whose functions are also in the flat namespace: shown without members, so no
 # function has two pages.
 MODULE_OPTIONS = {"io": "members: false"}
@@ -204,6 +229,17 @@ def pages() -> dict[str, str]:
         for name in names:
             lines += [directive(name)]
         out[f"{page}.md"] = "\n".join(lines)
+    title, intro, modules = SUBMODULES
+    lines = [f"# {title}", "", intro, ""]
+    for module, members in modules:
+        lines.append(f"::: alt401k.{module}\n    options:\n      show_root_heading: true")
+        # Constants carry a comment, not a docstring; show them (PATHS_LIMIT, ...).
+        lines.append("      show_if_no_docstring: true")
+        if members is not None:
+            lines.append("      members:")
+            lines += [f"        - {member}" for member in members]
+        lines.append("")
+    out["modules.md"] = "\n".join(lines)
     index = [
         "# API reference",
         "",
@@ -219,6 +255,11 @@ def pages() -> dict[str, str]:
             f"[`{n.removeprefix('module:')}`][alt401k.{n.removeprefix('module:')}]" for n in names
         )
         index.append(f"| [{title}]({page}.md) | {refs} |")
+    index.append(
+        "| [Submodules](modules.md) | "
+        + ", ".join(f"[`alt401k.{m}`][alt401k.{m}]" for m, _ in SUBMODULES[2])
+        + " |"
+    )
     out["index.md"] = "\n".join([*index, ""])
     return out
 
