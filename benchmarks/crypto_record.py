@@ -4,8 +4,8 @@ Run:  python benchmarks/crypto_record.py [--n-scenarios 10000] [--seed 2024]
 
 Workload: every preset of ``alt401k.markets.PRESETS``, bitcoin and us_equity,
 8 years monthly (as the record's two-crash window 2018-2022 fits in 8 years),
-``--n-scenarios`` scenarios. Prints the Markdown table of the README's
-return-model section: presets with the same printed figures share a row
+``--n-scenarios`` scenarios. Prints the Markdown table of the return-models guide
+(docs/guides/return-models.md): presets with the same printed figures share a row
 (their bitcoin is the same), the default preset is marked, and another name
 of a preset (``PRESET_ALIASES``) is in brackets. Columns:
 

@@ -1,7 +1,7 @@
 """Our three scenarios' cumulative flows by 2032 and 2035 next to every published estimate.
 
 Runs examples/scenarios/{cautious,base,aggressive}.yaml and prints two Markdown
-tables (the README carries them): our cumulative net flow into bitcoin by the
+tables (docs/guides/adoption.md carries them): our cumulative net flow into bitcoin by the
 end of 2032 and of 2035 (median and 90% band, plus the holdings already there
 at the start), and each published estimate with its arithmetic and one
 sentence on why ours differs. Published figures: ../shared/CALIBRATION.md,
