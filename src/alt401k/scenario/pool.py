@@ -1,15 +1,13 @@
-"""The DC pool meets one alternative asset: :class:`Scenario` and its run.
-
-Why this file is above 500 lines: it is one specification, and its size is
-documentation. :class:`Scenario`'s docstring states every one of its ~40
-fields with units, defaults and sources (about 200 lines), and ``run`` keeps
-its three typed overloads and full parameter documentation (about 150
-lines): they are the public contract a user reads with ``help()``, and
-splitting the class would scatter one spec. What is not the spec itself
-lives beside it: its field types (``_fields.py``), its cross-field checks
-(``pool_checks.py``), its run (``pool_run.py``) and its assumptions in words
-(``pool_assumptions.py``).
-"""
+# Why this file is above 500 lines: it is one specification, and its size is
+# documentation. :class:`Scenario`'s docstring states every one of its ~40
+# fields with units, defaults and sources (about 200 lines), and ``run`` keeps
+# its three typed overloads and full parameter documentation (about 150
+# lines): they are the public contract a user reads with ``help()``, and
+# splitting the class would scatter one spec. What is not the spec itself
+# lives beside it: its field types (``_fields.py``), its cross-field checks
+# (``pool_checks.py``), its run (``pool_run.py``) and its assumptions in words
+# (``pool_assumptions.py``).
+"""The DC pool meets one alternative asset: :class:`Scenario` and its run."""
 
 from __future__ import annotations
 
