@@ -243,22 +243,13 @@ class MarketContext(Spec):
                                   fell 2022-24 as distributions slowed)
         ========================  ======================================  =====================
         """
-        return cls(
-            asset="private_equity",
-            market_value=5.8e12,
-            as_of="2025-01-01",
-            fundraising=((2023, 600.2e9), (2024, 492.3e9)),
-            fundraising_forward=500e9,
-            semiliquid_value=450e9,
-            redemption_limit=0.05,
-            other_flows_label="private equity fund-raising",
-            other_flows_return_correlation=0.2,
-            sources={
-                "market_value": "*est.*: ~$5.8T global PE assets (Preqin, end 2023, held flat)",
-                "fundraising": "PitchBook 2024 Global Private Market Fundraising Report",
-                "semiliquid_value": "~$450B semiliquid funds, June 2025 (Morningstar, reported)",
-                "redemption_limit": "5% of NAV a quarter: typical semiliquid fund terms",
-            },
+        return cls._private(
+            "private_equity",
+            5.8e12,
+            ((2023, 600.2e9), (2024, 492.3e9)),
+            500e9,
+            market_value_source="*est.*: ~$5.8T global PE assets (Preqin, end 2023, held flat)",
+            fundraising_source="PitchBook 2024 Global Private Market Fundraising Report",
         )
 
     @classmethod
@@ -283,19 +274,40 @@ class MarketContext(Spec):
         fund-raising vs returns   correlation +0.2 (*est.*)               judgement
         ========================  ======================================  =====================
         """
+        return cls._private(
+            "private_credit",
+            2.0e12,
+            ((2023, 200e9), (2024, 200e9)),
+            200e9,
+            market_value_source="*est.*: ~$2T private credit assets (IMF GFSR, April 2024)",
+            fundraising_source="*est.*: >$200B a year 2020-23 (PitchBook, via Axios, Sep 2023)",
+        )
+
+    @classmethod
+    def _private(
+        cls,
+        asset: str,
+        market_value: float,
+        fundraising: tuple[tuple[int, float], ...],
+        fundraising_forward: float,
+        *,
+        market_value_source: str,
+        fundraising_source: str,
+    ) -> MarketContext:
+        """A private asset class at the start of 2025 against the whole semiliquid market."""
         return cls(
-            asset="private_credit",
-            market_value=2.0e12,
+            asset=asset,
+            market_value=market_value,
             as_of="2025-01-01",
-            fundraising=((2023, 200e9), (2024, 200e9)),
-            fundraising_forward=200e9,
+            fundraising=fundraising,
+            fundraising_forward=fundraising_forward,
             semiliquid_value=450e9,
             redemption_limit=0.05,
-            other_flows_label="private credit fund-raising",
+            other_flows_label=f"{asset.replace('_', ' ')} fund-raising",
             other_flows_return_correlation=0.2,
             sources={
-                "market_value": "*est.*: ~$2T private credit assets (IMF GFSR, April 2024)",
-                "fundraising": "*est.*: >$200B a year 2020-23 (PitchBook, via Axios, Sep 2023)",
+                "market_value": market_value_source,
+                "fundraising": fundraising_source,
                 "semiliquid_value": "~$450B semiliquid funds, June 2025 (Morningstar, reported)",
                 "redemption_limit": "5% of NAV a quarter: typical semiliquid fund terms",
             },

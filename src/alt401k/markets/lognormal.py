@@ -165,36 +165,54 @@ def _check_periods_per_year(value: object) -> int:
     )
 
 
-def _shocks_to_returns(shocks: np.ndarray, mean: np.ndarray, factor: np.ndarray) -> None:
-    """Turn standard normals (S, T, A) into simple returns, in place.
+def _shocks_to_returns(
+    shocks: np.ndarray,
+    mean: np.ndarray,
+    factor: np.ndarray,
+    columns: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+) -> None:
+    """Turn standard normals (S, T, A) into simple returns, in place or into ``out``.
 
     ``shocks[s, t] <- expm1(mean + factor @ shocks[s, t])``. The matmul is
     stacked over scenarios, so numpy makes one (T, A) x (A, A) product per
     scenario: the arithmetic of a row never depends on how many scenarios
-    are in the call, which keeps chunked runs bit-identical.
+    are in the call, which keeps chunked runs bit-identical. With
+    ``columns`` (indices into A) and ``out`` (S, T, len(columns)), only those
+    assets' returns are written, to ``out``, and ``shocks`` is left as it
+    is: the product is still the full one, so each value is bit-for-bit the
+    one the in-place form gives, and the mean and ``expm1`` are not spent on
+    assets nobody asked for.
     """
-    n_scenarios, n_periods, n_assets = shocks.shape
-    if n_scenarios == 0:
-        return
-    rows = max(1, _CHUNK_ELEMENTS // (n_periods * n_assets))
-    buffer = np.empty((min(rows, n_scenarios), n_periods, n_assets))
-    factor_t = factor.T
-    for lo in range(0, n_scenarios, rows):
-        hi = min(lo + rows, n_scenarios)
-        chunk = shocks[lo:hi]
-        product = buffer[: hi - lo]
-        np.matmul(chunk, factor_t, out=product)
-        np.add(product, mean, out=chunk)
-        np.expm1(chunk, out=chunk)
+    _transform(shocks, mean, factor.T, columns, out, stacked=False)
 
 
-def _shocks_to_returns_stacked(shocks: np.ndarray, means: np.ndarray, factors: np.ndarray) -> None:
+def _shocks_to_returns_stacked(
+    shocks: np.ndarray,
+    means: np.ndarray,
+    factors: np.ndarray,
+    columns: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+) -> None:
     """Like :func:`_shocks_to_returns` with one ``(mean, factor)`` per scenario.
 
-    ``shocks`` (S, T', A) is changed in place; ``means`` is (S, A) and
-    ``factors`` (S, A, A). Each scenario's product is its own (T', A) x (A, A)
-    matmul, so chunking never changes the bits.
+    ``shocks`` (S, T', A) is changed in place (or ``out`` written); ``means``
+    is (S, A) and ``factors`` (S, A, A). Each scenario's product is its own
+    (T', A) x (A, A) matmul, so chunking never changes the bits.
     """
+    _transform(shocks, means, factors.transpose(0, 2, 1), columns, out, stacked=True)
+
+
+def _transform(
+    shocks: np.ndarray,
+    mean: np.ndarray,
+    factor_t: np.ndarray,
+    columns: np.ndarray | None,
+    out: np.ndarray | None,
+    *,
+    stacked: bool,
+) -> None:
+    """The loop of :func:`_shocks_to_returns` and its stacked form, by blocks of rows."""
     n_scenarios, n_periods, n_assets = shocks.shape
     if n_scenarios == 0:
         return
@@ -202,8 +220,14 @@ def _shocks_to_returns_stacked(shocks: np.ndarray, means: np.ndarray, factors: n
     buffer = np.empty((min(rows, n_scenarios), n_periods, n_assets))
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
-        chunk = shocks[lo:hi]
         product = buffer[: hi - lo]
-        np.matmul(chunk, factors[lo:hi].transpose(0, 2, 1), out=product)
-        np.add(product, means[lo:hi, None, :], out=chunk)
-        np.expm1(chunk, out=chunk)
+        np.matmul(shocks[lo:hi], factor_t[lo:hi] if stacked else factor_t, out=product)
+        m = mean[lo:hi, None, :] if stacked else mean
+        if out is None:
+            target = shocks[lo:hi]
+            np.add(product, m, out=target)
+        else:
+            assert columns is not None
+            target = out[lo:hi]
+            np.add(product[:, :, columns], m[..., columns], out=target)
+        np.expm1(target, out=target)

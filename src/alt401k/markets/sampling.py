@@ -83,6 +83,17 @@ def sample_paths(
         if not names:
             raise ValueError("assets must name at least one asset; got none")
     columns = [model._index(name) for name in names]
+    # The assets the request needs: those asked for, then the liquid assets their sleeves
+    # blend with. The others are drawn (common random numbers need the draws) but not
+    # transformed: no return model, ruin or private feature runs for them.
+    needed = list(dict.fromkeys(columns))
+    for i in list(needed):
+        if model.assets[i].liquidity_share > 0.0:
+            j = model._index(model.assets[i].liquidity_asset)
+            if j not in needed:
+                needed.append(j)
+    everything = needed == list(range(model.n_assets))
+    pos = {a: k for k, a in enumerate(needed)}
 
     mean, factor = model.log_params(ppy)
     shocks = sampled_period_normals(
@@ -93,19 +104,27 @@ def sample_paths(
         rows, beta = model._inflation_loadings(ppy)
         # Standardized shocks of the named assets, before the in-place transform.
         asset_shocks = np.matmul(shocks, rows.T) @ beta
-    # Standardized correlated shocks of assets with their own return model.
+    # Standardized correlated shocks of the needed assets with their own return model.
     model_shocks = {
         a: np.matmul(shocks, factor[a]) / np.linalg.norm(factor[a])
-        for a, asset in enumerate(model.assets)
-        if asset.model is not None
+        for a in needed
+        if model.assets[a].model is not None
     }
+    # Every product runs over all assets (a product over fewer output columns could round
+    # differently, and paths must not depend on the request); the mean and expm1 are taken
+    # only for the needed assets, written in the order of the request.
+    if everything:
+        work, into = shocks, None
+    else:
+        work = into = np.empty((*shocks.shape[:2], len(needed)))
+    wanted = np.asarray(needed, dtype=np.intp)
     parameters: dict[str, np.ndarray] = {}
     if _has_schedule_or_uncertainty(model):
-        _transform_extended(model, shocks, root, first_scenario, stop, n_years, ppy, parameters)
+        _transform_extended(
+            model, shocks, root, first_scenario, stop, n_years, ppy, parameters, wanted, into
+        )
     else:
-        # Every asset is transformed, then columns are taken: a product over fewer output
-        # columns could round differently, and paths must not depend on the request.
-        _shocks_to_returns(shocks, mean, factor)
+        _shocks_to_returns(shocks, mean, factor, wanted, into)
     for a, eps in model_shocks.items():
         asset = model.assets[a]
         drawn = parameters.get(f"{asset.name}/expected_return")
@@ -123,15 +142,19 @@ def sample_paths(
             periods_per_year=ppy,
             draws=Draws(root, first_scenario, stop, n_years, ppy, asset.name),
         )
-        shocks[:, :, a] = np.expm1(log_returns)
-    _apply_ruin(model, shocks, root, first_scenario, stop, n_years, ppy, parameters)
-    economic = _apply_private(model, shocks, root, first_scenario, stop, n_years, ppy, parameters)
-    if columns == list(range(model.n_assets)):
-        returns = shocks
+        work[:, :, pos[a]] = np.expm1(log_returns)
+    del shocks
+    _apply_ruin(model, work, pos, root, first_scenario, stop, n_years, ppy, parameters)
+    economic = _apply_private(
+        model, work, pos, root, first_scenario, stop, n_years, ppy, parameters
+    )
+    if needed == columns:
+        returns = work
     else:
-        returns = np.ascontiguousarray(shocks[:, :, columns])
+        take = [pos[a] for a in columns]
+        returns = np.ascontiguousarray(work[:, :, take])
         if economic is not None:
-            economic = np.ascontiguousarray(economic[:, :, columns])
+            economic = np.ascontiguousarray(economic[:, :, take])
     if economic is not None:
         if any(model.assets[i].smoothing > 0.0 for i in columns):
             economic.flags.writeable = False
@@ -184,8 +207,13 @@ def _transform_extended(
     n_years: int,
     ppy: int,
     parameters: dict[str, np.ndarray],
+    columns: np.ndarray,
+    out: np.ndarray | None,
 ) -> None:
-    """Shocks to returns with per-year volatilities and per-scenario means, in place."""
+    """Shocks to returns with per-year volatilities and per-scenario means.
+
+    In place, or the assets ``columns`` into ``out`` (see :func:`_shocks_to_returns`).
+    """
     corr = model.correlation_matrix
     base_mu = model.expected_returns
     uncertain = [
@@ -229,7 +257,9 @@ def _transform_extended(
             vols = model._pre_loss_volatilities(vols, base_mu, ppy)
             mean, factor = lognormal_params(base_mu, vols, corr, ppy, names=model.names)
             for year in years:
-                _shocks_to_returns(shocks[:, year * ppy : (year + 1) * ppy], mean, factor)
+                period = slice(year * ppy, (year + 1) * ppy)
+                target = None if out is None else out[:, period]
+                _shocks_to_returns(shocks[:, period], mean, factor, columns, target)
             continue
         means = np.empty_like(mus)
         factors = np.empty((mus.shape[0], model.n_assets, model.n_assets))
@@ -242,12 +272,15 @@ def _transform_extended(
                 cache[mu_key] = lognormal_params(mus[row], row_vols, corr, ppy, names=model.names)
             means[row], factors[row] = cache[mu_key]
         for year in years:
-            _shocks_to_returns_stacked(shocks[:, year * ppy : (year + 1) * ppy], means, factors)
+            period = slice(year * ppy, (year + 1) * ppy)
+            target = None if out is None else out[:, period]
+            _shocks_to_returns_stacked(shocks[:, period], means, factors, columns, target)
 
 
 def _apply_ruin(
     model: MarketModel,
     shocks: np.ndarray,
+    pos: Mapping[int, int],
     root: np.random.SeedSequence,
     start: int,
     stop: int,
@@ -255,9 +288,13 @@ def _apply_ruin(
     ppy: int,
     parameters: dict[str, np.ndarray],
 ) -> None:
-    """Overwrite returns from each scenario's ruin period on, in place."""
+    """Overwrite returns from each scenario's ruin period on, in place.
+
+    ``shocks[:, :, pos[i]]`` holds the returns of the model's asset ``i``.
+    """
     n_periods = n_years * ppy
-    for i, asset in enumerate(model.assets):
+    for a, i in pos.items():
+        asset = model.assets[a]
         if asset.ruin_hazard == 0.0:
             continue
         ruin_year = by_blocks(_ruin_years_of(asset.ruin_hazard, root, asset.name), start, stop)
@@ -276,6 +313,7 @@ def _apply_ruin(
 def _apply_private(
     model: MarketModel,
     returns: np.ndarray,
+    pos: Mapping[int, int],
     root: np.random.SeedSequence,
     start: int,
     stop: int,
@@ -285,14 +323,16 @@ def _apply_private(
 ) -> np.ndarray | None:
     """Default losses, smoothing and liquidity sleeves, in place (module ``private``).
 
-    ``returns`` (S, T, A) becomes the reported series. Returns the
-    economic series (S, T, A) when some asset smooths, else None.
+    ``returns`` (S, T, A') becomes the reported series; its column
+    ``pos[i]`` holds the model's asset ``i``. Returns the economic series
+    (S, T, A') when one of those assets smooths, else None.
     ``parameters`` holds per-scenario expected returns drawn for
     uncertain assets (their appraisal rolls forward at the drawn mean).
     """
-    if not any(asset.is_private for asset in model.assets):
+    assets = {i: model.assets[a] for a, i in pos.items()}
+    if not any(asset.is_private for asset in assets.values()):
         return None
-    for i, asset in enumerate(model.assets):
+    for i, asset in assets.items():
         if asset.default_rate == 0.0:
             continue
         u = keyed_period_draws(
@@ -304,9 +344,9 @@ def _apply_private(
         apply_default_losses(column, shares, asset.loss_given_default, asset.default_rate, ppy)
         returns[:, :, i] = column
     economic = None
-    if any(asset.smoothing > 0.0 for asset in model.assets):
+    if any(asset.smoothing > 0.0 for asset in assets.values()):
         economic = returns.copy()
-        for i, asset in enumerate(model.assets):
+        for i, asset in assets.items():
             if asset.smoothing > 0.0:
                 drawn = parameters.get(f"{asset.name}/expected_return")
                 mean = asset.expected_return if drawn is None else drawn
@@ -314,10 +354,10 @@ def _apply_private(
                 phi = asset.smoothing_per_period(ppy)
                 returns[:, :, i] = smooth_returns(economic[:, :, i], phi, drift)
     # Sleeves last, from the liquid assets' own returns (which have no sleeve).
-    for i, asset in enumerate(model.assets):
+    for i, asset in assets.items():
         if asset.liquidity_share == 0.0:
             continue
-        j = model._index(asset.liquidity_asset)
+        j = pos[model._index(asset.liquidity_asset)]
         c = asset.liquidity_share
         returns[:, :, i] = blend_liquidity(returns[:, :, i], returns[:, :, j], c)
         if economic is not None:
