@@ -224,7 +224,7 @@ def test_population_and_segment_html() -> None:
 
 
 def test_values_never_cut_mid_word() -> None:
-    from alt401k.display import _short
+    from alt401k.display.objects import _short
 
     text = _short("alpha_beta, gamma_delta, epsilon_zeta, eta_theta", 30)
     assert text.endswith("…")

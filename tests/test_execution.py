@@ -278,7 +278,7 @@ def test_streamed_memory_does_not_grow_with_scenarios() -> None:
             assert 6_000 not in shape and 1_000 not in shape
     assert large.n_scenarios == 6_000
     # What a worker sends back for a chunk is statistics, not rows.
-    from alt401k.scenario.pool import _run_chunk, _RunPlan
+    from alt401k.scenario.pool_run import _run_chunk, _RunPlan
 
     population = POOL.resolved_population()
     names = POOL._universe(population)

@@ -125,9 +125,10 @@ def test_unknown_portfolio_asset_lists_the_names_before_any_work(monkeypatch):
         raise AssertionError("work started before the portfolio was checked")
 
     import alt401k.scenario.participant as module
+    import alt401k.scenario.participant_run as run_module
 
     monkeypatch.setattr(module, "annual_contributions", fail)
-    monkeypatch.setattr(module, "simulate", fail)
+    monkeypatch.setattr(run_module, "simulate", fail)
     pattern = (
         r"portfolio asset 'dogecoin' is not in the market model; "
         r"available: us_equity, us_bonds, bitcoin$"

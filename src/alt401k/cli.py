@@ -1,3 +1,8 @@
+# Why this file is above 500 lines: it is the whole command line in one place,
+# read top to bottom as a user meets it: four subcommands (run, sweep, schema,
+# app), each a short function, their output tables, and the one function that
+# builds the argument parser, so that ``--help`` and the code that reads each
+# option stay side by side. Splitting it would part the options from their use.
 """The command line: ``python -m alt401k run | sweep | schema | app``.
 
 Subcommands

@@ -1,3 +1,8 @@
+# Why this file is above 500 lines: it is one Streamlit page, in the order the
+# user sees it: the run behind it (:func:`run_pool`, no Streamlit, tested on
+# its own against the command line), the knob widgets, and the charts. The
+# widgets share the page's key prefix and the scenario they start from;
+# splitting them from the page would spread one screen over several files.
 """The pool page: a scenario file's knobs, and how much flows into the asset.
 
 The page starts from a named scenario file (:data:`SCENARIO_FILES`); every

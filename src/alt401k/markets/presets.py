@@ -194,6 +194,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from alt401k.markets.correlations import (
+    _JUDGED_CORRELATIONS,
+    _PUBLISHED_CORRELATIONS,
+    BITCOIN_SHOCK_FACTOR,
+    ETHER_SHOCK_FACTOR,
+    realistic_crypto_correlations,
+)
+from alt401k.markets.ltcma import _CRYPTO_RANGE, _LTCMA, _PUBLIC_AND_PRIVATE
 from alt401k.markets.model import AssetClass, InflationModel, MarketModel
 from alt401k.markets.regimes import RegimeSwitching
 from alt401k.uncertain import Triangular
@@ -251,16 +259,6 @@ CRYPTO_REGIMES = RegimeSwitching(
 BITCOIN_VOLATILITY_SCHEDULE: tuple[tuple[int, float], ...] = ((0, 0.55), (10, 0.40))
 #: Ether's, kept ~1.4x bitcoin's as realised (83% vs 61%, 2020-25) (*est.*).
 ETHER_VOLATILITY_SCHEDULE: tuple[tuple[int, float], ...] = ((0, 0.75), (10, 0.55))
-#: Factor from stated to shock correlations of bitcoin with non-crypto assets in the
-#: realistic presets (*est.*, calibrated by simulation): the regime chain is
-#: independent of the markets and dilutes annual correlations by about 1 / 1.36.
-BITCOIN_SHOCK_FACTOR = 1.36
-#: The same for ether (its larger volatility share in the diffusion dilutes less).
-ETHER_SHOCK_FACTOR = 1.22
-#: Shock correlation of bitcoin and ether in the realistic presets: the shared
-#: chain adds to it, and 0.735 gives the stated annual 0.80.
-_REALISTIC_BTC_ETH = 0.735
-
 #: The record's character (*est.*): the realistic regime shapes with more crashes,
 #: each regime in a coupled and a decoupled era (crypto moving on its own news,
 #: as in 2016-19). Transition: the Kronecker product of the era and cycle rows.
@@ -279,113 +277,6 @@ CRYPTO_HISTORY_REGIMES = RegimeSwitching(
     ),
     coupling=(1.0, 1.0, 1.0, 0.0, 0.0, 0.0),
     decoupled_correlation=0.8,
-)
-
-_LTCMA = "J.P. Morgan 2026 LTCMA"
-_EQUITY_FEE = "expense: ICI 401(k) equity mutual funds 0.31% (2023, asset-weighted)"
-_CRYPTO_RANGE = "CALIBRATION crypto range (12-20% mean, ~55% vol falling toward ~40%)"
-
-
-def _ltcma(label: str, compound: float, arithmetic: float, vol: float) -> str:
-    return f"{_LTCMA} {label} (compound {compound}%, arithmetic {arithmetic}%, vol {vol}%)"
-
-
-_PUBLIC_AND_PRIVATE: tuple[AssetClass, ...] = (
-    AssetClass(
-        name="cash",
-        label="US cash",
-        expected_return=0.031,
-        volatility=0.007,
-        expense_ratio=0.0010,
-        source=_ltcma("US cash", 3.1, 3.1, 0.7)
-        + "; expense est.: ~0.10% for a money-market / stable-value option",
-    ),
-    AssetClass(
-        name="us_bonds",
-        label="US aggregate bonds",
-        expected_return=0.049,
-        volatility=0.048,
-        expense_ratio=0.0022,
-        source=_ltcma("US aggregate bonds", 4.8, 4.9, 4.8)
-        + "; expense: ICI 401(k) bond mutual funds 0.22% (2023, asset-weighted)",
-    ),
-    AssetClass(
-        name="us_equity",
-        label="US large cap equity",
-        expected_return=0.079,
-        volatility=0.165,
-        expense_ratio=0.0031,
-        source=_ltcma("US large cap", 6.7, 7.9, 16.5) + "; " + _EQUITY_FEE,
-    ),
-    AssetClass(
-        name="intl_equity",
-        label="International developed equity (EAFE)",
-        expected_return=0.089,
-        volatility=0.176,
-        expense_ratio=0.0031,
-        source=_ltcma("EAFE equity", 7.5, 8.9, 17.6) + "; " + _EQUITY_FEE,
-    ),
-    AssetClass(
-        name="em_equity",
-        label="Emerging-market equity",
-        expected_return=0.097,
-        volatility=0.209,
-        expense_ratio=0.0031,
-        source=_ltcma("EM equity", 7.8, 9.7, 20.9) + "; " + _EQUITY_FEE,
-    ),
-    AssetClass(
-        name="real_estate",
-        label="US core real estate",
-        expected_return=0.088,
-        volatility=0.114,
-        expense_ratio=0.0050,
-        source=_ltcma("US core real estate", 8.2, 8.8, 11.4)
-        + "; expense est.: 0.50%, between a REIT index fund and a core real-estate CIT",
-    ),
-    AssetClass(
-        name="infrastructure",
-        label="Global core infrastructure",
-        expected_return=0.070,
-        volatility=0.103,
-        expense_ratio=0.0050,
-        source=_ltcma("global core infrastructure", 6.5, 7.0, 10.3)
-        + "; expense est.: 0.50% for a listed/core infrastructure fund",
-    ),
-    AssetClass(
-        name="commodities",
-        label="Commodities",
-        expected_return=0.062,
-        volatility=0.183,
-        expense_ratio=0.0040,
-        source=_ltcma("commodities", 4.6, 6.2, 18.3)
-        + "; expense est.: 0.40% for a broad commodity fund",
-    ),
-    AssetClass(
-        name="gold",
-        label="Gold",
-        expected_return=0.068,
-        volatility=0.167,
-        expense_ratio=0.0025,
-        source=_ltcma("gold", 5.5, 6.8, 16.7) + "; expense est.: 0.25% for a physical gold ETF",
-    ),
-    AssetClass(
-        name="private_equity",
-        label="Private equity",
-        expected_return=0.119,
-        volatility=0.198,
-        expense_ratio=0.0100,
-        source=_ltcma("private equity", 10.2, 11.9, 19.8)
-        + ", de-smoothed vol; expense est.: private-equity sleeve about 1% or more all-in",
-    ),
-    AssetClass(
-        name="private_credit",
-        label="Private credit (direct lending)",
-        expected_return=0.086,
-        volatility=0.140,
-        expense_ratio=0.0100,
-        source=_ltcma("direct lending", 7.7, 8.6, 14.0)
-        + ", de-smoothed vol; expense est.: ~1% all-in, as the private-equity sleeve",
-    ),
 )
 
 
@@ -524,121 +415,6 @@ def _public_and_private(preset: str) -> tuple[AssetClass, ...]:
             asset = AssetClass(**fields)
         out.append(asset)
     return tuple(out)
-
-
-#: Published J.P. Morgan 2026 LTCMA correlations (large cap = us_equity,
-#: agg = us_bonds, EAFE = intl_equity, core RE = real_estate, infra =
-#: infrastructure, PE = private_equity, direct lending = private_credit).
-_PUBLISHED_CORRELATIONS: dict[tuple[str, str], float] = {
-    ("us_equity", "us_bonds"): 0.30,
-    ("us_equity", "intl_equity"): 0.87,
-    ("us_equity", "em_equity"): 0.73,
-    ("us_equity", "real_estate"): 0.35,
-    ("us_equity", "infrastructure"): 0.47,
-    ("us_equity", "commodities"): 0.42,
-    ("us_equity", "private_equity"): 0.75,
-    ("us_equity", "private_credit"): 0.55,
-    ("us_bonds", "real_estate"): -0.15,
-    ("private_equity", "private_credit"): 0.66,
-    ("real_estate", "private_equity"): 0.32,
-}
-
-#: Judgement correlations (*est.*). Cash is left at 0 with everything (the
-#: default): its 0.7% vol makes any correlation immaterial.
-_JUDGED_CORRELATIONS: dict[tuple[str, str], float] = {
-    # Crypto with US equity and each other: CALIBRATION's judgement range
-    # (0.4-0.55 with equities; monthly S&P 500 0.56 BTC / 0.62 ETH in 2020-25,
-    # ~0 before 2020; BTC-ETH daily 0.83 in 2020-25).
-    ("bitcoin", "us_equity"): 0.45,
-    ("ether", "us_equity"): 0.50,
-    ("bitcoin", "ether"): 0.80,
-    # Bonds: a little below the published 0.30 with US large cap for other
-    # equity and private assets; gold tracks real yields (0.25); commodities
-    # are an inflation hedge (slightly negative); crypto barely linked (0.10).
-    ("us_bonds", "intl_equity"): 0.25,
-    ("us_bonds", "em_equity"): 0.25,
-    ("us_bonds", "infrastructure"): 0.20,
-    ("us_bonds", "commodities"): -0.05,
-    ("us_bonds", "gold"): 0.25,
-    ("us_bonds", "private_equity"): 0.15,
-    ("us_bonds", "private_credit"): 0.25,
-    ("us_bonds", "bitcoin"): 0.10,
-    ("us_bonds", "ether"): 0.10,
-    # International developed equity: close to EM (0.80), otherwise like US
-    # large cap but a notch lower; crypto 0.35-0.40, below its US-equity link.
-    ("intl_equity", "em_equity"): 0.80,
-    ("intl_equity", "real_estate"): 0.35,
-    ("intl_equity", "infrastructure"): 0.50,
-    ("intl_equity", "commodities"): 0.50,
-    ("intl_equity", "gold"): 0.15,
-    ("intl_equity", "private_equity"): 0.70,
-    ("intl_equity", "private_credit"): 0.55,
-    ("intl_equity", "bitcoin"): 0.35,
-    ("intl_equity", "ether"): 0.40,
-    # Emerging markets: more commodity-linked (0.55), otherwise as EAFE.
-    ("em_equity", "real_estate"): 0.30,
-    ("em_equity", "infrastructure"): 0.50,
-    ("em_equity", "commodities"): 0.55,
-    ("em_equity", "gold"): 0.20,
-    ("em_equity", "private_equity"): 0.65,
-    ("em_equity", "private_credit"): 0.55,
-    ("em_equity", "bitcoin"): 0.35,
-    ("em_equity", "ether"): 0.40,
-    # Core real estate: a real asset, moderately linked to infrastructure
-    # (0.45) and private credit (0.35), weakly to commodities, gold, crypto.
-    ("real_estate", "infrastructure"): 0.45,
-    ("real_estate", "commodities"): 0.20,
-    ("real_estate", "gold"): 0.05,
-    ("real_estate", "private_credit"): 0.35,
-    ("real_estate", "bitcoin"): 0.20,
-    ("real_estate", "ether"): 0.20,
-    # Infrastructure: equity-like cash flows, somewhat inflation-linked.
-    ("infrastructure", "commodities"): 0.35,
-    ("infrastructure", "gold"): 0.10,
-    ("infrastructure", "private_equity"): 0.45,
-    ("infrastructure", "private_credit"): 0.45,
-    ("infrastructure", "bitcoin"): 0.25,
-    ("infrastructure", "ether"): 0.25,
-    # Commodities: gold is part of the complex (0.40); risk-on with private
-    # assets and crypto (0.30-0.35).
-    ("commodities", "gold"): 0.40,
-    ("commodities", "private_equity"): 0.35,
-    ("commodities", "private_credit"): 0.35,
-    ("commodities", "bitcoin"): 0.30,
-    ("commodities", "ether"): 0.30,
-    # Gold: a weak diversifier against equities (~0.1) and private assets
-    # (0.05); "digital gold" link to crypto kept modest (0.15-0.20).
-    ("gold", "us_equity"): 0.10,
-    ("gold", "private_equity"): 0.05,
-    ("gold", "private_credit"): 0.05,
-    ("gold", "bitcoin"): 0.20,
-    ("gold", "ether"): 0.15,
-    # Private assets with crypto: other risk assets, 0.30-0.40.
-    ("private_equity", "bitcoin"): 0.40,
-    ("private_equity", "ether"): 0.40,
-    ("private_credit", "bitcoin"): 0.30,
-    ("private_credit", "ether"): 0.30,
-}
-
-
-def realistic_crypto_correlations() -> dict[tuple[str, str], float]:
-    """Shock correlations of bitcoin and ether in the regime presets (*est.*).
-
-    Each stated correlation of bitcoin (ether) with a non-crypto asset times
-    :data:`BITCOIN_SHOCK_FACTOR` (:data:`ETHER_SHOCK_FACTOR`), rounded to
-    three decimals, and bitcoin-ether 0.735: the annual correlations of the
-    realistic model then equal the stated ones to about 0.01.
-    """
-    out = {}
-    for (a, b), rho in _JUDGED_CORRELATIONS.items():
-        pair = {a, b}
-        if pair == {"bitcoin", "ether"}:
-            out[(a, b)] = _REALISTIC_BTC_ETH
-        elif "bitcoin" in pair:
-            out[(a, b)] = round(rho * BITCOIN_SHOCK_FACTOR, 3)
-        elif "ether" in pair:
-            out[(a, b)] = round(rho * ETHER_SHOCK_FACTOR, 3)
-    return out
 
 
 @lru_cache(maxsize=len(PRESETS))

@@ -17,8 +17,8 @@ import pandas as pd
 
 from .._random import seed_record
 from ..engine import COMPONENTS as POOL_COMPONENTS
-from ._stats import check_quantiles, quantile_label, units
-from .pool import QUANTILED_SERIES, deflate_flows, real_deflators, summary_series
+from ._stats import check_quantiles, quantile_label, real_deflators, units
+from .pool_series import QUANTILED_SERIES, deflate_flows, summary_series
 from .streaming import MIN_MAGNITUDE, STREAMED_SE_METHOD, StreamedStats
 
 if TYPE_CHECKING:

@@ -15,6 +15,13 @@ from ..execution import PATHS_LIMIT, ExecutorLike, check_executor
 _PERIODS = (1, 2, 4, 12, 52)
 
 
+#: Cells of the default synthetic population.
+DEFAULT_CELLS = 2_000
+#: Seed of the default synthetic population (the population is an input, not a random draw
+#: of the run: every run of a scenario uses the same cells).
+POPULATION_SEED = 0
+
+
 def _check_periods(periods_per_year: Any) -> None:
     if (
         isinstance(periods_per_year, bool)

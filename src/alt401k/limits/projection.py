@@ -1,98 +1,9 @@
-"""IRS dollar limits for 401(k) plans by calendar year, published and projected.
+"""IRS limits for any year: published years from the tables, later years indexed and rounded down.
 
-The contribution engine works on arrays, so the limits come as float64 arrays
-aligned with an array of calendar years (:func:`limits_by_year`) as well as a
-small frozen record for a single year (:func:`irs_limits`).
-
-Published table (US dollars)
-----------------------------
-
-======================================  =======  =======  =======  ======
-limit (name in this module)             2024     2025     2026     step
-======================================  =======  =======  =======  ======
-402(g) elective deferral                23,000   23,500   24,500   500
-  (``elective_deferral``)
-414(v) catch-up, age 50+                7,500    7,500    8,000    500
-  (``catch_up``)
-catch-up, ages 60-63, SECURE 2.0 §109   7,500*   11,250   11,250   500
-  (``catch_up_60_63``)
-415(c) annual additions                 69,000   70,000   72,000   1,000
-  (``annual_additions``)
-401(a)(17) compensation cap             345,000  350,000  360,000  5,000
-  (``compensation``)
-414(q) HCE threshold (``hce``)          155,000  160,000  160,000  5,000
-Roth catch-up prior-year FICA wage      inf**    inf**    150,000  5,000
-  threshold, SECURE 2.0 §603                                       (est.)
-  (``roth_catch_up_wage_threshold``)
-======================================  =======  =======  =======  ======
-
-\\* No separate age 60-63 catch-up before 2025; the regular catch-up applies.
-
-\\** The §603 rule (catch-ups of people whose prior-year FICA wages exceed the
-threshold must be Roth) is in force from 2026 (good-faith compliance; final
-regulations apply formally from 2027). Before 2026 it is represented as
-``math.inf``: no wage level triggers it. The statutory starting amount was
-$145,000, raised to $150,000 for 2026 (tested against 2025 wages).
-
-Rounding steps: $500 for 402(g) and both catch-ups, $1,000 for 415(c) and
-$5,000 for 401(a)(17) and 414(q) (IRC 402(g)(4), 414(v)(2)(C), 415(d)(4),
-401(a)(17)(B), 414(q)(1)). The $5,000 step of the §603 threshold is an
-estimate (*est.*) consistent with its only published move, $145,000 to
-$150,000.
-
-Sources: IRS cost-of-living adjustments for retirement plan limits --
-IRS Notice 2023-75 (2024), IRS Notice 2024-80 (2025), IRS Notice 2025-67
-(2026); summarised in the project's ``CALIBRATION.md`` ("IRS limits"). See
-:data:`SOURCES`.
-
-Earlier years (2020-2023) are kept for 402(g) and 415(c) only
-(:data:`HISTORICAL_LIMITS`); the full set of limits starts in 2024, so
-:func:`irs_limits` and friends reject years before 2024.
-
-Projection
-----------
-After :data:`LAST_PUBLISHED_YEAR` each limit is indexed from its last
-published value ``L`` at an assumed annual rate ``r`` (default 0.025, the
-J.P. Morgan 2026 LTCMA long-run US inflation assumption) and rounded down to
-its step ``s`` once, from the base (not compounded year-on-year roundings)::
-
-    L_y = floor(L * (1 + r) ** (y - 2026) / s) * s
-
-With ``r >= 0`` a projected limit is never below ``L``. With ``r < 0``
-limits fall (real IRS limits do not).
-
-The age 60-63 catch-up follows its own statute, IRC 414(v)(2)(E): the
-greater of $10,000 indexed for years after 2025 (rounded down to $500) and
-150% of the 2024 regular catch-up, a fixed $11,250 (IRS Notice 2025-67 keeps
-$11,250 for 2026 although the regular catch-up rose to $8,000)::
-
-    L_y = max(floor(10000 * (1 + r) ** (y - 2025) / 500) * 500, 11250)
-
-so it stays at $11,250 until the indexed $10,000 passes it ($11,500 in 2031
-at 2.5%), rather than growing from $11,250.
-
-Projection from a price path
-----------------------------
-:func:`limits_from_prices` indexes the same limits by a simulated price path
-instead of a fixed rate, one path per scenario. ``P_t`` is the price level at
-the END of calendar year ``t``, relative to the START of the first simulated
-year ``y0`` (``P_{y0-1} = 1``). The IRS sets year ``y``'s limits from the
-prior year's CPI, so year ``y`` uses the price level at its start,
-``P_{y-1}``, and the 2026 table was set at the start of 2026, ``P_2025``::
-
-    L_y = floor(L * P_{y-1} / P_2025 / s) * s                   (y > 2026)
-    L_y(60-63) = max(floor(10000 * P_{y-1} / P_2024 / 500) * 500, 11250)
-
-(``P_2024`` is the price level at the start of 2025, the statute's "after
-2025" base). Price levels before the start of ``y0`` that the path does not
-cover (``P_2025`` when ``y0 > 2026``, ``P_2024`` when ``y0 > 2025``) are filled
-at the assumed rate ``r``: ``P_{y0-1-k} = (1 + r) ** -k``. With the path
-``P_{y0-1+k} = (1 + r) ** k`` this is the fixed-rate rule exactly.
-
-Actual IRS indexing differs: each limit is its statutory base amount scaled by
-the ratio of CPI-U for a recent quarter to a statutory base-period quarter,
-then rounded down to the step. The projection here is a smooth stand-in for
-that rule under an assumed inflation rate.
+:func:`limits_by_year` (arrays aligned with calendar years), :func:`irs_limits`
+(one year's :class:`IRSLimits`), :func:`limits_from_prices` (indexed on each
+scenario's price path) and :func:`catch_up_limit` (by age, including 60-63).
+The rules of the projection are in :mod:`alt401k.limits`' docstring.
 """
 
 from __future__ import annotations
@@ -104,133 +15,26 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = [
-    "FIRST_FULL_YEAR",
-    "HISTORICAL_LIMITS",
-    "LAST_PUBLISHED_YEAR",
-    "LIMIT_NAMES",
-    "MAX_YEAR",
-    "PUBLISHED_LIMITS",
-    "PUBLISHED_YEARS",
-    "ROUNDING_STEPS",
-    "SOURCES",
-    "IRSLimits",
-    "catch_up_limit",
-    "irs_limits",
-    "limits_by_year",
-    "limits_from_prices",
-]
-
-#: Names of the limits, in the order of the fields of :class:`IRSLimits`.
-LIMIT_NAMES: tuple[str, ...] = (
-    "elective_deferral",
-    "catch_up",
-    "catch_up_60_63",
-    "annual_additions",
-    "compensation",
-    "hce",
-    "roth_catch_up_wage_threshold",
+from .tables import (
+    _CATCH_UP_60_63_BASE,
+    _CATCH_UP_60_63_FLOOR,
+    _CATCH_UP_60_63_INDEX_YEAR,
+    _DEFAULT_INDEXING_RATE,
+    _FLOOR_TOLERANCE,
+    _MAX_AGE,
+    _MAX_INDEXING_RATE,
+    _MIN_AGE,
+    _MIN_INDEXING_RATE,
+    _PUBLISHED_ARRAYS,
+    FIRST_FULL_YEAR,
+    LAST_PUBLISHED_YEAR,
+    LIMIT_NAMES,
+    MAX_YEAR,
+    PUBLISHED_YEARS,
+    ROUNDING_STEPS,
 )
 
-#: Published limits, dollars, by calendar year (IRS notices; CALIBRATION.md).
-PUBLISHED_LIMITS: dict[int, dict[str, float]] = {
-    2024: {
-        "elective_deferral": 23_000.0,
-        "catch_up": 7_500.0,
-        "catch_up_60_63": 7_500.0,  # no §109 catch-up yet: equals the regular one
-        "annual_additions": 69_000.0,
-        "compensation": 345_000.0,
-        "hce": 155_000.0,
-        "roth_catch_up_wage_threshold": math.inf,  # §603 not in force
-    },
-    2025: {
-        "elective_deferral": 23_500.0,
-        "catch_up": 7_500.0,
-        "catch_up_60_63": 11_250.0,
-        "annual_additions": 70_000.0,
-        "compensation": 350_000.0,
-        "hce": 160_000.0,
-        "roth_catch_up_wage_threshold": math.inf,  # §603 administrative transition
-    },
-    2026: {
-        "elective_deferral": 24_500.0,
-        "catch_up": 8_000.0,
-        "catch_up_60_63": 11_250.0,
-        "annual_additions": 72_000.0,
-        "compensation": 360_000.0,
-        "hce": 160_000.0,
-        "roth_catch_up_wage_threshold": 150_000.0,
-    },
-}
-
-#: Calendar years with a full published table.
-PUBLISHED_YEARS: tuple[int, ...] = tuple(sorted(PUBLISHED_LIMITS))
-#: First year with a full published table; earlier years are rejected.
-FIRST_FULL_YEAR: int = PUBLISHED_YEARS[0]
-#: Last published year; later years are projected.
-LAST_PUBLISHED_YEAR: int = PUBLISHED_YEARS[-1]
-#: Latest year accepted (projections that far out are arithmetic, not forecasts).
-MAX_YEAR: int = 2200
-
-#: 402(g) and 415(c) limits before 2024, dollars (CALIBRATION.md). Data only:
-#: the other limits are not tabulated for these years, so the functions of this
-#: module do not accept them. Growth was about 3.4-3.9% a year.
-HISTORICAL_LIMITS: dict[int, dict[str, float]] = {
-    2020: {"elective_deferral": 19_500.0, "annual_additions": 57_000.0},
-    2021: {"elective_deferral": 19_500.0, "annual_additions": 58_000.0},
-    2022: {"elective_deferral": 20_500.0, "annual_additions": 61_000.0},
-    2023: {"elective_deferral": 22_500.0, "annual_additions": 66_000.0},
-}
-
-#: Rounding step of each limit, dollars; projections are rounded down to it.
-ROUNDING_STEPS: dict[str, float] = {
-    "elective_deferral": 500.0,
-    "catch_up": 500.0,
-    "catch_up_60_63": 500.0,
-    "annual_additions": 1_000.0,
-    "compensation": 5_000.0,
-    "hce": 5_000.0,
-    "roth_catch_up_wage_threshold": 5_000.0,  # est.: $145,000 -> $150,000 in 2026
-}
-
-_NOTICES = "IRS Notice 2023-75 (2024), IRS Notice 2024-80 (2025), IRS Notice 2025-67 (2026)"
-
-#: Citation for each limit.
-SOURCES: dict[str, str] = {
-    "elective_deferral": f"IRC 402(g)(1); {_NOTICES}",
-    "catch_up": f"IRC 414(v)(2)(B)(i); {_NOTICES}",
-    "catch_up_60_63": (
-        "IRC 414(v)(2)(E) as added by SECURE 2.0 Act sec. 109 (from 2025); "
-        "IRS Notice 2024-80 (2025), IRS Notice 2025-67 (2026)"
-    ),
-    "annual_additions": f"IRC 415(c)(1)(A); {_NOTICES}",
-    "compensation": f"IRC 401(a)(17); {_NOTICES}",
-    "hce": f"IRC 414(q)(1)(B); {_NOTICES}",
-    "roth_catch_up_wage_threshold": (
-        "IRC 414(v)(7) as added by SECURE 2.0 Act sec. 603 (in force from 2026); "
-        "IRS Notice 2025-67 (2026); rounding step est."
-    ),
-    "indexing_rate": "J.P. Morgan 2026 Long-Term Capital Market Assumptions, US inflation 2.5%",
-}
-
-_DEFAULT_INDEXING_RATE = 0.025
-_MIN_INDEXING_RATE = -0.05
-_MAX_INDEXING_RATE = 0.2
-_MIN_AGE = 0
-_MAX_AGE = 130
-# Guards floor() against a product that should be an exact multiple of the
-# step landing a few ulps below it; in units of steps, so far below any real
-# fraction of a step.
-_FLOOR_TOLERANCE = 1e-9
-#: IRC 414(v)(2)(E): $10,000 indexed for years after 2025, and 150% of the 2024 catch-up.
-_CATCH_UP_60_63_BASE = 10_000.0
-_CATCH_UP_60_63_INDEX_YEAR = 2025
-_CATCH_UP_60_63_FLOOR = 11_250.0
-
-_PUBLISHED_ARRAYS: dict[str, NDArray[np.float64]] = {
-    name: np.array([PUBLISHED_LIMITS[y][name] for y in PUBLISHED_YEARS], dtype=np.float64)
-    for name in LIMIT_NAMES
-}
+__all__ = ["IRSLimits", "catch_up_limit", "irs_limits", "limits_by_year", "limits_from_prices"]
 
 
 @dataclass(frozen=True)

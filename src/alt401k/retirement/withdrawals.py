@@ -1,229 +1,34 @@
-"""The retirement phase: withdrawals by rule, RMDs, tax, penalty, after-tax income.
+"""The retirement phase on arrays: each year's withdrawal, RMD floor, tax, penalty and Roth basis.
 
-From the retirement age to ``end_age`` the saver's account keeps earning the
-portfolio's returns on the same market paths, and each year, at its start:
-
-1. **Desired withdrawal** ``D`` by the chosen rule (:class:`Retirement`):
-   ``"fixed_real"`` -- ``rate`` x the balance at retirement, adjusted by the
-   simulated price level (the "4% rule"); ``"fixed_share"`` -- ``rate`` x the
-   current balance; ``"rmd_only"`` -- nothing beyond the RMD;
-   ``"target_income"`` -- the gross amount whose after-tax value (net of the
-   income tax and penalty it causes) is ``target_income`` in start-year
-   dollars, found by bisection per scenario.
-2. **RMD** ``R``: the prior year-end *pre-tax* balance over the Uniform
-   Lifetime divisor of the age attained, from age 73 (born 1951-1959) or 75
-   (born 1960+); Roth 401(k) money is exempt (SECURE 2.0). It binds as a
-   floor, ``W = max(D, R)``, not added to ``D``.
-3. **Buckets**: ``R`` comes from pre-tax money; the rest of ``W`` from the
-   buckets in ``order`` -- ``"pretax_first"`` (default: defers Roth's
-   tax-free growth), ``"roth_first"`` or ``"pro_rata"`` -- never more than a
-   bucket holds. What cannot be paid is a *shortfall*: the account has run
-   out.
-4. **Roth basis and earnings**: the Roth account's basis (the Roth
-   contributions, employee and employer, and the opening Roth balance) is
-   tracked apart from its earnings. A Roth withdrawal is *qualified* -- all
-   tax-free -- when made after the five-taxable-year period that starts with
-   the first year of Roth contributions to the plan (IRC 402A(d)(2)(B)) and
-   at or after 59 1/2 (death and disability, the other triggers, are not
-   modelled). A non-qualified withdrawal is split pro rata between basis and
-   earnings, in the proportion of the account's basis to its balance
-   (IRC 72(e)(8); the basis-first ordering of IRC 408A(d)(4) is for Roth
-   IRAs, not designated Roth accounts); its earnings part is ordinary income
-   and penalised like pre-tax money. The share of a year's Roth withdrawals
-   that is non-qualified is 1 inside the five-year period, else the share
-   made before 59 1/2 (:func:`alt401k.tax.share_before_59_half`).
-5. **Tax**: pre-tax withdrawals and the taxable earnings of non-qualified
-   Roth withdrawals are ordinary income on top of ``other_income`` and the
-   taxable part of ``social_security`` (both in start-year dollars, indexed
-   with the simulated inflation), taxed by the federal schedule of
-   ``filing_status`` whose indexed dollar amounts follow the same price path
-   (the senior deduction is fixed in dollars). The plan's tax is the tax
-   with the withdrawals minus the tax without them.
-6. **Penalty**: 10% of the taxable amount (pre-tax withdrawals and Roth
-   earnings) made before 59 1/2, unless the saver separated in or after the
-   year of turning 55 (rule of 55) or takes substantially equal periodic
-   payments (``sepp``). Ages are attained in the calendar year; the share of
-   a year's withdrawals made before 59 1/2 is 1 up to 58, 7/8 at 59, 1/8 at
-   60 and 0 after (birthday and date spread evenly over the year; the
-   convention favours neither side, :mod:`alt401k.tax.penalty`).
-
-After-tax income from the plan is ``W - tax - penalty``. Sources: IRC 72(t),
-72(e)(8), 402A(d), 401(a)(9), SECURE 2.0 Sec. 107 and 325, the 2025 law's
-senior deduction; see :mod:`alt401k.tax` and ``../shared/CALIBRATION.md``
-(Tax).
+:class:`WithdrawalPolicy` is the engine's ``withdraw`` hook for one saver
+over a chunk of scenarios, applying the steps numbered in
+:mod:`alt401k.retirement`'s docstring; :func:`roth_basis_step` carries the
+Roth basis through a year.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import Field, model_validator
 
-from ._spec import Spec
-from .tax import (
-    TaxSchedule,
+from ..tax import (
     early_withdrawal_penalty,
     required_minimum_distribution,
     rmd_start_age,
     share_before_59_half,
 )
-
-__all__ = [
-    "ROTH_FIVE_YEARS",
-    "Retirement",
-    "RetirementPaths",
-    "WithdrawalPolicy",
-    "roth_basis_step",
-]
-
-#: Roth detail of :class:`RetirementPaths`, zeros when absent.
-_ROTH_DETAIL = (
-    "roth_taxable",
-    "roth_tax",
-    "roth_penalty",
-    "roth_basis",
-    "roth_nonqualified_share",
+from .spec import (
+    _BISECTION_STEPS,
+    _ROTH_DETAIL,
+    _SHORTFALL_TOL,
+    ROTH_FIVE_YEARS,
+    Retirement,
+    RetirementPaths,
 )
 
-#: Iterations of the bisection for the target-income rule: 2**-64 of the balance.
-_BISECTION_STEPS = 64
-#: Shortfalls below this many dollars are rounding, not running out.
-_SHORTFALL_TOL = 1e-6
-#: Inflation assumed between 2026 and a later start year (J.P. Morgan 2026 LTCMA, 2.5%).
-_INFLATION_BEFORE_START = 0.025
-#: IRC 402A(d)(2)(B): a qualified distribution comes after this many taxable years of Roth
-#: contributions to the plan.
-ROTH_FIVE_YEARS = 5
-
-
-class Retirement(Spec):
-    """How a saver draws the account down after retirement, and how it is taxed.
-
-    Parameters
-    ----------
-    end_age : int
-        Last age simulated (inclusive), default 95; must exceed the
-        participant's retirement age.
-    rule : {"fixed_real", "fixed_share", "rmd_only", "target_income"}
-        Withdrawal rule (module docstring). Default ``"fixed_real"``.
-    rate : float
-        For ``"fixed_real"``: share of the balance at retirement withdrawn in
-        the first year, then adjusted by inflation (default 0.04); for
-        ``"fixed_share"``: share of the current balance each year. In [0, 1].
-    target_income : float, optional
-        For ``"target_income"``: after-tax income from the plan per year,
-        start-year dollars, >= 0.
-    order : {"pretax_first", "roth_first", "pro_rata"}
-        Which bucket pays beyond the RMD.
-    filing_status : {"single", "married_joint", "head_of_household"}
-        Federal filing status in retirement.
-    social_security : float
-        Annual Social Security benefit from ``social_security_age``, start-year
-        dollars (indexed by the simulated inflation), >= 0. Its taxable part
-        follows the provisional-income rule.
-    social_security_age : int
-        Age benefits start, 62-70. Default 67.
-    other_income : float
-        Other ordinary taxable income each retirement year, start-year
-        dollars, >= 0.
-    sepp : bool
-        Whether withdrawals before 59 1/2 are substantially equal periodic
-        payments (no penalty).
-    tax_schedule : TaxSchedule, optional
-        Your own schedule (e.g. ``TaxSchedule.federal(2026, "single",
-        state_rate=0.05)`` for a flat state tax on top, or changed brackets);
-        its dollar amounts are in its own year's dollars. Default: the federal
-        schedule of ``filing_status``.
-    """
-
-    end_age: int = Field(default=95, ge=18, le=120)
-    rule: Literal["fixed_real", "fixed_share", "rmd_only", "target_income"] = "fixed_real"
-    rate: float = Field(default=0.04, ge=0.0, le=1.0)
-    target_income: float | None = Field(default=None, ge=0.0, le=1e9)
-    order: Literal["pretax_first", "roth_first", "pro_rata"] = "pretax_first"
-    filing_status: Literal["single", "married_joint", "head_of_household"] = "single"
-    social_security: float = Field(default=0.0, ge=0.0, le=1e7)
-    social_security_age: int = Field(default=67, ge=62, le=70)
-    other_income: float = Field(default=0.0, ge=0.0, le=1e9)
-    sepp: bool = False
-    tax_schedule: TaxSchedule | None = None
-
-    @model_validator(mode="after")
-    def _target_given(self) -> Retirement:
-        if self.rule == "target_income" and self.target_income is None:
-            raise ValueError("rule='target_income' needs target_income (start-year dollars >= 0)")
-        if self.tax_schedule is not None and self.tax_schedule.filing_status != self.filing_status:
-            raise ValueError(
-                f"tax_schedule is for {self.tax_schedule.filing_status!r} but filing_status is "
-                f"{self.filing_status!r}; they must agree"
-            )
-        return self
-
-    def schedule(self, start_year: int) -> tuple[TaxSchedule, float]:
-        """The schedule used and the index that brings it to ``start_year`` dollars.
-
-        The given ``tax_schedule``, or the federal one: 2025 and 2026 are
-        published; a later start year uses 2026's. A schedule of an earlier
-        year is indexed at 2.5% a year to the start year (J.P. Morgan 2026
-        LTCMA inflation); the simulated inflation takes over from there.
-        """
-        if self.tax_schedule is not None:
-            schedule = self.tax_schedule
-        else:
-            base_year = min(max(start_year, 2025), 2026)
-            schedule = TaxSchedule.federal(year=base_year, filing_status=self.filing_status)
-        factor = (1.0 + _INFLATION_BEFORE_START) ** max(start_year - schedule.year, 0)
-        return schedule, factor
-
-
-@dataclass(frozen=True, eq=False)
-class RetirementPaths:
-    """Per-year retirement outputs, nominal dollars, shape (S, Y) each.
-
-    ``pretax`` and ``roth``: withdrawals by source; ``tax``: income tax the
-    withdrawals add; ``penalty``: the 10% additional tax; ``total_tax``: all
-    income tax of the year (withdrawals, Social Security, other income);
-    ``social_security`` and ``other_income``: the year's amounts;
-    ``shortfall``: desired withdrawal that the account could not pay.
-    Roth detail: ``roth_taxable``, the earnings part of non-qualified Roth
-    withdrawals (ordinary income); ``roth_tax`` and ``roth_penalty``, the
-    parts of ``tax`` and ``penalty`` it causes (its tax stacked on top of the
-    pre-tax withdrawals); ``roth_basis``, the Roth basis at the year end;
-    ``roth_nonqualified_share``, the share of the year's Roth withdrawals
-    that is not qualified, in [0, 1]. (Defaults: zeros, for results saved
-    before they existed.)
-    """
-
-    pretax: np.ndarray
-    roth: np.ndarray
-    tax: np.ndarray
-    penalty: np.ndarray
-    total_tax: np.ndarray
-    social_security: np.ndarray
-    other_income: np.ndarray
-    shortfall: np.ndarray
-    roth_taxable: np.ndarray | None = None
-    roth_tax: np.ndarray | None = None
-    roth_penalty: np.ndarray | None = None
-    roth_basis: np.ndarray | None = None
-    roth_nonqualified_share: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        for name in _ROTH_DETAIL:
-            if getattr(self, name) is None:
-                object.__setattr__(self, name, np.zeros_like(self.pretax))
-
-    @property
-    def withdrawals(self) -> np.ndarray:
-        """All withdrawals, (S, Y) dollars."""
-        return self.pretax + self.roth
-
-    @property
-    def after_tax_income(self) -> np.ndarray:
-        """Withdrawals net of the tax and penalty they cause, (S, Y) dollars."""
-        return self.pretax + self.roth - self.tax - self.penalty
+__all__ = ["WithdrawalPolicy", "roth_basis_step"]
 
 
 def roth_basis_step(
