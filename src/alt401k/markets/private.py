@@ -124,7 +124,7 @@ def smooth_returns(
     rolled = phi * np.broadcast_to(np.asarray(drift, dtype=np.float64), (n_scenarios,))
     gap = np.zeros(n_scenarios)
     with np.errstate(divide="ignore", invalid="ignore"):
-        x = np.log1p(returns)
+        x = np.log1p(np.ascontiguousarray(returns))
         for t in range(n_periods):
             step = out[:, t]
             np.subtract(x[:, t], gap, out=step)
