@@ -272,3 +272,12 @@ def test_fundraising_without_a_forward_assumption_is_not_compared():
     raised = context.fundraising_flow(np.array([2023, 2024, 2030]))
     np.testing.assert_array_equal(raised[:2], [600.2e9, 492.3e9])
     assert np.isnan(raised[2])
+
+
+def test_an_exchange_traded_asset_has_no_gate():
+    table = flat_run().market_context(ak.MarketContext.bitcoin().replace(impact_multiplier=0.0))
+    assert "redemptions_p50" in table  # gross sales are reported for any asset
+    assert not any(c.startswith("redemptions_to_") for c in table.columns)
+    fields = ak.MarketContext.bitcoin().model_dump()
+    with pytest.raises(ValidationError, match=r"semiliquid_value needs redemption_limit"):
+        ak.MarketContext(**{**fields, "semiliquid_value": 1e9})

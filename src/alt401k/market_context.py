@@ -99,9 +99,10 @@ class MarketContext(Spec):
     semiliquid_value : float, optional
         Net asset value of the semiliquid (evergreen) funds the pool's
         redemptions are compared with, dollars > 0 at ``as_of``.
-    redemption_limit : float
+    redemption_limit : float, optional
         A semiliquid fund's redemption capacity, as a share of its net asset
-        value a quarter, in (0, 1]; default 5%.
+        value a quarter, in (0, 1] (typically 5%); None (the default, e.g.
+        for an exchange-traded asset): no gate to compare with.
     sources : dict of str to str
         Where each figure comes from.
     """
@@ -121,7 +122,7 @@ class MarketContext(Spec):
     fundraising: tuple[tuple[int, float], ...] = ()
     fundraising_forward: float | None = Field(default=None, ge=0.0)
     semiliquid_value: float | None = Field(default=None, gt=0.0, le=1e15)
-    redemption_limit: float = Field(default=0.05, gt=0.0, le=1.0)
+    redemption_limit: float | None = Field(default=None, gt=0.0, le=1.0)
     sources: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("other_flows", "fundraising")
@@ -164,6 +165,11 @@ class MarketContext(Spec):
     def _supply_with_issuance(self) -> MarketContext:
         if self.issuance_per_day > 0 and self.supply is None:
             raise ValueError("issuance_per_day needs supply (units outstanding at as_of)")
+        if self.semiliquid_value is not None and self.redemption_limit is None:
+            raise ValueError(
+                "semiliquid_value needs redemption_limit (the share of net asset value a "
+                "semiliquid fund redeems a quarter, e.g. 0.05)"
+            )
         return self
 
     @property

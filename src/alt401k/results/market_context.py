@@ -70,9 +70,14 @@ def _paths(result: PoolResults, context: MarketContext) -> dict[str, np.ndarray]
         to_issuance = np.where(issuance_dollars > 0, flow / issuance_dollars, np.nan)
         to_others = np.where(others != 0, flow / others, np.nan)
         to_fundraising = np.where(raised > 0, flow / raised, np.nan)
-        to_own_gate = np.where(before_sales > 0, quarterly / (gate * before_sales), np.nan)
-        if context.semiliquid_value is None:
-            to_market_gate = np.full(flow.shape, np.nan)
+        no_gate = np.full(flow.shape, np.nan)
+        to_own_gate = (
+            no_gate
+            if gate is None
+            else np.where(before_sales > 0, quarterly / (gate * before_sales), np.nan)
+        )
+        if gate is None or context.semiliquid_value is None:
+            to_market_gate = no_gate
         else:
             semiliquid = context.semiliquid_value * np.sqrt(before * price)
             to_market_gate = quarterly / (gate * semiliquid)

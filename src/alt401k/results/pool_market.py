@@ -36,17 +36,19 @@ def market_context(
     Parameters
     ----------
     context : MarketContext, optional
-        The starting figures, dated and sourced; default
-        :meth:`alt401k.MarketContext.bitcoin` for a bitcoin run (other
-        assets need one).
+        The starting figures, dated and sourced; default the scenario's
+        ``market_context``, else the asset's preset
+        (:meth:`alt401k.MarketContext.default_for`: bitcoin, private
+        equity, private credit; other assets need one).
     quantiles : sequence of float
         Quantiles across scenarios.
 
     Returns
     -------
     DataFrame indexed by ``year``
-        ``issuance_units`` and ``other_buyers_flow`` (the context's
-        figures), then ``<series>_mean`` and quantiles across scenarios
+        ``issuance_units``, ``other_buyers_flow`` and, where the context
+        has it, ``fundraising`` (the context's figures), then
+        ``<series>_mean`` and quantiles across scenarios
         of: ``market_value`` (the asset's value on the path, dollars),
         ``net_flow_share_of_value`` (the pool's net flow over the year's
         average market value), ``holdings_share_of_value``,
@@ -54,8 +56,14 @@ def market_context(
         ``net_flow_to_issuance``, ``net_flow_to_other_buyers`` (e.g. US
         spot ETFs' flows) and ``price_impact`` (the price change the
         pool's flows would cause in the inelastic-markets view, with the
-        multiplier drawn per scenario; reported, not fed back). Series
-        that do not exist for the context (no issuance) are left out.
+        multiplier drawn per scenario; reported, not fed back); for
+        private assets ``net_flow_to_fundraising``, ``redemptions`` (the
+        pool's gross sales, dollars), ``redemptions_to_own_capacity`` (a
+        quarter's redemptions over a semiliquid fund's quarterly gate on
+        what they came out of: above 1 the gate binds) and
+        ``redemptions_to_market_capacity`` (over the whole semiliquid
+        market's gate). Series that do not exist for the context (no
+        issuance, no fund-raising) are left out.
         Definitions in :mod:`alt401k.market_context`; ``attrs`` carry the
         context and units.
     """
@@ -73,7 +81,7 @@ def patient_capital(result: PoolResults, context: Any = None) -> pd.DataFrame:
     ----------
     context : MarketContext, optional
         For the benchmark (other buyers' correlation with returns);
-        default :meth:`alt401k.MarketContext.bitcoin` for bitcoin.
+        default as in :func:`market_context`.
 
     Returns
     -------
