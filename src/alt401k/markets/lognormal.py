@@ -223,11 +223,15 @@ def _transform(
         product = buffer[: hi - lo]
         np.matmul(shocks[lo:hi], factor_t[lo:hi] if stacked else factor_t, out=product)
         m = mean[lo:hi, None, :] if stacked else mean
-        if out is None:
-            target = shocks[lo:hi]
-            np.add(product, m, out=target)
+        target = shocks[lo:hi] if out is None else out[lo:hi]
+        if columns is None:
+            result = product
+            np.add(product, m, out=result)
         else:
-            assert columns is not None
-            target = out[lo:hi]
-            np.add(product[:, :, columns], m[..., columns], out=target)
-        np.expm1(target, out=target)
+            result = np.empty((hi - lo, n_periods, len(columns)))
+            np.add(product[:, :, columns], m[..., columns], out=result)
+        # expm1 on a contiguous array, then copied: over a strided view (a year of a longer
+        # run) numpy 1.25 on AVX-512 rounds the last bit by the view's address.
+        np.expm1(result, out=result)
+        if result is not target:
+            target[...] = result
