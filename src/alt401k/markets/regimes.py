@@ -48,6 +48,10 @@ def _period_transition(
             "make the regimes more persistent (larger diagonal) or use fewer periods a year"
         )
     root = np.clip(root, 0.0, 1.0)
+    # The root comes from LAPACK, whose last bits can depend on the process (scipy 1.11's
+    # OpenBLAS on AVX-512 gave a Dask worker other bits than its parent). Rounded to 1e-13,
+    # far below any probability that matters, every process gets the same matrix.
+    root = np.round(root, 13)
     root /= root.sum(axis=1, keepdims=True)
     root.flags.writeable = False
     return root
