@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._random import BLOCK_SIZE
 from .._validation import check_int
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "DEFAULT_QUANTILES",

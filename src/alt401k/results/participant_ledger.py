@@ -20,9 +20,6 @@ from ._stats import (
 )
 
 if TYPE_CHECKING:
-    pass
-
-if TYPE_CHECKING:
     from .participant import ParticipantResults
 
 __all__ = ["ledger"]

@@ -25,9 +25,6 @@ from ._stats import (
 )
 
 if TYPE_CHECKING:
-    pass
-
-if TYPE_CHECKING:
     from .participant import ParticipantResults
 
 __all__ = ["retirement_outcomes", "retirement_summary"]

@@ -29,9 +29,6 @@ from ._stats import (
 )
 
 if TYPE_CHECKING:
-    pass
-
-if TYPE_CHECKING:
     from .participant import ParticipantResults
 
 __all__ = ["risk", "summary", "summary_metrics"]

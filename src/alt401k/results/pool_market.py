@@ -20,9 +20,6 @@ from ._stats import (
 )
 
 if TYPE_CHECKING:
-    pass
-
-if TYPE_CHECKING:
     from .pool import PoolResults
 
 __all__ = ["countercyclicality", "market_context", "patient_capital"]

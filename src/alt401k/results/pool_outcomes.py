@@ -24,9 +24,6 @@ from ._stats import (
 )
 
 if TYPE_CHECKING:
-    pass
-
-if TYPE_CHECKING:
     from .pool import PoolResults
 
 __all__ = ["outcomes"]

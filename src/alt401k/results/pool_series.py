@@ -11,7 +11,6 @@ start-year dollars. Shared by :class:`~alt401k.results.PoolResults` and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,9 +20,6 @@ from ._stats import (
     real_deflators,
     units,
 )
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["QUANTILED_SERIES", "deflate_flows", "real_deflators", "summary_series"]
 

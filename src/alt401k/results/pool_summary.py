@@ -27,9 +27,6 @@ from ._stats import (
 from .pool_series import QUANTILED_SERIES, deflate_flows, summary_series
 
 if TYPE_CHECKING:
-    pass
-
-if TYPE_CHECKING:
     from .pool import PoolResults
 
 __all__ = ["holdings_table", "risk", "summary"]

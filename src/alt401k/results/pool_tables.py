@@ -15,9 +15,6 @@ from ..engine import COMPONENTS as POOL_COMPONENTS
 from .pool_series import _with_units
 
 if TYPE_CHECKING:
-    pass
-
-if TYPE_CHECKING:
     from .pool import PoolResults
 
 __all__ = ["flows", "pool_flows", "start_holdings"]
