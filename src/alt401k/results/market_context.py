@@ -61,10 +61,10 @@ def _paths(result: PoolResults, context: MarketContext) -> dict[str, np.ndarray]
     raised = context.fundraising_flow(result.years)
     # Gross sales: the components that sell in the year (distributions, selling rebalancing,
     # unwinding), each already netted across the pool's groups.
-    redemptions = sum(np.maximum(-result.component(name), 0.0) for name in result.COMPONENTS)
-    quarterly = np.asarray(redemptions) / 4.0
+    redemptions = np.sum([np.maximum(-result.component(c), 0.0) for c in result.COMPONENTS], 0)
+    quarterly = redemptions / 4.0
     # What the sales came out of: the holdings at the end of the year plus the year's sales.
-    before_sales = result.holdings + np.asarray(redemptions)
+    before_sales = result.holdings + redemptions
     gate = context.redemption_limit
     with np.errstate(divide="ignore", invalid="ignore"):
         to_issuance = np.where(issuance_dollars > 0, flow / issuance_dollars, np.nan)
@@ -90,7 +90,7 @@ def _paths(result: PoolResults, context: MarketContext) -> dict[str, np.ndarray]
         "net_flow_to_other_buyers": to_others,
         "price_impact": np.expm1(impact),
         "net_flow_to_fundraising": to_fundraising,
-        "redemptions": quarterly * 4.0,
+        "redemptions": redemptions,
         "redemptions_to_own_capacity": to_own_gate,
         "redemptions_to_market_capacity": to_market_gate,
         "multiplier": np.broadcast_to(multiplier[:, None], flow.shape),
