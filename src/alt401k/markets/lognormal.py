@@ -218,20 +218,22 @@ def _transform(
         return
     rows = max(1, _CHUNK_ELEMENTS // (n_periods * n_assets))
     buffer = np.empty((min(rows, n_scenarios), n_periods, n_assets))
+    width = n_assets if columns is None else len(columns)
+    scratch = buffer if columns is None else np.empty((buffer.shape[0], n_periods, width))
     for lo in range(0, n_scenarios, rows):
         hi = min(lo + rows, n_scenarios)
         product = buffer[: hi - lo]
         np.matmul(shocks[lo:hi], factor_t[lo:hi] if stacked else factor_t, out=product)
         m = mean[lo:hi, None, :] if stacked else mean
         target = shocks[lo:hi] if out is None else out[lo:hi]
+        # expm1 runs on a C-contiguous block: over a strided view (a year of a longer run)
+        # numpy 1.25 on AVX-512 rounds the last bit by the view's address. A contiguous
+        # target is written in place; a strided one through a contiguous scratch block.
+        result = target if target.flags.c_contiguous else scratch[: hi - lo]
         if columns is None:
-            result = product
             np.add(product, m, out=result)
         else:
-            result = np.empty((hi - lo, n_periods, len(columns)))
             np.add(product[:, :, columns], m[..., columns], out=result)
-        # expm1 on a contiguous array, then copied: over a strided view (a year of a longer
-        # run) numpy 1.25 on AVX-512 rounds the last bit by the view's address.
         np.expm1(result, out=result)
         if result is not target:
             target[...] = result

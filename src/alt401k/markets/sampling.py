@@ -117,7 +117,7 @@ def sample_paths(
         work, into = shocks, None
     else:
         work = into = np.empty((*shocks.shape[:2], len(needed)))
-    wanted = np.asarray(needed, dtype=np.intp)
+    wanted = None if everything else np.asarray(needed, dtype=np.intp)
     parameters: dict[str, np.ndarray] = {}
     if _has_schedule_or_uncertainty(model):
         _transform_extended(
@@ -207,7 +207,7 @@ def _transform_extended(
     n_years: int,
     ppy: int,
     parameters: dict[str, np.ndarray],
-    columns: np.ndarray,
+    columns: np.ndarray | None,
     out: np.ndarray | None,
 ) -> None:
     """Shocks to returns with per-year volatilities and per-scenario means.
